@@ -1,0 +1,126 @@
+"""``wallboard-callcentre``: the embedded call centre on its own, for other boards, load and checks.
+
+  wallboard-callcentre serve --agents 200 --queues 6 --port 8765
+  wallboard-callcentre run --erlang --agents 8 --calls-per-hour 120 --aht 240 --patience 120 --hours 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import math
+import sys
+import time
+
+from ..core.protocol import Caps
+from ..feed.server import FeedServer
+from .engine import CallCentre
+from .service import CallCentreService
+from .summary import run_fast
+from .traffic import FloorPlan, demo_plan
+
+
+def _patience(text: str) -> float:
+    if text.lower() in ("inf", "none", "infinite"):
+        return math.inf
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be > 0 seconds, or 'inf'")
+    return value
+
+
+def _positive(kind: type) -> object:
+    def parse(text: str) -> object:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+        return value
+    return parse
+
+
+def add_traffic_arguments(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("traffic")
+    g.add_argument("--agents", type=_positive(int), default=48, help="agents on the floor (default 48)")
+    g.add_argument("--queues", type=_positive(int), default=4, help="inbound queues in the demo model (default 4)")
+    g.add_argument("--load", type=_positive(float), default=0.93, help="demo model: offered Erlangs per staffed agent (default 0.93)")
+    g.add_argument("--time-of-day", action="store_true", help="shape arrivals by an office-day curve (peak = the given rate)")
+    g.add_argument("--seed", type=int, default=1, help="random seed; same seed, same floor (default 1)")
+    g.add_argument("--erlang", action="store_true",
+                   help="textbook M/M/n+M: one queue, exponential talk, no ringing/breaks/wrap-up/long calls")
+    g.add_argument("--calls-per-hour", type=_positive(float), help="--erlang: arrival rate")
+    g.add_argument("--aht", type=_positive(float), default=240.0, help="--erlang: mean handle time in s (default 240)")
+    g.add_argument("--patience", type=_patience, default=120.0, help="--erlang: mean patience in s, or inf (default 120)")
+    g.add_argument("--handle", choices=("exp", "lognormal"), default="exp", help="--erlang: handle-time distribution")
+    g.add_argument("--sl-threshold", type=int, default=20, help="--erlang: service-level threshold T in s (default 20)")
+
+
+def plan_from(args: argparse.Namespace) -> FloorPlan:
+    if args.erlang:
+        if args.calls_per_hour is None:
+            raise SystemExit("wallboard-callcentre: --erlang needs --calls-per-hour")
+        return FloorPlan.erlang(args.agents, args.calls_per_hour, args.aht, args.patience,
+                                args.sl_threshold, args.handle)
+    return demo_plan(args.agents, args.queues, args.load, args.time_of_day)
+
+
+async def serve_forever(plan: FloorPlan, seed: int, host: str, port: int, speed: float,
+                        token: str | None, heartbeat_s: float) -> None:
+    start = int(time.time() * 1000)
+    engine = CallCentre(plan, start, seed=seed)
+    service = CallCentreService(
+        engine, lambda clock: FeedServer(clock, token=token, heartbeat_s=heartbeat_s,
+                                         caps=Caps(role="viewer"), name="embedded call centre"),
+        speed=speed,
+    )
+    bound = await service.server.start(host, port)
+    print(f"serving feed protocol v1 on ws://{host}:{bound}  ({plan.agents} agents, "
+          f"{len(plan.queues)} queues, speed x{speed:g})", flush=True)
+    await service.run()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="wallboard-callcentre", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="run in real time (or faster) and serve the feed on a websocket")
+    add_traffic_arguments(s)
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    s.add_argument("--speed", type=_positive(float), default=1.0, help="simulated seconds per real second")
+    s.add_argument("--heartbeat", type=_positive(float), default=2.0, help="heartbeat interval in s")
+    s.add_argument("--token-env", metavar="VAR",
+                   help="require this token from boards, read from environment variable VAR (never a flag)")
+    r = sub.add_parser("run", help="run faster than real time and print a JSON summary")
+    add_traffic_arguments(r)
+    r.add_argument("--hours", type=_positive(float), default=500.0, help="simulated hours measured (default 500)")
+    r.add_argument("--warmup-hours", type=float, default=1.0, help="simulated hours discarded first (default 1)")
+    args = parser.parse_args(argv)
+    try:
+        plan = plan_from(args)
+    except ValueError as err:
+        parser.error(str(err))
+    if args.command == "run":
+        print(json.dumps(run_fast(plan, args.hours, args.seed, args.warmup_hours), indent=2))
+        return 0
+    import os
+
+    token = None
+    if args.token_env:
+        token = os.environ.get(args.token_env)
+        if not token:
+            parser.error(f"--token-env: environment variable {args.token_env} is empty or unset")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(serve_forever(plan, args.seed, args.host, args.port, args.speed, token, args.heartbeat))
+    except KeyboardInterrupt:
+        return 0
+    except OSError as err:
+        print(f"wallboard-callcentre: cannot listen on {args.host}:{args.port}: {err.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

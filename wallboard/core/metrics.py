@@ -1,0 +1,189 @@
+"""The supervisor's figures, computed from the floor's state at a given server time.
+
+Definitions (also in ``resources/docs/metrics.md``; keep them in step):
+
+- **Offered / answered / abandoned**: the server's interval counters (since the
+  queue's ``interval_start``, the centre's local midnight).
+- **Short abandons** (caller gave up within ``short_abandon_s``) are removed from
+  offered and abandoned, and so from the abandon rate and service level.
+- **Abandon rate** = abandoned / offered.
+- **Service level**, two forms, named on screen:
+  ``SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS`` (default)
+  = answered within T / (answered + abandoned after T);
+  ``SLFormula.ANSWERED_OVER_OFFERED`` = answered within T / offered.
+- **ASA** = total wait of answered calls / answered.
+- **AHT** = total (talk + hold + wrap-up) of handled calls / handled.
+- **Waiting (待ち呼)** = live calls queued or ringing an agent, not yet answered.
+- **Longest wait** = now − ``queued_at`` of the oldest waiting caller (server clock).
+- **Time in state** = now − ``since`` (server clock, corrected by the client's offset).
+
+Nothing here reads a clock: ``now_ms`` is always passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from .model import WAITING_CALL_STATES, Agent, AgentState, Call, Queue
+
+
+class SLFormula(str, Enum):
+    ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS = "answered_vs_answered_and_late_abandons"
+    ANSWERED_OVER_OFFERED = "answered_vs_offered"
+
+    @property
+    def label(self) -> str:
+        if self is SLFormula.ANSWERED_OVER_OFFERED:
+            return "answered ≤T ÷ offered"
+        return "answered ≤T ÷ (answered + abandoned >T)"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFigures:
+    queue_id: str
+    name: str
+    waiting: int
+    longest_wait_s: float | None
+    offered: int
+    answered: int
+    abandoned: int
+    abandon_rate: float | None
+    service_level: float | None
+    sl_threshold_s: int | None  # None when queues with different thresholds are summed
+    sl_target_pct: float
+    asa_s: float | None
+    aht_s: float | None
+    agents_by_state: Mapping[AgentState, int]
+
+    @property
+    def logged_in(self) -> int:
+        return sum(n for s, n in self.agents_by_state.items() if s is not AgentState.LOGGED_OUT)
+
+    @property
+    def available(self) -> int:
+        return self.agents_by_state.get(AgentState.AVAILABLE, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class FloorFigures:
+    queues: tuple[QueueFigures, ...]
+    total: QueueFigures
+
+
+def seconds_since(since_ms: int, now_ms: int) -> float:
+    """Elapsed seconds, never negative (a skewed or early stamp shows 0, not -3 s)."""
+    return max(0.0, (now_ms - since_ms) / 1000.0)
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den > 0 else None
+
+
+@dataclass(slots=True)
+class _Sums:
+    offered: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    abandoned_short: int = 0
+    answered_in_sl: int = 0
+    abandoned_in_sl: int = 0
+    wait_answered_ms: int = 0
+    handled: int = 0
+    handle_ms: int = 0
+
+    def add(self, q: Queue) -> None:
+        self.offered += q.offered
+        self.answered += q.answered
+        self.abandoned += q.abandoned
+        self.abandoned_short += q.abandoned_short
+        self.answered_in_sl += q.answered_in_sl
+        self.abandoned_in_sl += q.abandoned_in_sl
+        self.wait_answered_ms += q.wait_answered_ms
+        self.handled += q.handled
+        self.handle_ms += q.handle_ms
+
+
+def _figures(
+    queue_id: str, name: str, s: _Sums, waiting: int, oldest: int | None, now_ms: int,
+    sl_threshold_s: int | None, sl_target_pct: float, by_state: Mapping[AgentState, int],
+    formula: SLFormula,
+) -> QueueFigures:
+    abandoned = s.abandoned - s.abandoned_short
+    offered = s.offered - s.abandoned_short
+    if formula is SLFormula.ANSWERED_OVER_OFFERED:
+        sl = _ratio(s.answered_in_sl, offered)
+    else:
+        sl = _ratio(s.answered_in_sl, s.answered + s.abandoned - s.abandoned_in_sl)
+    return QueueFigures(
+        queue_id=queue_id,
+        name=name,
+        waiting=waiting,
+        longest_wait_s=None if oldest is None else seconds_since(oldest, now_ms),
+        offered=offered,
+        answered=s.answered,
+        abandoned=abandoned,
+        abandon_rate=_ratio(abandoned, offered),
+        service_level=sl,
+        sl_threshold_s=sl_threshold_s,
+        sl_target_pct=sl_target_pct,
+        asa_s=None if s.answered == 0 else s.wait_answered_ms / s.answered / 1000.0,
+        aht_s=None if s.handled == 0 else s.handle_ms / s.handled / 1000.0,
+        agents_by_state=by_state,
+    )
+
+
+def floor_figures(
+    agents: Iterable[Agent],
+    queues: Mapping[str, Queue],
+    calls: Iterable[Call],
+    now_ms: int,
+    formula: SLFormula = SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS,
+) -> FloorFigures:
+    """Per-queue figures (in ``queues`` order) and the floor total."""
+    waiting: dict[str, int] = dict.fromkeys(queues, 0)
+    oldest: dict[str, int] = {}
+    all_oldest: int | None = None
+    total_waiting = 0
+    for call in calls:
+        if call.status not in WAITING_CALL_STATES:
+            continue
+        total_waiting += 1
+        if call.queue in waiting:
+            waiting[call.queue] += 1
+            prev = oldest.get(call.queue)
+            if prev is None or call.queued_at < prev:
+                oldest[call.queue] = call.queued_at
+        if all_oldest is None or call.queued_at < all_oldest:
+            all_oldest = call.queued_at
+
+    per_queue: dict[str, dict[AgentState, int]] = {q: {} for q in queues}
+    floor: dict[AgentState, int] = {}
+    for agent in agents:
+        st = agent.status
+        floor[st] = floor.get(st, 0) + 1
+        for qid in agent.queues:
+            counts = per_queue.get(qid)
+            if counts is not None:
+                counts[st] = counts.get(st, 0) + 1
+
+    out = []
+    total = _Sums()
+    thresholds = set()
+    target = 0.0
+    for qid, q in queues.items():
+        s = _Sums()
+        s.add(q)
+        total.add(q)
+        thresholds.add(q.sl_threshold_s)
+        target = max(target, q.sl_target_pct)
+        out.append(_figures(
+            qid, q.name, s, waiting[qid], oldest.get(qid), now_ms, q.sl_threshold_s,
+            q.sl_target_pct, per_queue[qid], formula,
+        ))
+    total_fig = _figures(
+        "*", "Total", total, total_waiting, all_oldest, now_ms,
+        thresholds.pop() if len(thresholds) == 1 else None, target, floor, formula,
+    )
+    return FloorFigures(tuple(out), total_fig)

@@ -1,0 +1,228 @@
+"""Feed protocol v1: typed messages, and the one place frames are decoded and encoded.
+
+Everything here is bytes/str in, typed messages out (sans-I/O, like websockets'
+``protocol.py``). The full specification for bridge writers is
+``resources/docs/feed-protocol-v1.md``; keep the two in step.
+
+The decoder never trusts a frame: size is checked before parsing, every field is
+type- and range-checked by msgspec, unknown fields are ignored, and a frame of an
+unknown ``type`` raises :class:`UnknownMessageType` (counted by the caller, never
+fatal).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final, Literal, Union
+
+import msgspec
+
+from .errors import FrameTooLarge, MalformedFrame, UnknownMessageType
+from .model import Agent, Call, Count, EpochMs, Id, Queue, Text
+
+PROTOCOL_VERSION: Final = 1
+SUBPROTOCOL: Final = "callstate.v1"
+#: A 10,000-agent snapshot is about 2 MB; deltas are a few hundred bytes.
+DEFAULT_MAX_FRAME_BYTES: Final = 16 * 1024 * 1024
+
+MONITOR_MODES: Final = ("listen", "whisper", "barge")
+ERROR_CODES: Final = frozenset(
+    {
+        "not_supported", "not_on_call", "not_found", "forbidden", "busy",
+        "supervisor_unreachable", "timeout", "backend_error", "bad_request",
+        "unauthorized", "unsupported_version",
+    }
+)
+
+Seq = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
+StreamId = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+Many = msgspec.Meta(max_length=100_000)
+
+
+class _Msg(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, tag_field="type"):
+    pass
+
+
+# --- server -> client -------------------------------------------------------------
+
+
+class Caps(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    monitor: tuple[Literal["listen", "whisper", "barge"], ...] = ()
+    role: Text = "viewer"
+
+
+class Welcome(_Msg, tag="welcome"):
+    version: int
+    stream: StreamId
+    ts: EpochMs
+    heartbeat_s: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 5.0
+    caps: Caps = Caps()
+    server: Text = ""
+
+
+class Snapshot(_Msg, tag="snapshot"):
+    stream: StreamId
+    seq: Seq
+    ts: EpochMs
+    agents: Annotated[tuple[Agent, ...], Many] = ()
+    queues: Annotated[tuple[Queue, ...], Many] = ()
+    calls: Annotated[tuple[Call, ...], Many] = ()
+
+
+class AgentUpdate(_Msg, tag="agent.update"):
+    stream: StreamId
+    seq: Seq
+    ts: EpochMs
+    agent: Agent
+
+
+class AgentRemove(_Msg, tag="agent.remove"):
+    stream: StreamId
+    seq: Seq
+    ts: EpochMs
+    id: Id
+
+
+class QueueUpdate(_Msg, tag="queue.update"):
+    stream: StreamId
+    seq: Seq
+    ts: EpochMs
+    queue: Queue
+
+
+class QueueRemove(_Msg, tag="queue.remove"):
+    stream: StreamId
+    seq: Seq
+    ts: EpochMs
+    id: Id
+
+
+class CallUpdate(_Msg, tag="call.update"):
+    """A call changed; ``state == "ended"`` removes it from the live calls."""
+
+    stream: StreamId
+    seq: Seq
+    ts: EpochMs
+    call: Call
+
+
+class Heartbeat(_Msg, tag="heartbeat"):
+    """Proves liveness; carries the last ``seq`` so a silent gap is still detected."""
+
+    stream: StreamId
+    seq: Seq
+    ts: EpochMs
+
+
+class ErrorInfo(msgspec.Struct, frozen=True, kw_only=True):
+    code: Annotated[str, msgspec.Meta(max_length=64)]
+    message: Annotated[str, msgspec.Meta(max_length=1024)] = ""
+
+
+class CommandResult(_Msg, tag="command.result"):
+    req_id: Id
+    ts: EpochMs
+    ok: bool
+    result: dict[str, Any] | None = None
+    error: ErrorInfo | None = None
+
+
+class ServerError(_Msg, tag="error"):
+    """The server ends the session (bad token, unsupported version); the socket closes."""
+
+    ts: EpochMs
+    error: ErrorInfo
+
+
+# --- client -> server -------------------------------------------------------------
+
+
+class Hello(_Msg, tag="hello"):
+    versions: Annotated[tuple[int, ...], msgspec.Meta(min_length=1, max_length=16)]
+    client: Text = ""
+    token: Annotated[str, msgspec.Meta(max_length=4096)] | None = None
+
+    def __repr__(self) -> str:  # never print a token
+        return f"Hello(versions={self.versions!r}, client={self.client!r}, token={'***' if self.token else None})"
+
+
+class Resync(_Msg, tag="resync"):
+    reason: Text = ""
+
+
+class Command(_Msg, tag="command"):
+    req_id: Id
+    action: Annotated[str, msgspec.Meta(max_length=64)]
+    args: dict[str, Any] = {}
+
+
+ServerMessage = Union[
+    Welcome, Snapshot, AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate,
+    Heartbeat, CommandResult, ServerError,
+]
+ClientMessage = Union[Hello, Resync, Command]
+Delta = Union[AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate]
+
+SERVER_TYPES: Final = frozenset(
+    t.__struct_config__.tag for t in ServerMessage.__args__  # type: ignore[attr-defined]
+)
+CLIENT_TYPES: Final = frozenset(
+    t.__struct_config__.tag for t in ClientMessage.__args__  # type: ignore[attr-defined]
+)
+
+_server_decoder: Final = msgspec.json.Decoder(ServerMessage)
+_client_decoder: Final = msgspec.json.Decoder(ClientMessage)
+_any_decoder: Final = msgspec.json.Decoder()
+_encoder: Final = msgspec.json.Encoder()
+
+
+def _classify(frame: str | bytes, known: frozenset[str], err: Exception) -> Exception:
+    """Turn a msgspec failure into our error family (slow path, failures only)."""
+    try:
+        obj = _any_decoder.decode(frame)
+    except msgspec.DecodeError:
+        return MalformedFrame(f"not JSON: {err}", reason="not_json")
+    if not isinstance(obj, dict):
+        return MalformedFrame(f"not a JSON object but {type(obj).__name__}")
+    kind = obj.get("type")
+    if not isinstance(kind, str):
+        return MalformedFrame("missing or non-string 'type'")
+    if kind not in known:
+        return UnknownMessageType(kind[:64])
+    return MalformedFrame(f"{kind}: {err}")
+
+
+def _decode(frame: str | bytes, decoder: msgspec.json.Decoder[Any], known: frozenset[str], max_bytes: int) -> Any:
+    if len(frame) > max_bytes:  # str length <= utf-8 bytes, so this never lets a big one by
+        raise FrameTooLarge(f"frame of {len(frame)} bytes exceeds the {max_bytes}-byte limit")
+    try:
+        return decoder.decode(frame)
+    except (msgspec.DecodeError, msgspec.ValidationError) as err:
+        raise _classify(frame, known, err) from None
+
+
+def decode_server(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES) -> ServerMessage:
+    """Decode one frame the server sent. Raises a :class:`FrameRejected`."""
+    return _decode(frame, _server_decoder, SERVER_TYPES, max_bytes)  # type: ignore[no-any-return]
+
+
+def decode_client(frame: str | bytes, max_bytes: int = 64 * 1024) -> ClientMessage:
+    """Decode one frame a client sent. Raises a :class:`FrameRejected`."""
+    return _decode(frame, _client_decoder, CLIENT_TYPES, max_bytes)  # type: ignore[no-any-return]
+
+
+def encode(message: ServerMessage | ClientMessage) -> bytes:
+    """UTF-8 JSON of one message (send as a *text* frame)."""
+    return _encoder.encode(message)
+
+
+def error_message(code: str, message: str, ts: EpochMs) -> ServerError:
+    return ServerError(ts=ts, error=ErrorInfo(code=code, message=message))
+
+
+__all__ = [
+    "PROTOCOL_VERSION", "SUBPROTOCOL", "DEFAULT_MAX_FRAME_BYTES", "MONITOR_MODES",
+    "Welcome", "Snapshot", "AgentUpdate", "AgentRemove", "QueueUpdate", "QueueRemove",
+    "CallUpdate", "Heartbeat", "CommandResult", "ServerError", "ErrorInfo", "Caps",
+    "Hello", "Resync", "Command", "ServerMessage", "ClientMessage", "Delta",
+    "decode_server", "decode_client", "encode", "error_message", "Count", "Id",
+]

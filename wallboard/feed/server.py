@@ -1,0 +1,229 @@
+"""A feed-protocol v1 server: one source of truth, any number of boards.
+
+Whatever produces the floor (the embedded call centre, the Asterisk bridge) calls
+:meth:`FeedServer.publish` with changed objects; the server numbers them, encodes each
+once and broadcasts the same bytes to every board. A board that joins gets
+``welcome`` and a ``snapshot`` in one synchronous step before it is added to the
+broadcast set, so it can never miss or double a delta.
+
+It never blocks on a slow board: a board whose send buffer passes ``max_buffer`` is
+disconnected (close 1013) and will resync when it comes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
+from websockets.exceptions import ConnectionClosed
+
+from ..core.errors import FrameRejected
+from ..core.model import Agent, Call, CallState, Queue
+from ..core.protocol import (
+    PROTOCOL_VERSION, SUBPROTOCOL, AgentUpdate, CallUpdate, Caps, Command, CommandResult,
+    ErrorInfo, Heartbeat, Hello, QueueUpdate, Resync, Snapshot, Welcome, decode_client,
+    encode, error_message,
+)
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], int]
+CommandHandler = Callable[[Command, "Peer"], Awaitable[CommandResult]]
+
+
+@dataclass(slots=True)
+class Peer:
+    """One connected board, as the server sees it."""
+
+    connection: ServerConnection
+    client: str
+    role: str
+
+
+class FeedServer:
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        token: str | None = None,
+        heartbeat_s: float = 2.0,
+        caps: Caps | None = None,
+        name: str = "wallboard",
+        max_buffer: int = 8 * 1024 * 1024,
+        hello_timeout_s: float = 5.0,
+        on_command: CommandHandler | None = None,
+    ) -> None:
+        self.clock = clock
+        self.stream = uuid.uuid4().hex
+        self.seq = 0
+        self.agents: dict[str, Agent] = {}
+        self.queues: dict[str, Queue] = {}
+        self.calls: dict[str, Call] = {}
+        self.peers: dict[ServerConnection, Peer] = {}
+        self._token = token
+        self.heartbeat_s = heartbeat_s
+        self.caps = caps or Caps()
+        self.name = name
+        self.max_buffer = max_buffer
+        self.hello_timeout_s = hello_timeout_s
+        self.on_command = on_command
+        self.refused = 0
+        self._server: Server | None = None
+        self._beat: asyncio.Task[None] | None = None
+
+    # -- the source side -------------------------------------------------------------
+
+    def load(self, agents: Iterable[Agent], queues: Iterable[Queue], calls: Iterable[Call]) -> None:
+        """Set the whole floor (start-up, or a bridge that resynchronised with its PBX)."""
+        self.agents = {a.id: a for a in agents}
+        self.queues = {q.id: q for q in queues}
+        self.calls = {c.id: c for c in calls if c.status is not CallState.ENDED}
+        self.seq += 1
+        snap = self._snapshot_frame()
+        self._broadcast(snap)
+
+    def publish(self, updates: Iterable[Agent | Queue | Call]) -> int:
+        """Number, store and broadcast each change in order; returns how many were sent."""
+        frames = []
+        ts = self.clock()
+        for obj in updates:
+            self.seq += 1
+            msg: AgentUpdate | QueueUpdate | CallUpdate
+            if isinstance(obj, Agent):
+                self.agents[obj.id] = obj
+                msg = AgentUpdate(stream=self.stream, seq=self.seq, ts=ts, agent=obj)
+            elif isinstance(obj, Queue):
+                self.queues[obj.id] = obj
+                msg = QueueUpdate(stream=self.stream, seq=self.seq, ts=ts, queue=obj)
+            else:
+                if obj.status is CallState.ENDED:
+                    self.calls.pop(obj.id, None)
+                else:
+                    self.calls[obj.id] = obj
+                msg = CallUpdate(stream=self.stream, seq=self.seq, ts=ts, call=obj)
+            frames.append(encode(msg))
+        for frame in frames:
+            self._broadcast(frame)
+        return len(frames)
+
+    def _snapshot_frame(self) -> bytes:
+        return encode(Snapshot(
+            stream=self.stream, seq=self.seq, ts=self.clock(), agents=tuple(self.agents.values()),
+            queues=tuple(self.queues.values()), calls=tuple(self.calls.values()),
+        ))
+
+    def _broadcast(self, frame: bytes) -> None:
+        if not self.peers:
+            return
+        slow = [ws for ws in self.peers if ws.transport is not None
+                and ws.transport.get_write_buffer_size() > self.max_buffer]
+        for ws in slow:
+            log.warning("board %s too slow (%d bytes queued): disconnecting it", ws.remote_address,
+                        ws.transport.get_write_buffer_size())
+            self.peers.pop(ws, None)
+            asyncio.ensure_future(ws.close(1013, "too slow; reconnect and resync"))
+        broadcast(self.peers, frame, text=True)
+
+    # -- the network side ------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0, **kwargs: Any) -> int:
+        """Listen; returns the bound port (pass 0 to get a free one)."""
+        self._server = await serve(
+            self._handle, host, port, subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
+            compression=None, max_size=64 * 1024, ping_interval=20, ping_timeout=20, **kwargs,
+        )
+        self._beat = asyncio.create_task(self._heartbeats())
+        sock = next(iter(self._server.sockets))
+        return int(sock.getsockname()[1])
+
+    async def stop(self) -> None:
+        if self._beat is not None:
+            self._beat.cancel()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+        self.peers.clear()
+
+    async def _heartbeats(self) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat_s)
+            self._broadcast(encode(Heartbeat(stream=self.stream, seq=self.seq, ts=self.clock())))
+
+    async def _refuse(self, ws: ServerConnection, code: str, message: str) -> None:
+        self.refused += 1
+        log.info("refused %s: %s", ws.remote_address, code)
+        try:
+            await ws.send(encode(error_message(code, message, self.clock())), text=True)
+            await ws.close(1008, code)
+        except ConnectionClosed:
+            pass
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        try:
+            raw = await asyncio.wait_for(ws.recv(), self.hello_timeout_s)
+            hello = decode_client(raw)
+        except (TimeoutError, FrameRejected) as err:
+            await self._refuse(ws, "bad_request", f"expected hello: {err}")
+            return
+        except ConnectionClosed:
+            return
+        if not isinstance(hello, Hello):
+            await self._refuse(ws, "bad_request", "the first message must be hello")
+            return
+        if PROTOCOL_VERSION not in hello.versions:
+            await self._refuse(ws, "unsupported_version", f"this server speaks version {PROTOCOL_VERSION}")
+            return
+        if self._token is not None and not hmac.compare_digest(
+            (hello.token or "").encode(), self._token.encode()
+        ):
+            await self._refuse(ws, "unauthorized", "missing or wrong token")
+            return
+        peer = Peer(ws, hello.client[:64], role=self.caps.role)
+        welcome = encode(Welcome(
+            version=PROTOCOL_VERSION, stream=self.stream, ts=self.clock(), heartbeat_s=self.heartbeat_s,
+            caps=self.caps, server=self.name,
+        ))
+        # welcome + snapshot + joining the broadcast set: one synchronous step.
+        broadcast([ws], welcome, text=True)
+        broadcast([ws], self._snapshot_frame(), text=True)
+        self.peers[ws] = peer
+        log.info("board connected from %s (%s); %d boards", ws.remote_address, peer.client, len(self.peers))
+        try:
+            async for raw in ws:
+                await self._from_board(peer, raw)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.peers.pop(ws, None)
+            log.info("board %s left; %d boards", ws.remote_address, len(self.peers))
+
+    async def _from_board(self, peer: Peer, raw: str | bytes) -> None:
+        try:
+            msg = decode_client(raw)
+        except FrameRejected as err:
+            log.info("dropped a frame from %s: %s", peer.connection.remote_address, err.detail)
+            return
+        if isinstance(msg, Resync):
+            broadcast([peer.connection], self._snapshot_frame(), text=True)
+        elif isinstance(msg, Command):
+            if self.on_command is None:
+                result = CommandResult(req_id=msg.req_id, ts=self.clock(), ok=False, error=ErrorInfo(
+                    code="not_supported", message=f"this server does not support {msg.action!r}"))
+            else:
+                result = await self.on_command(msg, peer)
+            try:
+                await peer.connection.send(encode(result), text=True)
+            except ConnectionClosed:
+                pass
+
+
+def dumps(obj: Any) -> str:
+    """JSON text of any protocol object (for logs and the CLI)."""
+    return msgspec.json.encode(obj).decode()
