@@ -13,6 +13,8 @@ import logging
 import math
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
 from ..core.protocol import Caps
 from ..feed.server import FeedServer
@@ -31,8 +33,8 @@ def _patience(text: str) -> float:
     return value
 
 
-def _positive(kind: type) -> object:
-    def parse(text: str) -> object:
+def _positive(kind: Callable[[str], float]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
         value = kind(text)
         if value <= 0:
             raise argparse.ArgumentTypeError(f"must be > 0, got {text}")

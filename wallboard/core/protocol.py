@@ -50,7 +50,7 @@ class Caps(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     role: Text = "viewer"
 
 
-class Welcome(_Msg, tag="welcome"):
+class Welcome(_Msg, tag="welcome", frozen=True):
     version: int
     stream: StreamId
     ts: EpochMs
@@ -59,7 +59,7 @@ class Welcome(_Msg, tag="welcome"):
     server: Text = ""
 
 
-class Snapshot(_Msg, tag="snapshot"):
+class Snapshot(_Msg, tag="snapshot", frozen=True):
     stream: StreamId
     seq: Seq
     ts: EpochMs
@@ -68,35 +68,35 @@ class Snapshot(_Msg, tag="snapshot"):
     calls: Annotated[tuple[Call, ...], Many] = ()
 
 
-class AgentUpdate(_Msg, tag="agent.update"):
+class AgentUpdate(_Msg, tag="agent.update", frozen=True):
     stream: StreamId
     seq: Seq
     ts: EpochMs
     agent: Agent
 
 
-class AgentRemove(_Msg, tag="agent.remove"):
+class AgentRemove(_Msg, tag="agent.remove", frozen=True):
     stream: StreamId
     seq: Seq
     ts: EpochMs
     id: Id
 
 
-class QueueUpdate(_Msg, tag="queue.update"):
+class QueueUpdate(_Msg, tag="queue.update", frozen=True):
     stream: StreamId
     seq: Seq
     ts: EpochMs
     queue: Queue
 
 
-class QueueRemove(_Msg, tag="queue.remove"):
+class QueueRemove(_Msg, tag="queue.remove", frozen=True):
     stream: StreamId
     seq: Seq
     ts: EpochMs
     id: Id
 
 
-class CallUpdate(_Msg, tag="call.update"):
+class CallUpdate(_Msg, tag="call.update", frozen=True):
     """A call changed; ``state == "ended"`` removes it from the live calls."""
 
     stream: StreamId
@@ -105,7 +105,7 @@ class CallUpdate(_Msg, tag="call.update"):
     call: Call
 
 
-class Heartbeat(_Msg, tag="heartbeat"):
+class Heartbeat(_Msg, tag="heartbeat", frozen=True):
     """Proves liveness; carries the last ``seq`` so a silent gap is still detected."""
 
     stream: StreamId
@@ -118,7 +118,7 @@ class ErrorInfo(msgspec.Struct, frozen=True, kw_only=True):
     message: Annotated[str, msgspec.Meta(max_length=1024)] = ""
 
 
-class CommandResult(_Msg, tag="command.result"):
+class CommandResult(_Msg, tag="command.result", frozen=True):
     req_id: Id
     ts: EpochMs
     ok: bool
@@ -126,7 +126,7 @@ class CommandResult(_Msg, tag="command.result"):
     error: ErrorInfo | None = None
 
 
-class ServerError(_Msg, tag="error"):
+class ServerError(_Msg, tag="error", frozen=True):
     """The server ends the session (bad token, unsupported version); the socket closes."""
 
     ts: EpochMs
@@ -136,7 +136,7 @@ class ServerError(_Msg, tag="error"):
 # --- client -> server -------------------------------------------------------------
 
 
-class Hello(_Msg, tag="hello"):
+class Hello(_Msg, tag="hello", frozen=True):
     versions: Annotated[tuple[int, ...], msgspec.Meta(min_length=1, max_length=16)]
     client: Text = ""
     token: Annotated[str, msgspec.Meta(max_length=4096)] | None = None
@@ -145,11 +145,11 @@ class Hello(_Msg, tag="hello"):
         return f"Hello(versions={self.versions!r}, client={self.client!r}, token={'***' if self.token else None})"
 
 
-class Resync(_Msg, tag="resync"):
+class Resync(_Msg, tag="resync", frozen=True):
     reason: Text = ""
 
 
-class Command(_Msg, tag="command"):
+class Command(_Msg, tag="command", frozen=True):
     req_id: Id
     action: Annotated[str, msgspec.Meta(max_length=64)]
     args: dict[str, Any] = {}

@@ -13,5 +13,5 @@ from collections.abc import Callable
 
 def reconnect_delay(attempt: int, rand: Callable[[], float], first_s: float = 0.25, cap_s: float = 2.0) -> float:
     """Seconds to wait before connection attempt ``attempt + 1`` (``attempt`` ≥ 0)."""
-    ceiling = min(cap_s, first_s * (2 ** min(attempt, 30)))
+    ceiling = min(cap_s, first_s * float(2 ** min(attempt, 30)))
     return ceiling / 2 + rand() * ceiling / 2

@@ -149,12 +149,23 @@ class QueuePanel(QWidget):
         for k, (label, value) in enumerate(rows):
             self._figure(p, QRect(x + k * quarter, y2, quarter, rect.bottom() - y2 - pad // 2), label, value, INK)
 
+    def _fitted(self, font: QFont, text: str, width: int) -> QFont:
+        """The same font, smaller if needed, so a figure is never clipped."""
+        from PySide6.QtGui import QFontMetrics
+
+        advance = QFontMetrics(font).horizontalAdvance(text)
+        if advance <= width:
+            return font
+        smaller = QFont(font)
+        smaller.setPixelSize(max(8, int(font.pixelSize() * width / advance)))
+        return smaller
+
     def _figure(self, p: QPainter, r: QRect, label: str, value: str, colour: QColor, big: bool = False) -> None:
         p.setFont(self.f_label)
         p.setPen(MUTED)
         lh = p.fontMetrics().height()
         p.drawText(QRect(r.left(), r.top(), r.width(), lh), Qt.AlignmentFlag.AlignLeft, label)
-        p.setFont(self.f_big if big else self.f_value)
+        p.setFont(self._fitted(self.f_big if big else self.f_value, value, r.width() - 2))
         p.setPen(colour)
         p.drawText(QRect(r.left(), r.top() + lh, r.width(), r.height() - lh),
                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, value)

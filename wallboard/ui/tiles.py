@@ -71,11 +71,19 @@ class TileBoard(QWidget):
     def columns(self) -> int:
         return max(1, (self.width() - self.gap) // (self.tile.width() + self.gap))
 
+    @property
+    def tile_width(self) -> int:
+        """Tiles stretch (up to a third wider) so a row fills the width; no dead strip."""
+        cols = self.columns
+        fill = (self.width() - self.gap * (cols + 1)) // cols
+        return max(self.tile.width(), min(fill, self.tile.width() * 4 // 3))
+
     def tile_rect(self, i: int) -> QRect:
         cols = self.columns
         r, c = divmod(i, cols)
-        return QRect(self.gap + c * (self.tile.width() + self.gap), self.gap + r * (self.tile.height() + self.gap),
-                     self.tile.width(), self.tile.height())
+        tw = self.tile_width
+        return QRect(self.gap + c * (tw + self.gap), self.gap + r * (self.tile.height() + self.gap),
+                     tw, self.tile.height())
 
     def _height_for(self, width: int) -> int:
         cols = max(1, (width - self.gap) // (self.tile.width() + self.gap))
@@ -96,7 +104,7 @@ class TileBoard(QWidget):
         self.setMinimumHeight(self._height_for(self.width()))
 
     def index_at(self, pos: QPoint) -> int | None:
-        step_w, step_h = self.tile.width() + self.gap, self.tile.height() + self.gap
+        step_w, step_h = self.tile_width + self.gap, self.tile.height() + self.gap
         c, r = (pos.x() - self.gap) // step_w, (pos.y() - self.gap) // step_h
         if c < 0 or r < 0 or c >= self.columns:
             return None
@@ -162,9 +170,9 @@ class TileBoard(QWidget):
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, tr("No agents yet"))
             return
         done: set[int] = set()
-        step_w, step_h = self.tile.width() + self.gap, self.tile.height() + self.gap
+        step_w, step_h = self.tile_width + self.gap, self.tile.height() + self.gap
         cols = self.columns
-        for rect in event.region():
+        for rect in event.region():  # type: ignore[attr-defined]  # QRegion iterates its rects
             c0 = max(0, (rect.left() - self.gap) // step_w)
             c1 = min(cols - 1, (rect.right() - self.gap) // step_w)
             r0 = max(0, (rect.top() - self.gap) // step_h)

@@ -141,11 +141,11 @@ class BoardWindow(QMainWindow):
         outer.addWidget(self.sl_note)
 
         self.tiles = TileBoard()
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.tiles)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(self.scroll, 1)
+        self.tiles_scroll = QScrollArea()
+        self.tiles_scroll.setWidgetResizable(True)
+        self.tiles_scroll.setWidget(self.tiles)
+        self.tiles_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.addWidget(self.tiles_scroll, 1)
 
         self.trend = pg.PlotWidget(background="w")
         self.trend.setFixedHeight(150)
@@ -163,7 +163,7 @@ class BoardWindow(QMainWindow):
         outer.addWidget(self.trend)
 
         self.setCentralWidget(central)
-        self.overlay = StaleOverlay(self.scroll)
+        self.overlay = StaleOverlay(self.tiles_scroll)
         self.ticker = QTimer(self)
         self.ticker.setSingleShot(True)
         self.ticker.timeout.connect(self.tick)
@@ -224,7 +224,7 @@ class BoardWindow(QMainWindow):
             self.overlay.hide()
         else:
             self.overlay.text = text
-            self.overlay.setGeometry(self.scroll.rect())
+            self.overlay.setGeometry(self.tiles_scroll.rect())
             self.overlay.show()
             self.overlay.raise_()
             self.overlay.update()
@@ -247,4 +247,4 @@ class BoardWindow(QMainWindow):
     def resizeEvent(self, event: object) -> None:  # noqa: N802
         super().resizeEvent(event)  # type: ignore[arg-type]
         if self.overlay.isVisible():
-            self.overlay.setGeometry(self.scroll.rect())
+            self.overlay.setGeometry(self.tiles_scroll.rect())

@@ -1,0 +1,71 @@
+"""Loopback helpers: real websockets servers on 127.0.0.1, real clients, no mocks."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+
+from wallboard.callcentre.engine import CallCentre
+from wallboard.callcentre.traffic import demo_plan
+from wallboard.feed.client import FeedClient, FloorView
+from wallboard.feed.server import FeedServer
+
+
+async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> float:
+    """Poll until true; returns the seconds it took. Fails the test on timeout."""
+    t0 = time.monotonic()
+    while not predicate():
+        if time.monotonic() - t0 > timeout:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.01)
+    return time.monotonic() - t0
+
+
+class Board:
+    """A FeedClient plus the views it published, as a board would see them."""
+
+    def __init__(self, url: str, **kw: object) -> None:
+        self.views: list[FloorView] = []
+        self.client = FeedClient(url, self.views.append, **kw)  # type: ignore[arg-type]
+        self.task: asyncio.Task[None] | None = None
+
+    @property
+    def last(self) -> FloorView:
+        return self.views[-1]
+
+    def start(self) -> Board:
+        self.task = asyncio.create_task(self.client.run())
+        return self
+
+    async def close(self) -> None:
+        self.client.stop()
+        if self.task is not None:
+            await asyncio.wait_for(self.task, 5)
+
+
+class SimulatedFloor:
+    """The embedded call centre behind a FeedServer, stepped by the test."""
+
+    def __init__(self, agents: int = 40, seed: int = 1, **server_kw: object) -> None:
+        self.t = 1_763_780_400_000
+        self.engine = CallCentre(demo_plan(agents, 3), self.t, seed=seed)
+        self.server = FeedServer(lambda: self.engine.now, **server_kw)  # type: ignore[arg-type]
+        self.server.load(*self.engine.snapshot())
+
+    def step(self, seconds: float) -> int:
+        return self.server.publish(self.engine.advance(self.engine.now + int(seconds * 1000)))
+
+
+@pytest.fixture
+def run() -> Callable[[Callable[[], Awaitable[None]]], None]:
+    def runner(fn: Callable[[], Awaitable[None]]) -> None:
+        asyncio.run(asyncio.wait_for(fn(), 60))
+    return runner
+
+
+def same_floor(view: FloorView, server: FeedServer) -> bool:
+    return (dict(view.agents) == server.agents and dict(view.queues) == server.queues
+            and dict(view.calls) == server.calls)

@@ -1,0 +1,233 @@
+"""The board's feed client against real servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+
+import pytest
+from websockets.asyncio.server import ServerConnection, serve
+
+from tests.feed.conftest import Board, SimulatedFloor, same_floor, wait_until
+from tests.helpers import T0, agent
+from wallboard.core.protocol import AgentUpdate, Heartbeat, Snapshot, Welcome, encode
+from wallboard.feed.backoff import reconnect_delay
+
+Runner = Callable[[Callable[[], Awaitable[None]]], None]
+
+
+def test_board_follows_the_call_centre_exactly(run: Runner) -> None:
+    async def go() -> None:
+        floor = SimulatedFloor(agents=60, heartbeat_s=0.5)
+        port = await floor.server.start()
+        board = Board(f"ws://127.0.0.1:{port}").start()
+        await wait_until(lambda: bool(board.views) and board.last.synced, what="first snapshot")
+        assert same_floor(board.last, floor.server)
+        sent = 0
+        for _ in range(40):  # 40 bursts of 30 simulated seconds
+            sent += floor.step(30)
+            await asyncio.sleep(0.005)
+        assert sent > 500
+        await wait_until(lambda: board.client.state.seq == floor.server.seq, what="catching up")
+        await asyncio.sleep(0.05)  # the last coalesced view
+        view = board.last
+        assert same_floor(view, floor.server)
+        assert view.link.state == "live" and view.counters["gaps"] == 0 and view.counters["rejected"] == {}
+        assert view.counters["applied"] == sent
+        # coalesced: far fewer views than events
+        assert len(board.views) < sent / 3
+        await board.close()
+        await floor.server.stop()
+    run(go)
+
+
+def test_a_wrong_token_is_refused_and_shown(run: Runner) -> None:
+    async def go() -> None:
+        floor = SimulatedFloor(token="right-token")
+        port = await floor.server.start()
+        bad = Board(f"ws://127.0.0.1:{port}", token="XYZZY-bad-7731").start()
+        none = Board(f"ws://127.0.0.1:{port}").start()
+        good = Board(f"ws://127.0.0.1:{port}", token="right-token").start()
+        await wait_until(lambda: bool(bad.views) and bad.last.link.state == "refused", what="refusal")
+        await wait_until(lambda: bool(none.views) and none.last.link.state == "refused", what="refusal")
+        await wait_until(lambda: bool(good.views) and good.last.synced, what="good board synced")
+        assert "unauthorized" in bad.last.link.detail and not bad.last.agents
+        for secret in ("right-token", "XYZZY-bad-7731"):
+            assert secret not in repr(bad.last) and secret not in repr(good.last)
+        assert floor.server.refused == 2 and len(floor.server.peers) == 1
+        for b in (bad, none, good):
+            await b.close()
+        await floor.server.stop()
+    run(go)
+
+
+class ScriptedServer:
+    """A hand-driven feed server: sends exactly the frames a test gives it."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, object]] = []
+        self.conn: ServerConnection | None = None
+        self.connected = asyncio.Event()
+        self.on_resync: Callable[[ServerConnection], Awaitable[None]] | None = None
+
+    async def handler(self, ws: ServerConnection) -> None:
+        self.conn = ws
+        self.connected.set()
+        async for raw in ws:
+            msg = json.loads(raw)
+            self.received.append(msg)
+            if msg["type"] == "resync" and self.on_resync is not None:
+                await self.on_resync(ws)
+
+    async def start(self) -> int:
+        self.server = await serve(self.handler, "127.0.0.1", 0, subprotocols=["callstate.v1"])  # type: ignore[list-item]
+        return int(next(iter(self.server.sockets)).getsockname()[1])
+
+    async def send(self, *frames: bytes | str) -> None:
+        assert self.conn is not None
+        for f in frames:
+            await self.conn.send(f, text=True)
+
+    async def stop(self) -> None:
+        self.server.close()
+        await self.server.wait_closed()
+
+
+def hello_frames(stream: str = "s1", seq: int = 5, hb: float = 1.0) -> list[bytes]:
+    return [
+        encode(Welcome(version=1, stream=stream, ts=T0, heartbeat_s=hb)),
+        encode(Snapshot(stream=stream, seq=seq, ts=T0, agents=(agent("a1"), agent("a2")))),
+    ]
+
+
+def delta(seq: int, state: str, aid: str = "a1", stream: str = "s1") -> bytes:
+    return encode(AgentUpdate(stream=stream, seq=seq, ts=T0 + seq, agent=agent(aid, state)))
+
+
+@pytest.mark.parametrize("fault", ["gap", "reorder", "new_stream", "heartbeat_ahead"])
+def test_every_kind_of_lost_step_resyncs(run: Runner, fault: str) -> None:
+    async def go() -> None:
+        srv = ScriptedServer()
+
+        async def fresh_snapshot(ws: ServerConnection) -> None:
+            await ws.send(encode(Snapshot(stream="s9", seq=50, ts=T0, agents=(agent("a1", "wrapup"),))), text=True)
+
+        srv.on_resync = fresh_snapshot
+        port = await srv.start()
+        board = Board(f"ws://127.0.0.1:{port}").start()
+        await srv.connected.wait()
+        await srv.send(*hello_frames(), delta(6, "on_call"))
+        await wait_until(lambda: board.client.state.seq == 6, what="delta 6")
+        bad = {
+            "gap": [delta(8, "paused")],
+            "reorder": [delta(8, "paused"), delta(7, "ringing")],
+            "new_stream": [delta(7, "paused", stream="s2")],
+            "heartbeat_ahead": [encode(Heartbeat(stream="s1", seq=9, ts=T0))],
+        }[fault]
+        await srv.send(*bad)
+        await wait_until(lambda: any(m["type"] == "resync" for m in srv.received), what="resync request")
+        await wait_until(lambda: board.client.state.seq == 50, what="fresh snapshot")
+        await asyncio.sleep(0.05)
+        v = board.last
+        assert v.synced and dict(v.agents) == {"a1": agent("a1", "wrapup")}
+        assert v.counters["gaps"] >= 1 and v.counters["snapshots"] == 2
+        await board.close()
+        await srv.stop()
+    run(go)
+
+
+def test_duplicates_are_dropped_without_a_resync(run: Runner) -> None:
+    async def go() -> None:
+        srv = ScriptedServer()
+        port = await srv.start()
+        board = Board(f"ws://127.0.0.1:{port}").start()
+        await srv.connected.wait()
+        await srv.send(*hello_frames(), delta(6, "on_call"), delta(6, "paused"), delta(7, "wrapup"))
+        await wait_until(lambda: board.client.state.seq == 7)
+        await asyncio.sleep(0.05)
+        assert board.last.agents["a1"].state == "wrapup" and board.last.counters["duplicates"] == 1
+        assert not any(m["type"] == "resync" for m in srv.received)
+        await board.close()
+        await srv.stop()
+    run(go)
+
+
+def test_bad_frames_are_counted_dropped_and_the_board_goes_on(run: Runner) -> None:
+    async def go() -> None:
+        srv = ScriptedServer()
+        port = await srv.start()
+        board = Board(f"ws://127.0.0.1:{port}").start()
+        await srv.connected.wait()
+        await srv.send(*hello_frames())
+        garbage = ["{", "[]", '{"type": "agent.update", "stream": "s1", "seq": 6}', '{"type": "weather"}',
+                   '{"type": "weather"}', "null", '{"type": 3}']
+        await srv.send(*garbage, delta(6, "on_call"))
+        await wait_until(lambda: board.client.state.seq == 6, what="the good delta after garbage")
+        await asyncio.sleep(0.05)
+        v = board.last
+        assert v.agents["a1"].state == "on_call" and v.link.state == "live" and v.synced
+        assert v.counters["rejected"] == {"not_json": 1, "bad_shape": 4, "unknown_type": 2}
+        assert v.counters["unknown_types"] == {"weather": 2}
+        await board.close()
+        await srv.stop()
+    run(go)
+
+
+def test_reconnects_within_two_seconds_of_the_server_returning(run: Runner) -> None:
+    async def go() -> None:
+        floor = SimulatedFloor(heartbeat_s=0.5)
+        port = await floor.server.start()
+        board = Board(f"ws://127.0.0.1:{port}").start()
+        await wait_until(lambda: bool(board.views) and board.last.synced)
+        for round_ in range(3):
+            await floor.server.stop()
+            await wait_until(lambda: board.last.link.state == "retrying", what="retrying shown")
+            await asyncio.sleep(2.5)  # down long enough for the backoff to reach its cap
+            floor = SimulatedFloor(seed=round_ + 2, heartbeat_s=0.5)  # a new process: new stream
+            floor.step(60)
+            await floor.server.start(port=port)
+            took = await wait_until(lambda: board.last.synced and board.last.link.state == "live"
+                                    and board.client.state.stream == floor.server.stream, timeout=4, what="reconnect")
+            assert took <= 2.0 + 0.3
+            await asyncio.sleep(0.05)
+            assert same_floor(board.last, floor.server)
+        await board.close()
+        await floor.server.stop()
+    run(go)
+
+
+def test_a_silent_feed_is_dropped_and_retried(run: Runner) -> None:
+    async def go() -> None:
+        srv = ScriptedServer()
+        port = await srv.start()
+        board = Board(f"ws://127.0.0.1:{port}", quiet_factor=3.0).start()
+        await srv.connected.wait()
+        await srv.send(*hello_frames(hb=0.2))  # then nothing: no deltas, no heartbeats
+        await wait_until(lambda: bool(board.views) and board.last.synced)
+        await wait_until(lambda: board.last.link.state == "retrying", timeout=3, what="silence detected")
+        assert "silent" in board.last.link.detail
+        await board.close()
+        await srv.stop()
+    run(go)
+
+
+def test_commands_get_a_typed_answer(run: Runner) -> None:
+    async def go() -> None:
+        floor = SimulatedFloor()
+        port = await floor.server.start()
+        board = Board(f"ws://127.0.0.1:{port}").start()
+        await wait_until(lambda: bool(board.views) and board.last.synced)
+        res = await board.client.command("r1", "monitor.start", {"mode": "listen", "agent_id": "a01"})
+        assert not res.ok and res.error is not None and res.error.code == "not_supported"
+        await board.close()
+        await floor.server.stop()
+    run(go)
+
+
+@pytest.mark.parametrize(("attempt", "rand", "expected"), [
+    (0, 0.0, 0.125), (0, 1.0, 0.25), (1, 0.0, 0.25), (2, 1.0, 1.0), (3, 1.0, 2.0), (3, 0.0, 1.0),
+    (10, 1.0, 2.0), (10, 0.0, 1.0), (500, 0.5, 1.5),
+])
+def test_reconnect_delay_table(attempt: int, rand: float, expected: float) -> None:
+    assert reconnect_delay(attempt, lambda: rand) == pytest.approx(expected)

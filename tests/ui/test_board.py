@@ -1,0 +1,168 @@
+"""The real board, offscreen, fed by the real feed client from the real embedded call centre."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage
+
+from tests.helpers import T0, agent, call
+from wallboard.callcentre.engine import CallCentre
+from wallboard.callcentre.traffic import demo_plan
+from wallboard.core.metrics import floor_figures
+from wallboard.core.model import AgentState
+from wallboard.core.protocol import Caps
+from wallboard.core.reducer import Changes
+from wallboard.feed.client import FeedClient, FloorView, LinkStatus
+from wallboard.feed.server import FeedServer
+from wallboard.feed.thread import LoopThread
+from wallboard.ui.style import LOOKS
+from wallboard.ui.tiles import TileBoard
+from wallboard.ui.window import BoardWindow, freshness
+
+
+class LiveFloor:
+    """Call centre + feed server + feed client on a real asyncio thread, as in the app."""
+
+    def __init__(self, window: BoardWindow, agents: int = 36) -> None:
+        self.thread = LoopThread("test-feed").start()
+        self.engine = CallCentre(demo_plan(agents, 3), int(time.time() * 1000) - 1_800_000, seed=4)
+        self.engine.advance(int(time.time() * 1000))
+        self.window = window
+        self.port = self.thread.submit(self._start()).result(10)
+        self.client = FeedClient(f"ws://127.0.0.1:{self.port}", window.bridge.push)
+        self.thread.submit(self.client.run())
+
+    async def _start(self, port: int = 0) -> int:
+        self.server = FeedServer(lambda: self.engine.now, heartbeat_s=0.3)
+        self.server.load(*self.engine.snapshot())
+        return await self.server.start(port=port)
+
+    def step(self, seconds: float) -> None:
+        async def go() -> None:
+            self.server.publish(self.engine.advance(self.engine.now + int(seconds * 1000)))
+        self.thread.submit(go()).result(5)
+
+    def stop_server(self) -> None:
+        self.thread.submit(self.server.stop()).result(5)
+
+    def restart_server(self) -> None:
+        self.thread.submit(self._start(self.port)).result(5)
+
+    def close(self) -> None:
+        self.thread.loop.call_soon_threadsafe(self.client.stop)
+        try:
+            self.thread.submit(self.server.stop()).result(5)
+        finally:
+            self.thread.stop()
+
+
+@pytest.fixture
+def window(qtbot) -> BoardWindow:  # type: ignore[no-untyped-def]
+    w = BoardWindow("test board")
+    w.resize(1400, 900)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+@pytest.fixture
+def floor(window: BoardWindow) -> Iterator[LiveFloor]:
+    f = LiveFloor(window)
+    yield f
+    f.close()
+
+
+def test_the_board_shows_the_floor_and_follows_it(qtbot, window: BoardWindow, floor: LiveFloor) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: window.view is not None and window.view.synced and len(window.tiles.order) == 36, timeout=5000)
+    assert window.link_state == "live" and "LIVE" in window.link_label.text()
+    for _ in range(5):
+        floor.step(20)
+    qtbot.waitUntil(lambda: window.view is not None and dict(window.view.agents) == floor.server.agents, timeout=5000)
+    # what the tiles hold is what the server holds
+    assert {aid: window.tiles.agents[aid] for aid in window.tiles.order} == floor.server.agents
+    # the queue cards show the core's figures for that state
+    now = window.server_now_ms()
+    expected = floor_figures(floor.server.agents.values(), floor.server.queues, floor.server.calls.values(), now)
+    shown = window.queue_panel.figures
+    assert shown is not None
+    assert [(q.queue_id, q.waiting, q.offered, q.abandoned, q.service_level) for q in shown.queues] == \
+           [(q.queue_id, q.waiting, q.offered, q.abandoned, q.service_level) for q in expected.queues]
+    counts = shown.total.agents_by_state
+    assert f"{LOOKS[AgentState.ON_CALL].glyph}" in window.state_counts.text()
+    assert str(counts.get(AgentState.ON_CALL, 0)) in window.state_counts.text()
+
+
+def test_losing_the_feed_is_shown_and_recovery_clears_it(qtbot, window: BoardWindow, floor: LiveFloor) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: window.link_state == "live", timeout=5000)
+    assert not window.overlay.isVisible()
+    floor.stop_server()
+    qtbot.waitUntil(lambda: window.link_state == "retrying", timeout=3000)
+    assert window.overlay.isVisible() and "RECONNECTING" in window.overlay.text
+    assert "RECONNECTING" in window.link_label.text()
+    floor.restart_server()
+    qtbot.waitUntil(lambda: window.link_state == "live", timeout=4000)
+    assert not window.overlay.isVisible()
+
+
+def view(link: LinkStatus, last_frame: float, synced: bool = True, hb: float = 2.0) -> FloorView:
+    return FloorView({}, {}, {}, Changes(frozenset(), frozenset(), False), link, synced, 0, last_frame, hb, Caps())
+
+
+@pytest.mark.parametrize(("v", "mono", "state", "words"), [
+    (None, 100.0, "connecting", "Connecting"),
+    (view(LinkStatus("live"), 99.0), 100.0, "live", "LIVE"),
+    (view(LinkStatus("live"), 95.0), 100.0, "live", "LIVE"),  # 5 s = 2 x heartbeat + 1: still on time
+    (view(LinkStatus("live"), 94.0), 100.0, "stale", "STALE — no data for 6 s"),
+    (view(LinkStatus("live"), 99.0, synced=False), 100.0, "syncing", "Synchronising"),
+    (view(LinkStatus("retrying", 3, 2.0, "connection refused", 99.5), 40.0), 100.0, "retrying",
+     "RECONNECTING in 2 s (connection refused) — data 1 min 0 s old"),
+    (view(LinkStatus("refused", 1, 30.0, "unauthorized: wrong token", 90.0), 0.0), 100.0, "refused", "never"),
+])
+def test_freshness_words(qapp, v: FloorView | None, mono: float, state: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    got_state, text, _ = freshness(v, mono)
+    assert got_state == state and words in text
+
+
+def test_a_tile_paints_state_by_colour_and_words(qtbot) -> None:  # type: ignore[no-untyped-def]
+    board = TileBoard()
+    qtbot.addWidget(board)
+    board.resize(600, 300)
+    agents = {"a1": agent("a1", "on_call", since=T0 - 125_000, call_id="c1", queues=("q1",)),
+              "a2": agent("a2", "paused", reason="lunch")}
+    calls = {"c1": call("c1", state="connected", agent_id="a1", answered_at=T0 - 125_000)}
+    board.set_floor(agents, calls, {}, frozenset(agents), True, T0)
+    img = QImage(board.size(), QImage.Format.Format_RGB32)
+    board.render(img)
+    r = board.tile_rect(board.index["a1"])
+    assert QColor(img.pixel(r.left() + 2, r.center().y())) == LOOKS[AgentState.ON_CALL].colour
+    r2 = board.tile_rect(board.index["a2"])
+    assert QColor(img.pixel(r2.left() + 2, r2.center().y())) == LOOKS[AgentState.PAUSED].colour
+    with qtbot.waitSignal(board.agent_selected, timeout=1000) as sig:
+        qtbot.mouseClick(board, Qt.MouseButton.LeftButton, pos=r2.center())
+    assert sig.args == ["a2"] and board.selected == "a2"
+    assert board.index_at(QPoint(r.right() + 2, r.top() + 2)) is None  # the gap between tiles
+
+
+def test_app_rejects_a_bad_url_in_one_line() -> None:
+    out = subprocess.run([sys.executable, "-m", "wallboard.app", "--url", "http://x"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "expected ws://host:port" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_demo_command_opens_a_live_board(tmp_path: Path) -> None:
+    png = tmp_path / "board.png"
+    out = subprocess.run([sys.executable, "-m", "wallboard.app", "--demo", "--agents", "30", "--quit-after", "4",
+                          "--screenshot", str(png)], capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert png.stat().st_size > 20_000
+    img = QImage(str(png))
+    assert img.width() == 1600 and img.height() == 1000
+    assert "board connected" in out.stderr
