@@ -39,6 +39,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--size", default="1600x1000", help="window size WxH (default 1600x1000)")
     p.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the board after --quit-after seconds")
     p.add_argument("--quit-after", type=float, metavar="S", help="quit after S seconds (tests, screenshots)")
+    p.add_argument("--exit-on-first-paint", action="store_true", help=argparse.SUPPRESS)  # cold-start benchmark
     p.add_argument("--version", action="version", version=f"wallboard {__version__}")
     args = p.parse_args(argv)
     if args.url is not None:
@@ -112,6 +113,15 @@ def main(argv: list[str] | None = None) -> int:
         await client.run()
 
     feed.submit(run_client())
+
+    if args.exit_on_first_paint:
+        def first_paint() -> None:
+            v = window.view
+            if v is not None and v.synced and window.tiles.order:
+                window.tiles.after_paint = None
+                print("first-paint", flush=True)
+                app.quit()
+        window.tiles.after_paint = first_paint
 
     if args.quit_after is not None:
         def finish() -> None:

@@ -114,3 +114,13 @@ def test_non_state_messages_are_ignored() -> None:
     st = synced()
     assert st.apply(CommandResult(req_id="r", ts=T0, ok=True)) is Verdict.IGNORED
     assert st.seq == 10
+
+
+def test_changes_carry_the_stamps_of_what_is_not_yet_shown() -> None:
+    st = synced()
+    for seq in (11, 12, 13):
+        st.apply(up(seq, id="a1", state="on_call"))
+    ch = st.take_changes()
+    assert (ch.count, ch.first_ts, ch.last_ts) == (3, T0 + 11, T0 + 13)
+    empty = st.take_changes()
+    assert (empty.count, empty.first_ts, empty.last_ts) == (0, 0, 0)

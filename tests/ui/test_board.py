@@ -88,13 +88,17 @@ def test_the_board_shows_the_floor_and_follows_it(qtbot, window: BoardWindow, fl
     qtbot.waitUntil(lambda: window.view is not None and dict(window.view.agents) == floor.server.agents, timeout=5000)
     # what the tiles hold is what the server holds
     assert {aid: window.tiles.agents[aid] for aid in window.tiles.order} == floor.server.agents
-    # the queue cards show the core's figures for that state
-    now = window.server_now_ms()
-    expected = floor_figures(floor.server.agents.values(), floor.server.queues, floor.server.calls.values(), now)
+    # the queue cards show the core's figures for that state (refreshed at most every 100 ms)
+    def figures_match() -> bool:
+        now = window.server_now_ms()
+        expected = floor_figures(floor.server.agents.values(), floor.server.queues, floor.server.calls.values(), now)
+        shown = window.queue_panel.figures
+        return shown is not None and \
+            [(q.queue_id, q.waiting, q.offered, q.abandoned, q.service_level) for q in shown.queues] == \
+            [(q.queue_id, q.waiting, q.offered, q.abandoned, q.service_level) for q in expected.queues]
+    qtbot.waitUntil(figures_match, timeout=2000)
     shown = window.queue_panel.figures
     assert shown is not None
-    assert [(q.queue_id, q.waiting, q.offered, q.abandoned, q.service_level) for q in shown.queues] == \
-           [(q.queue_id, q.waiting, q.offered, q.abandoned, q.service_level) for q in expected.queues]
     counts = shown.total.agents_by_state
     assert f"{LOOKS[AgentState.ON_CALL].glyph}" in window.state_counts.text()
     assert str(counts.get(AgentState.ON_CALL, 0)) in window.state_counts.text()

@@ -72,6 +72,17 @@ class FloorFigures:
     total: QueueFigures
 
 
+_WAITING_STRINGS = frozenset(s.value for s in WAITING_CALL_STATES)
+
+
+def _by_state(raw: Mapping[str, int]) -> dict[AgentState, int]:
+    out: dict[AgentState, int] = {}
+    for name, n in raw.items():
+        st = AgentState.of(name)
+        out[st] = out.get(st, 0) + n
+    return out
+
+
 def seconds_since(since_ms: int, now_ms: int) -> float:
     """Elapsed seconds, never negative (a skewed or early stamp shows 0, not -3 s)."""
     return max(0.0, (now_ms - since_ms) / 1000.0)
@@ -146,27 +157,33 @@ def floor_figures(
     oldest: dict[str, int] = {}
     all_oldest: int | None = None
     total_waiting = 0
+    waiting_states = _WAITING_STRINGS
     for call in calls:
-        if call.status not in WAITING_CALL_STATES:
+        if call.state not in waiting_states:
             continue
         total_waiting += 1
-        if call.queue in waiting:
-            waiting[call.queue] += 1
-            prev = oldest.get(call.queue)
+        qid = call.queue
+        if qid in waiting:
+            waiting[qid] += 1
+            prev = oldest.get(qid)
             if prev is None or call.queued_at < prev:
-                oldest[call.queue] = call.queued_at
+                oldest[qid] = call.queued_at
         if all_oldest is None or call.queued_at < all_oldest:
             all_oldest = call.queued_at
 
-    per_queue: dict[str, dict[AgentState, int]] = {q: {} for q in queues}
-    floor: dict[AgentState, int] = {}
+    # Count by the raw state string (hot path: thousands of agents, many times a second),
+    # then turn the strings into states once; unknown strings land on UNKNOWN.
+    raw_queue: dict[str, dict[str, int]] = {q: {} for q in queues}
+    raw_floor: dict[str, int] = {}
     for agent in agents:
-        st = agent.status
-        floor[st] = floor.get(st, 0) + 1
+        st = agent.state
+        raw_floor[st] = raw_floor.get(st, 0) + 1
         for qid in agent.queues:
-            counts = per_queue.get(qid)
+            counts = raw_queue.get(qid)
             if counts is not None:
                 counts[st] = counts.get(st, 0) + 1
+    per_queue = {q: _by_state(c) for q, c in raw_queue.items()}
+    floor = _by_state(raw_floor)
 
     out = []
     total = _Sums()

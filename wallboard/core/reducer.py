@@ -57,6 +57,9 @@ class Changes:
     agents: frozenset[str]
     queues: frozenset[str]
     layout: bool  # agents or queues added/removed: the board re-lays out
+    count: int = 0  # state messages applied since the last take
+    first_ts: int = 0  # server stamp of the oldest of them (how stale the screen is before this)
+    last_ts: int = 0  # and of the newest
 
     @property
     def any(self) -> bool:
@@ -68,7 +71,7 @@ class FloorState:
 
     __slots__ = (
         "stream", "seq", "synced", "agents", "queues", "calls", "counters",
-        "changed_agents", "changed_queues", "layout_changed", "last_ts",
+        "changed_agents", "changed_queues", "layout_changed", "last_ts", "_count", "_first_ts",
     )
 
     def __init__(self) -> None:
@@ -83,6 +86,8 @@ class FloorState:
         self.changed_queues: set[str] = set()
         self.layout_changed = False
         self.last_ts = 0
+        self._count = 0
+        self._first_ts = 0
 
     # -- the reducer ---------------------------------------------------------------
 
@@ -116,7 +121,7 @@ class FloorState:
         if msg.seq != self.seq + 1:
             return self._lost_step()
         self.seq = msg.seq
-        self.last_ts = msg.ts
+        self._stamp(msg.ts)
         c.applied += 1
         if isinstance(msg, AgentUpdate):
             a = msg.agent
@@ -153,6 +158,12 @@ class FloorState:
         if call.agent_id is not None:
             self.changed_agents.add(call.agent_id)
 
+    def _stamp(self, ts: int) -> None:
+        self.last_ts = ts
+        if self._count == 0:
+            self._first_ts = ts
+        self._count += 1
+
     def _lost_step(self) -> Verdict:
         self.synced = False
         self.counters.gaps += 1
@@ -162,7 +173,7 @@ class FloorState:
     def _load(self, snap: Snapshot) -> None:
         self.stream = snap.stream
         self.seq = snap.seq
-        self.last_ts = snap.ts
+        self._stamp(snap.ts)
         self.synced = True
         self.agents = {a.id: a for a in snap.agents}
         self.queues = {q.id: q for q in snap.queues}
@@ -180,8 +191,10 @@ class FloorState:
             self.counters.unknown_types[err.message_type] += 1
 
     def take_changes(self) -> Changes:
-        ch = Changes(frozenset(self.changed_agents), frozenset(self.changed_queues), self.layout_changed)
+        ch = Changes(frozenset(self.changed_agents), frozenset(self.changed_queues), self.layout_changed,
+                     self._count, self._first_ts if self._count else 0, self.last_ts if self._count else 0)
         self.changed_agents = set()
         self.changed_queues = set()
         self.layout_changed = False
+        self._count = 0
         return ch

@@ -7,8 +7,10 @@ repaint in well under a millisecond. The figures themselves come from the pure c
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPixmap, QStaticText
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..core.metrics import FloorFigures, QueueFigures, SLFormula
@@ -40,6 +42,9 @@ class QueuePanel(QWidget):
         super().__init__(parent)
         self.figures: FloorFigures | None = None
         self.formula = SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS
+        self.after_paint: Callable[[], None] | None = None  # see TileBoard.after_paint
+        self._frames: dict[tuple[bool, str, int, int], tuple[QPixmap, list[tuple[str, int, int, int, bool]]]] = {}
+        self._values: dict[tuple[str, str, int], tuple[QStaticText, QFont, float]] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.set_scale(scale)
 
@@ -59,14 +64,22 @@ class QueuePanel(QWidget):
         self.f_value = QFont(base)
         self.f_value.setPixelSize(round(19 * scale))
         self.f_value.setBold(True)
+        self._frames = {}
+        self._values = {}
         self._relayout()
 
     def set_figures(self, figures: FloorFigures, formula: SLFormula) -> None:
-        relayout = self.figures is None or len(self.figures.queues) != len(figures.queues)
+        """Repaint only the cards whose figures changed (figures are compared by value)."""
+        before = self._cards()
+        relayout = self.figures is None or len(self.figures.queues) != len(figures.queues) or formula != self.formula
         self.figures, self.formula = figures, formula
         if relayout:
             self._relayout()
-        self.update()
+            self.update()
+            return
+        for i, (old, new) in enumerate(zip(before, self._cards())):
+            if old != new:
+                self.update(self.card_rect(i))
 
     def _cards(self) -> list[QueueFigures]:
         if self.figures is None:
@@ -108,64 +121,90 @@ class QueuePanel(QWidget):
             if rect.intersects(event.rect()):
                 self._paint_card(p, rect, fig, total=(i == 0))
         p.end()
+        if self.after_paint is not None:
+            self.after_paint()
 
     def _paint_card(self, p: QPainter, rect: QRect, f: QueueFigures, total: bool) -> None:
+        """A cached frame (border, title, labels) and up to eight cached value texts on it."""
+        title = tr("All queues") if total else f.name
+        frame, slots = self._frame(total, title, rect.width(), rect.height())
+        p.drawPixmap(rect.topLeft(), frame)
+        avail = f.agents_by_state.get(AgentState.AVAILABLE, 0)
+        waiting_colour = BAD if f.waiting and (f.longest_wait_s or 0) > (f.sl_threshold_s or 20) else INK
+        values = (
+            (f"{tr('Agents')} {avail}/{f.logged_in} {tr('free')}", MUTED),
+            (str(f.waiting), waiting_colour),
+            (str(f.abandoned), BAD if f.abandoned else INK),
+            (_pct(f.service_level), sl_colour(f)),
+            (_secs(f.longest_wait_s), INK),
+            (_pct(f.abandon_rate), INK),
+            (_secs(f.asa_s), INK),
+            (_secs(f.aht_s), INK),
+        )
+        for (kind, sx, sy, sw, right), (text, colour) in zip(slots, values):
+            st, font, width = self._value(kind, text, sw)
+            p.setFont(font)
+            p.setPen(colour)
+            p.drawStaticText(rect.left() + (sx + sw - int(width) if right else sx), rect.top() + sy, st)
+
+    def _frame(self, total: bool, title: str, w: int, h: int) -> tuple[QPixmap, list[tuple[str, int, int, int, bool]]]:
+        key = (total, title, w, h)
+        hit = self._frames.get(key)
+        if hit is not None:
+            return hit
         s = self.scale
         pad = round(10 * s)
-        p.fillRect(rect, QColor("#FFFFFF") if not total else QColor("#F2F2F2"))
+        dpr = self.devicePixelRatioF()
+        pm = QPixmap(round(w * dpr), round(h * dpr))
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(QColor("#F2F2F2") if total else QColor("#FFFFFF"))
+        p = QPainter(pm)
         p.setPen(QColor("#C8C8C8"))
-        p.drawRect(rect.adjusted(0, 0, -1, -1))
-        x, y = rect.left() + pad, rect.top() + pad
-        w = rect.width() - 2 * pad
+        p.drawRect(QRect(0, 0, w - 1, h - 1))
+        x, y, inner = pad, pad, w - 2 * pad
         p.setPen(INK)
         p.setFont(self.f_title)
-        title = tr("All queues") if total else f.name
-        p.drawText(QRect(x, y, w, round(22 * s)), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                   p.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, w // 2))
-        avail = f.agents_by_state.get(AgentState.AVAILABLE, 0)
-        staff = f"{tr('Agents')} {avail}/{f.logged_in} {tr('free')}"
-        p.setFont(self.f_label)
-        p.setPen(MUTED)
-        p.drawText(QRect(x, y, w, round(22 * s)), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, staff)
-
-        # Left block: waiting calls, the number a supervisor looks for first.
-        y1 = y + round(26 * s)
-        col = round(w * 0.3)
-        waiting_colour = BAD if f.waiting and (f.longest_wait_s or 0) > (f.sl_threshold_s or 20) else INK
-        self._figure(p, QRect(x, y1, col, round(80 * s)), tr("Waiting"), str(f.waiting), waiting_colour, big=True)
-        self._figure(p, QRect(x + col, y1, col, round(84 * s)), tr("Abandoned"), str(f.abandoned),
-                     BAD if f.abandoned else INK, big=True)
-        self._figure(p, QRect(x + 2 * col, y1, col + pad, round(84 * s)), tr("Service level"),
-                     _pct(f.service_level), sl_colour(f), big=True)
-
-        y2 = y1 + round(86 * s)
-        quarter = w // 4
-        rows = (
-            (tr("Longest"), _secs(f.longest_wait_s)),
-            (tr("Aband. %"), _pct(f.abandon_rate)),
-            (tr("ASA"), _secs(f.asa_s)),
-            (tr("AHT"), _secs(f.aht_s)),
-        )
-        for k, (label, value) in enumerate(rows):
-            self._figure(p, QRect(x + k * quarter, y2, quarter, rect.bottom() - y2 - pad // 2), label, value, INK)
-
-    def _fitted(self, font: QFont, text: str, width: int) -> QFont:
-        """The same font, smaller if needed, so a figure is never clipped."""
-        from PySide6.QtGui import QFontMetrics
-
-        advance = QFontMetrics(font).horizontalAdvance(text)
-        if advance <= width:
-            return font
-        smaller = QFont(font)
-        smaller.setPixelSize(max(8, int(font.pixelSize() * width / advance)))
-        return smaller
-
-    def _figure(self, p: QPainter, r: QRect, label: str, value: str, colour: QColor, big: bool = False) -> None:
+        p.drawText(QRect(x, y, inner, round(22 * s)), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                   p.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, inner // 2))
         p.setFont(self.f_label)
         p.setPen(MUTED)
         lh = p.fontMetrics().height()
-        p.drawText(QRect(r.left(), r.top(), r.width(), lh), Qt.AlignmentFlag.AlignLeft, label)
-        p.setFont(self._fitted(self.f_big if big else self.f_value, value, r.width() - 2))
-        p.setPen(colour)
-        p.drawText(QRect(r.left(), r.top() + lh, r.width(), r.height() - lh),
-                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, value)
+        staff_y = y + (round(22 * s) - lh) // 2
+        slots: list[tuple[str, int, int, int, bool]] = [("label", x + inner // 2, staff_y, inner - inner // 2, True)]
+        y1 = y + round(26 * s)
+        col = round(inner * 0.3)
+        for k, (label, cx, cw) in enumerate(((tr("Waiting"), x, col), (tr("Abandoned"), x + col, col),
+                                             (tr("Service level"), x + 2 * col, inner - 2 * col))):
+            p.drawText(QPoint(cx, y1 + p.fontMetrics().ascent()), label)
+            slots.append(("big", cx, y1 + lh, cw - 2, False))
+        y2 = y1 + round(74 * s) + round(4 * s)
+        quarter = inner // 4
+        for k, label in enumerate((tr("Longest"), tr("Aband. %"), tr("ASA"), tr("AHT"))):
+            p.drawText(QPoint(x + k * quarter, y2 + p.fontMetrics().ascent()), label)
+            slots.append(("value", x + k * quarter, y2 + lh, quarter - 2, False))
+        p.end()
+        if len(self._frames) > 500:
+            self._frames.clear()
+        self._frames[key] = (pm, slots)
+        return pm, slots
+
+    def _value(self, kind: str, text: str, width: int) -> tuple[QStaticText, QFont, float]:
+        """A figure laid out once, in a font shrunk if needed so it is never clipped."""
+        key = (kind, text, width)
+        hit = self._values.get(key)
+        if hit is not None:
+            return hit
+        base = {"big": self.f_big, "value": self.f_value, "label": self.f_label}[kind]
+        font = base
+        advance = QFontMetrics(base).horizontalAdvance(text)
+        if advance > width:
+            font = QFont(base)
+            font.setPixelSize(max(8, int(base.pixelSize() * width / advance)))
+        st = QStaticText(text)
+        st.setTextFormat(Qt.TextFormat.PlainText)
+        st.prepare(font=font)
+        if len(self._values) > 20_000:
+            self._values.clear()
+        hit = (st, font, st.size().width())
+        self._values[key] = hit
+        return hit

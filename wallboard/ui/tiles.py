@@ -10,17 +10,18 @@ agent. Text that rarely changes (names, queue names) is cached as ``QStaticText`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen, QStaticText
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QStaticText
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ..core.metrics import seconds_since
 from ..core.model import ON_A_CALL, Agent, AgentState, Call, Queue
 from .style import HELP, INK, LOOKS, MUTED, clock_text, tr
 
 BASE_TILE = QSize(236, 86)
+#: (state, reason, direction, help, queue name, selected): everything a face shows.
+FaceKey = tuple[str, str, str, bool, str, bool]
 GAP = 6
 
 
@@ -45,6 +46,16 @@ class TileBoard(QWidget):
         self.now_ms = 0
         self.selected: str | None = None
         self._static: dict[tuple[str, str], QStaticText] = {}
+        self._clocks: dict[int, tuple[QStaticText, float]] = {}
+        self._durations: dict[int, tuple[QStaticText, float]] = {}
+        self._looks: dict[FaceKey, QPixmap] = {}
+        #: per agent: (agent, call, selected, look key, name, face); identity of the first two is the fast test
+        self._faces: dict[str, tuple[Agent, Call | None, bool, FaceKey, str, QPixmap]] = {}
+        self._names: dict[str, tuple[str, QStaticText]] = {}
+        self._xy: list[tuple[int, int]] = []
+        self._xy_key: tuple[int, int, int, int] = (0, 0, 0, 0)
+        #: Called after every paint (latency measurement, diagnostics); must be cheap.
+        self.after_paint: Callable[[], None] | None = None
         self.set_scale(scale)
 
     # -- geometry ------------------------------------------------------------------
@@ -64,6 +75,13 @@ class TileBoard(QWidget):
         self.f_clock.setBold(True)
         self.f_clock.setStyleHint(QFont.StyleHint.Monospace)
         self._static.clear()
+        self._clocks.clear()
+        self._durations.clear()
+        self._faces.clear()
+        self._looks.clear()
+        self._names.clear()
+        self._call_word = tr("Call")
+        self._clock_room = QFontMetrics(self.f_clock).horizontalAdvance("00:00")
         self.updateGeometry()
         self.update()
 
@@ -101,6 +119,9 @@ class TileBoard(QWidget):
         return QSize(w, self._height_for(w))
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802
+        self._faces.clear()  # tile width may have changed
+        self._looks.clear()
+        self._names.clear()
         self.setMinimumHeight(self._height_for(self.width()))
 
     def index_at(self, pos: QPoint) -> int | None:
@@ -120,6 +141,7 @@ class TileBoard(QWidget):
         self.agents, self.calls, self.now_ms = agents, calls, now_ms
         if layout:
             self.queue_names = {q.id: q.name for q in queues.values()}
+            self._names.clear()
             self.order = sorted(agents, key=lambda i: _order(agents[i]))
             self.index = {aid: i for i, aid in enumerate(self.order)}
             self.setMinimumHeight(self._height_for(self.width()))
@@ -161,89 +183,210 @@ class TileBoard(QWidget):
             self._static[(key, text)] = st
         return st
 
+    def _laid_out(self, cache: dict[int, tuple[QStaticText, float]], secs: int, font: QFont,
+                  prefix: str = "") -> tuple[QStaticText, float]:
+        """A clock laid out once per whole second value (there are only so many), with its width."""
+        hit = cache.get(secs)
+        if hit is None:
+            if len(cache) > 20_000:
+                cache.clear()
+            st = QStaticText(prefix + clock_text(secs))
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.prepare(font=font)
+            hit = (st, st.size().width())
+            cache[secs] = hit
+        return hit
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        """Blit each tile's cached face, then draw the two moving figures on top.
+
+        Faces are cached per agent and re-rendered only when the agent's (immutable)
+        object, its call's queue, the selection or the tile size changes; a clock tick
+        therefore costs one blit and one or two pre-laid-out texts per tile.
+        """
         p = QPainter(self)
         p.fillRect(event.rect(), self.palette().window())
         if not self.order:
             p.setPen(MUTED)
             p.setFont(self.f_name)
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, tr("No agents yet"))
+            p.end()
             return
-        done: set[int] = set()
-        step_w, step_h = self.tile_width + self.gap, self.tile.height() + self.gap
+        tiles: list[int] = []
+        seen: set[int] = set()
+        tw, th = self.tile_width, self.tile.height()
+        step_w, step_h = tw + self.gap, th + self.gap
         cols = self.columns
+        n = len(self.order)
         for rect in event.region():  # type: ignore[attr-defined]  # QRegion iterates its rects
             c0 = max(0, (rect.left() - self.gap) // step_w)
             c1 = min(cols - 1, (rect.right() - self.gap) // step_w)
             r0 = max(0, (rect.top() - self.gap) // step_h)
             r1 = (rect.bottom() - self.gap) // step_h
             for r in range(r0, r1 + 1):
+                base = r * cols
                 for c in range(c0, c1 + 1):
-                    i = r * cols + c
-                    if i >= len(self.order) or i in done:
-                        continue
-                    done.add(i)
-                    self._paint_tile(p, i)
+                    i = base + c
+                    if i < n and i not in seen:
+                        seen.add(i)
+                        tiles.append(i)
+        now = self.now_ms
+        s = self.scale
+        band = round(8 * s)
+        pad = round(8 * s)
+        top_off = round(4 * s)
+        line = th // 3
+        gap = self.gap
+        agents, calls, order = self.agents, self.calls, self.order
+        faces, face = self._faces, self._face
+        clock_cache, dur_cache, laid_out = self._clocks, self._durations, self._laid_out
+        f_clock, f_small, call_word = self.f_clock, self.f_small, self._call_word + " "
+        selected = self.selected
+        right = tw - pad
+        dur_dy = top_off + 2 * line + round(3 * s)
+        clocks: list[tuple[int, int, QStaticText]] = []
+        durations: list[tuple[int, int, QStaticText]] = []
+        draw_pixmap = p.drawPixmap
+        xy = self._positions(cols, step_w, step_h)
+        qnames = self.queue_names
+        for i in tiles:
+            aid = order[i]
+            a = agents.get(aid)
+            if a is None:
+                continue
+            x0, y0 = xy[i]
+            call_id = a.call_id
+            call = calls.get(call_id) if call_id else None
+            hit = faces.get(aid)
+            sel = aid == selected
+            if hit is not None and hit[0] is a and hit[1] is call and hit[2] == sel:
+                draw_pixmap(x0, y0, hit[5])  # nothing on the face changed: the common case
+            else:
+                queue = qnames.get(call.queue if call is not None else (a.queues[0] if a.queues else ""), "")
+                key = (a.state, a.reason, a.direction, a.help, queue, sel)
+                if hit is not None and hit[3] == key and hit[4] == a.name:
+                    faces[aid] = (a, call, sel, key, a.name, hit[5])  # new object, same look
+                    draw_pixmap(x0, y0, hit[5])
+                else:
+                    draw_pixmap(x0, y0, face(aid, a, call, key))
+            secs = (now - a.since) // 1000
+            st, w = clock_cache.get(secs) or laid_out(clock_cache, max(0, secs), f_clock)
+            clocks.append((x0 + right - int(w), y0 + top_off, st))
+            # The call's duration, when it is not already the big clock (a bridge may restart
+            # "since" on hold or transfer; this one does not, so usually the clock says it all).
+            if call is not None and call.answered_at is not None and call.answered_at != a.since:
+                dsecs = (now - call.answered_at) // 1000
+                st2, w2 = dur_cache.get(dsecs) or laid_out(dur_cache, max(0, dsecs), f_small, call_word)
+                durations.append((x0 + right - int(w2), y0 + dur_dy, st2))
+        p.setPen(INK)
+        draw = p.drawStaticText
+        p.setFont(self.f_clock)
+        for x, y, st in clocks:
+            draw(x, y, st)
+        p.setFont(self.f_small)
+        for x, y, st in durations:
+            draw(x, y, st)
         p.end()
+        if len(self._looks) > 4096:  # distinct looks, not agents: only a pathological feed gets here
+            self._looks.clear()
+        if len(self._faces) > max(2 * len(tiles), 1024):
+            keep = {order[i] for i in tiles}
+            self._faces = {k: v for k, v in self._faces.items() if k in keep}
+        if self.after_paint is not None:
+            self.after_paint()
 
-    def _paint_tile(self, p: QPainter, i: int) -> None:
-        aid = self.order[i]
-        a = self.agents.get(aid)
-        if a is None:
-            return
-        rect = self.tile_rect(i)
-        st = a.status
+    def _positions(self, cols: int, step_w: int, step_h: int) -> list[tuple[int, int]]:
+        key = (cols, step_w, step_h, len(self.order))
+        if self._xy_key != key:
+            g = self.gap
+            self._xy = [(g + (i % cols) * step_w, g + (i // cols) * step_h) for i in range(len(self.order))]
+            self._xy_key = key
+        return self._xy
+
+    def _face(self, aid: str, a: Agent, call: Call | None, key: FaceKey) -> QPixmap:
+        """The agent's own face: its look (shared) with its name on it.
+
+        Composing is one blit and one pre-laid-out text, so the thousands of state
+        changes a busy floor makes each second stay cheap, while a full repaint (the
+        clock tick) stays one blit per tile.
+        """
+        name = a.name
+        look = self._looks.get(key) or self._look(key)
+        named = self._names.get(aid)
+        if named is None or named[0] != name:
+            fm = QFontMetrics(self.f_name)
+            pad = round(8 * self.scale)
+            room = self.tile_width - 3 * pad - round(8 * self.scale) - self._clock_room
+            st = QStaticText(fm.elidedText(name, Qt.TextElideMode.ElideRight, max(10, room)))
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.prepare(font=self.f_name)
+            named = (name, st)
+            self._names[aid] = named
+        old = self._faces.get(aid)
+        if old is not None and old[5].size() == look.size():
+            pm = old[5]  # paint over the agent's previous face: no allocation
+        else:
+            pm = QPixmap(look.size())
+            pm.setDevicePixelRatio(look.devicePixelRatio())
+        pm.fill(LOOKS[AgentState.of(key[0])].tint)  # opaque: blits become plain copies, no blending
+        p = QPainter(pm)
+        p.drawPixmap(0, 0, look)
+        p.setPen(INK)
+        p.setFont(self.f_name)
+        p.drawStaticText(round(16 * self.scale), round(8 * self.scale), named[1])
+        p.end()
+        self._faces[aid] = (a, call, key[5], key, name, pm)
+        return pm
+
+    def _look(self, key: FaceKey) -> QPixmap:
+        """A tile's look: colour band, tint, state words, queue, help flag.
+
+        Faces are shared by every agent with the same look (a few hundred at most), so an
+        agent changing state costs a dictionary hit, not a render. Cleared on any size change.
+        """
+        state, reason, direction, help_flag, queue, selected = key
+        dpr = self.devicePixelRatioF()
+        w, h = self.tile_width, self.tile.height()
+        pm = QPixmap(round(w * dpr), round(h * dpr))
+        pm.setDevicePixelRatio(dpr)
+        st = AgentState.of(state)
         look = LOOKS[st]
         s = self.scale
         pad = round(8 * s)
         band = round(8 * s)
-        p.fillRect(rect, look.tint)
-        p.fillRect(QRect(rect.left(), rect.top(), band, rect.height()), look.colour)
-        if aid == self.selected:
+        pm.fill(look.tint)
+        p = QPainter(pm)
+        p.fillRect(QRect(0, 0, band, h), look.colour)
+        if selected:
             p.setPen(QPen(INK, max(2, round(3 * s))))
-            p.drawRect(rect.adjusted(1, 1, -2, -2))
-        x = rect.left() + band + pad
-        right = rect.right() - pad
-        line = rect.height() // 3
-        top = rect.top() + round(4 * s)
-
-        # Row 1: name, and time in state at the right (big: readable across the room).
-        p.setPen(INK)
-        p.setFont(self.f_clock)
-        elapsed = clock_text(seconds_since(a.since, self.now_ms))
-        clock_w = p.fontMetrics().horizontalAdvance(elapsed)
-        p.drawText(QRect(right - clock_w, top, clock_w + 1, line + round(6 * s)),
-                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, elapsed)
-        p.setFont(self.f_name)
-        name = p.fontMetrics().elidedText(a.name, Qt.TextElideMode.ElideRight, right - clock_w - x - pad)
-        p.drawStaticText(x, top + round(4 * s), self._text("n", name))
-
-        # Row 2: glyph + state words (+ pause reason / call direction).
+            p.drawRect(QRect(0, 0, w, h).adjusted(1, 1, -2, -2))
+        x = band + pad
+        right = w - pad
+        line = h // 3
+        top = round(4 * s)
+        # Row 2: glyph + state words (+ pause reason / call direction), and the help flag.
         p.setFont(self.f_small)
         label = tr(look.label)
-        if st is AgentState.PAUSED and a.reason:
-            label = f"{label}: {a.reason}"
-        elif st in ON_A_CALL and a.direction == "out":
+        if st is AgentState.PAUSED and reason:
+            label = f"{label}: {reason}"
+        elif st in ON_A_CALL and direction == "out":
             label = f"{label} ↑ {tr('outbound')}"
         p.setPen(look.colour if st is not AgentState.LOGGED_OUT else MUTED)
         y2 = top + line + round(6 * s)
-        p.drawStaticText(x, y2, self._text("s", f"{look.glyph} {label}"))
-
-        # Row 3: the queue and the current call's duration; a help flag when raised.
-        p.setPen(MUTED)
-        y3 = y2 + line - round(3 * s)
-        call = self.calls.get(a.call_id) if a.call_id else None
-        queue = self.queue_names.get(call.queue if call else (a.queues[0] if a.queues else ""), "")
-        p.drawStaticText(x, y3, self._text("q", queue))
-        if call is not None and call.answered_at is not None:
-            dur = f"{tr('Call')} {clock_text(seconds_since(call.answered_at, self.now_ms))}"
-            w = p.fontMetrics().horizontalAdvance(dur)
-            p.setPen(INK)
-            p.drawText(right - w, y3 + p.fontMetrics().ascent(), dur)
-        if a.help:
-            p.setPen(HELP)
+        p.drawText(QPoint(x, y2 + p.fontMetrics().ascent()), f"{look.glyph} {label}")
+        if help_flag:
             p.setFont(self.f_name)
             flag = f"⚑ {tr('HELP')}"
-            w = p.fontMetrics().horizontalAdvance(flag)
-            p.fillRect(QRect(right - w - round(4 * s), y2 - round(2 * s), w + round(8 * s), line), QColor("#FFFFFF"))
-            p.drawText(right - w, y2 + p.fontMetrics().ascent(), flag)
+            fw = p.fontMetrics().horizontalAdvance(flag)
+            p.fillRect(QRect(right - fw - round(4 * s), y2 - round(2 * s), fw + round(8 * s), line), QColor("#FFFFFF"))
+            p.setPen(HELP)
+            p.drawText(QPoint(right - fw, y2 + p.fontMetrics().ascent()), flag)
+        # Row 3: the queue (the call's duration is drawn per paint).
+        p.setFont(self.f_small)
+        p.setPen(MUTED)
+        y3 = y2 + line - round(3 * s)
+        p.drawText(QPoint(x, y3 + p.fontMetrics().ascent()),
+                   p.fontMetrics().elidedText(queue, Qt.TextElideMode.ElideRight, max(10, (right - x) // 2)))
+        p.end()
+        self._looks[key] = pm
+        return pm

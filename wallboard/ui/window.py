@@ -25,6 +25,9 @@ from .style import BAD, GOOD, LOOKS, STATE_ORDER, WARN, tr
 from .tiles import TileBoard
 
 TREND_SECONDS = 3600
+#: Queue figures refresh at most this often (agent tiles are not throttled): 50 cards
+#: recomputed and repainted 50 times a second would cost more than a TV PC should spend.
+FIGURES_INTERVAL_MS = 100
 
 
 class FeedBridge(QObject):
@@ -57,6 +60,12 @@ def freshness(view: FloorView | None, mono_now: float) -> tuple[str, str, QColor
         return "retrying", tr("RECONNECTING in {0:.0f} s ({1}) — data {2} old").format(
             left, link.detail, since), BAD
     return "connecting", tr("Connecting… — data {0} old").format(since), WARN
+
+
+def _set_text(label: QLabel, text: str) -> None:
+    """Labels re-lay out on every setText, even with the same text; skip the no-ops."""
+    if label.text() != text:
+        label.setText(text)
 
 
 def _age(seconds: float) -> str:
@@ -103,6 +112,7 @@ class BoardWindow(QMainWindow):
         self.bridge = FeedBridge(self)
         self.bridge.view_ready.connect(self.on_view)
         self.views_received = 0
+        self._shown_link: object = None
 
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -167,6 +177,10 @@ class BoardWindow(QMainWindow):
         self.ticker = QTimer(self)
         self.ticker.setSingleShot(True)
         self.ticker.timeout.connect(self.tick)
+        self._figures_due = QTimer(self)
+        self._figures_due.setSingleShot(True)
+        self._figures_due.timeout.connect(lambda: self._refresh_figures(self.server_now_ms()))
+        self._figures_at = 0.0
         self.tick()
 
     # -- time --------------------------------------------------------------------------
@@ -193,13 +207,20 @@ class BoardWindow(QMainWindow):
         ch = view.changes
         if ch.any:
             self.tiles.set_floor(view.agents, view.calls, view.queues, ch.agents, ch.layout, now)
-        self._refresh_figures(now)
-        self._refresh_status(now)
+        wait_ms = FIGURES_INTERVAL_MS - (self._mono() - self._figures_at) * 1000
+        if ch.layout or wait_ms <= 0:
+            self._refresh_figures(now)
+        elif not self._figures_due.isActive():
+            self._figures_due.start(int(wait_ms) + 1)
+        if (view.link, view.synced) != self._shown_link:
+            self._refresh_status(now)
 
     def _refresh_figures(self, now: int) -> None:
         v = self.view
         if v is None:
             return
+        self._figures_at = self._mono()
+        self._figures_due.stop()
         self.figures = floor_figures(v.agents.values(), v.queues, v.calls.values(), now, self.formula)
         self.queue_panel.set_figures(self.figures, self.formula)
         counts = self.figures.total.agents_by_state
@@ -208,17 +229,20 @@ class BoardWindow(QMainWindow):
             look = LOOKS[st]
             parts.append(f"<span style='color:{look.colour.name()}'>{look.glyph}</span> "
                          f"{tr(look.label)} <b>{counts.get(st, 0)}</b>")
-        self.state_counts.setText("&nbsp;&nbsp; ".join(parts))
+        _set_text(self.state_counts, "&nbsp;&nbsp; ".join(parts))
         t = self.figures.total.sl_threshold_s
-        self.sl_note.setText(tr("Service level = {0}, T = {1}. Today since local midnight; short abandons excluded.")
-                             .format(self.formula.label, f"{t} s" if t is not None else tr("per queue")))
+        _set_text(self.sl_note, tr("Service level = {0}, T = {1}. Today since local midnight; short abandons excluded.")
+                  .format(self.formula.label, f"{t} s" if t is not None else tr("per queue")))
 
     def _refresh_status(self, now: int) -> None:
         state, text, colour = freshness(self.view, self._mono())
-        self.link_label.setText(f"● {text}")
-        self.link_label.setStyleSheet(f"color: {colour.name()};")
+        self._shown_link = (self.view.link, self.view.synced) if self.view is not None else None
+        _set_text(self.link_label, f"● {text}")
+        style = f"color: {colour.name()};"
+        if self.link_label.styleSheet() != style:
+            self.link_label.setStyleSheet(style)
         self.link_state = state
-        self.clock_label.setText(time.strftime("%H:%M:%S", time.localtime(now / 1000)))
+        _set_text(self.clock_label, time.strftime("%H:%M:%S", time.localtime(now / 1000)))
         live = state == "live"
         if live:
             self.overlay.hide()
