@@ -145,6 +145,19 @@ def _figures(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FloorCounts:
+    """Everything in the figures that does not depend on the time (so a clock tick reuses it)."""
+
+    queues: Mapping[str, Queue]
+    waiting: Mapping[str, int]
+    oldest: Mapping[str, int]
+    all_oldest: int | None
+    total_waiting: int
+    per_queue: Mapping[str, Mapping[AgentState, int]]
+    floor: Mapping[AgentState, int]
+
+
 def floor_figures(
     agents: Iterable[Agent],
     queues: Mapping[str, Queue],
@@ -153,6 +166,11 @@ def floor_figures(
     formula: SLFormula = SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS,
 ) -> FloorFigures:
     """Per-queue figures (in ``queues`` order) and the floor total."""
+    return figures_at(floor_counts(agents, queues, calls), now_ms, formula)
+
+
+def floor_counts(agents: Iterable[Agent], queues: Mapping[str, Queue], calls: Iterable[Call]) -> FloorCounts:
+    """One pass over calls and agents: waiting callers, oldest join times, agents by state."""
     waiting: dict[str, int] = dict.fromkeys(queues, 0)
     oldest: dict[str, int] = {}
     all_oldest: int | None = None
@@ -183,8 +201,15 @@ def floor_figures(
             if counts is not None:
                 counts[st] = counts.get(st, 0) + 1
     per_queue = {q: _by_state(c) for q, c in raw_queue.items()}
-    floor = _by_state(raw_floor)
+    return FloorCounts(queues, waiting, oldest, all_oldest, total_waiting, per_queue, _by_state(raw_floor))
 
+
+def figures_at(
+    counts: FloorCounts, now_ms: int,
+    formula: SLFormula = SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS,
+) -> FloorFigures:
+    """The figures at ``now_ms`` from counts taken once per change of the floor."""
+    queues, waiting, oldest, per_queue = counts.queues, counts.waiting, counts.oldest, counts.per_queue
     out = []
     total = _Sums()
     thresholds = set()
@@ -200,7 +225,7 @@ def floor_figures(
             q.sl_target_pct, per_queue[qid], formula,
         ))
     total_fig = _figures(
-        "*", "Total", total, total_waiting, all_oldest, now_ms,
-        thresholds.pop() if len(thresholds) == 1 else None, target, floor, formula,
+        "*", "Total", total, counts.total_waiting, counts.all_oldest, now_ms,
+        thresholds.pop() if len(thresholds) == 1 else None, target, counts.floor, formula,
     )
     return FloorFigures(tuple(out), total_fig)

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QScrollArea, QVBoxLayout, QWidget
 
-from ..core.metrics import FloorFigures, SLFormula, floor_figures
+from ..core.metrics import FloorCounts, FloorFigures, SLFormula, figures_at, floor_counts
 from ..feed.client import FloorView
 from .queues import QueuePanel
 from .style import BAD, GOOD, LOOKS, STATE_ORDER, WARN, tr
@@ -28,6 +28,7 @@ TREND_SECONDS = 3600
 #: Queue figures refresh at most this often (agent tiles are not throttled): 50 cards
 #: recomputed and repainted 50 times a second would cost more than a TV PC should spend.
 FIGURES_INTERVAL_MS = 100
+TREND_REDRAW_S = 5
 
 
 class FeedBridge(QObject):
@@ -113,6 +114,8 @@ class BoardWindow(QMainWindow):
         self.bridge.view_ready.connect(self.on_view)
         self.views_received = 0
         self._shown_link: object = None
+        self._counts: FloorCounts | None = None
+        self._counts_for: FloorView | None = None
 
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -170,12 +173,15 @@ class BoardWindow(QMainWindow):
         self.trend_values = np.full(TREND_SECONDS, np.nan)
         self.trend_x = np.arange(-TREND_SECONDS + 1, 1) / 60.0
         self._last_sample_s: int | None = None
+        self._trend_drawn = False
+        self._trend_top = 0.0
         outer.addWidget(self.trend)
 
         self.setCentralWidget(central)
         self.overlay = StaleOverlay(self.tiles_scroll)
         self.ticker = QTimer(self)
         self.ticker.setSingleShot(True)
+        self.ticker.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer may fire early and tick twice
         self.ticker.timeout.connect(self.tick)
         self._figures_due = QTimer(self)
         self._figures_due.setSingleShot(True)
@@ -196,7 +202,8 @@ class BoardWindow(QMainWindow):
         self._refresh_figures(now)
         self._refresh_status(now)
         self._sample_trend(now)
-        self.ticker.start(1000 - now % 1000 + 5)
+        delay = 1000 - now % 1000 + 5
+        self.ticker.start(delay if delay > 200 else delay + 1000)  # woke early: the next second, not this one
 
     # -- data --------------------------------------------------------------------------
 
@@ -221,7 +228,11 @@ class BoardWindow(QMainWindow):
             return
         self._figures_at = self._mono()
         self._figures_due.stop()
-        self.figures = floor_figures(v.agents.values(), v.queues, v.calls.values(), now, self.formula)
+        if self._counts_for is not v:  # the floor changed: count again; a clock tick reuses the counts
+            self._counts = floor_counts(v.agents.values(), v.queues, v.calls.values())
+            self._counts_for = v
+        assert self._counts is not None
+        self.figures = figures_at(self._counts, now, self.formula)
         self.queue_panel.set_figures(self.figures, self.formula)
         counts = self.figures.total.agents_by_state
         parts = []
@@ -264,9 +275,14 @@ class BoardWindow(QMainWindow):
                 self.trend_values[-shift:] = np.nan
         self._last_sample_s = sec
         self.trend_values[-1] = self.figures.total.waiting
-        self.trend_curve.setData(self.trend_x, self.trend_values, connect="finite")
-        top = float(np.nanmax(self.trend_values))
-        self.trend.setYRange(0, max(5.0, top * 1.15), padding=0)
+        if sec % TREND_REDRAW_S and self._trend_drawn:
+            return  # sampled every second, redrawn every few: an hour-long chart needs no more
+        self._trend_drawn = True
+        self.trend_curve.setData(self.trend_x, self.trend_values, connect="finite", skipFiniteCheck=True)
+        top = max(5.0, float(np.nanmax(self.trend_values)) * 1.15)
+        if top != self._trend_top:
+            self._trend_top = top
+            self.trend.setYRange(0, top, padding=0)
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802
         super().resizeEvent(event)  # type: ignore[arg-type]
