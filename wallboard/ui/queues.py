@@ -69,7 +69,7 @@ class QueuePanel(QWidget):
         self._relayout()
 
     def set_figures(self, figures: FloorFigures, formula: SLFormula) -> None:
-        """Repaint only the cards whose figures changed (figures are compared by value)."""
+        """Repaint only the figures that changed: usually one or two numbers on a few cards."""
         before = self._cards()
         relayout = self.figures is None or len(self.figures.queues) != len(figures.queues) or formula != self.formula
         self.figures, self.formula = figures, formula
@@ -78,8 +78,21 @@ class QueuePanel(QWidget):
             self.update()
             return
         for i, (old, new) in enumerate(zip(before, self._cards())):
-            if old != new:
-                self.update(self.card_rect(i))
+            if old == new:
+                continue
+            rect = self.card_rect(i)
+            if old.name != new.name:
+                self.update(rect)
+                continue
+            _, slots = self._frame(i == 0, tr("All queues") if i == 0 else new.name, rect.width(), rect.height())
+            for slot, a, b in zip(slots, self._card_values(old), self._card_values(new)):
+                if a != b:
+                    self.update(self._slot_rect(slot).translated(rect.topLeft()))
+
+    def _slot_rect(self, slot: tuple[str, int, int, int, bool]) -> QRect:
+        kind, x, y, w, _ = slot
+        font = {"big": self.f_big, "value": self.f_value, "label": self.f_label}[kind]
+        return QRect(x, y, w + 2, QFontMetrics(font).height() + 2)
 
     def _cards(self) -> list[QueueFigures]:
         if self.figures is None:
@@ -115,23 +128,38 @@ class QueuePanel(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
+        region = event.region()
         p.fillRect(event.rect(), self.palette().window())
         for i, fig in enumerate(self._cards()):
             rect = self.card_rect(i)
-            if rect.intersects(event.rect()):
-                self._paint_card(p, rect, fig, total=(i == 0))
+            if region.intersects(rect):
+                self._paint_card(p, rect, fig, i == 0, region.intersected(rect).boundingRect())
         p.end()
         if self.after_paint is not None:
             self.after_paint()
 
-    def _paint_card(self, p: QPainter, rect: QRect, f: QueueFigures, total: bool) -> None:
-        """A cached frame (border, title, labels) and up to eight cached value texts on it."""
+    def _paint_card(self, p: QPainter, rect: QRect, f: QueueFigures, total: bool, dirty: QRect) -> None:
+        """The dirty part of a cached frame (border, title, labels), and the values inside it."""
         title = tr("All queues") if total else f.name
         frame, slots = self._frame(total, title, rect.width(), rect.height())
-        p.drawPixmap(rect.topLeft(), frame)
+        local = dirty.translated(-rect.left(), -rect.top())
+        dpr = frame.devicePixelRatio()
+        p.drawPixmap(dirty, frame, QRect(round(local.x() * dpr), round(local.y() * dpr),
+                                         round(local.width() * dpr), round(local.height() * dpr)))
+        for slot, (text, colour) in zip(slots, self._card_values(f)):
+            if not self._slot_rect(slot).intersects(local):
+                continue
+            kind, sx, sy, sw, right = slot
+            st, font, width = self._value(kind, text, sw)
+            p.setFont(font)
+            p.setPen(colour)
+            p.drawStaticText(rect.left() + (sx + sw - int(width) if right else sx), rect.top() + sy, st)
+
+    def _card_values(self, f: QueueFigures) -> tuple[tuple[str, QColor], ...]:
+        """What each slot of a card shows, in slot order: text and colour."""
         avail = f.agents_by_state.get(AgentState.AVAILABLE, 0)
         waiting_colour = BAD if f.waiting and (f.longest_wait_s or 0) > (f.sl_threshold_s or 20) else INK
-        values = (
+        return (
             (f"{tr('Agents')} {avail}/{f.logged_in} {tr('free')}", MUTED),
             (str(f.waiting), waiting_colour),
             (str(f.abandoned), BAD if f.abandoned else INK),
@@ -141,11 +169,6 @@ class QueuePanel(QWidget):
             (_secs(f.asa_s), INK),
             (_secs(f.aht_s), INK),
         )
-        for (kind, sx, sy, sw, right), (text, colour) in zip(slots, values):
-            st, font, width = self._value(kind, text, sw)
-            p.setFont(font)
-            p.setPen(colour)
-            p.drawStaticText(rect.left() + (sx + sw - int(width) if right else sx), rect.top() + sy, st)
 
     def _frame(self, total: bool, title: str, w: int, h: int) -> tuple[QPixmap, list[tuple[str, int, int, int, bool]]]:
         key = (total, title, w, h)

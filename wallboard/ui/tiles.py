@@ -148,10 +148,14 @@ class TileBoard(QWidget):
             self.updateGeometry()
             self.update()
             return
+        tw, th = self.tile_width, self.tile.height()
+        xy = self._positions(self.columns, tw + self.gap, th + self.gap)
+        index, update = self.index, self.update
         for aid in changed:
-            i = self.index.get(aid)
+            i = index.get(aid)
             if i is not None:
-                self.update(self.tile_rect(i))
+                x, y = xy[i]
+                update(x, y, tw, th)
 
     def tick(self, now_ms: int) -> None:
         """Clocks moved: repaint what is visible (one region, one paint event)."""

@@ -199,7 +199,8 @@ class BoardWindow(QMainWindow):
         """Once a second, on the server's second: clocks, freshness, trend sample."""
         now = self.server_now_ms()
         self.tiles.tick(now)
-        self._refresh_figures(now)
+        if (self._mono() - self._figures_at) * 1000 > FIGURES_INTERVAL_MS * 3:
+            self._refresh_figures(now)  # under traffic the 10 Hz refresh has just done it
         self._refresh_status(now)
         self._sample_trend(now)
         delay = 1000 - now % 1000 + 5
