@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Awaitable, Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -14,3 +16,11 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+
+
+@pytest.fixture
+def run() -> Callable[[Callable[[], Awaitable[None]]], None]:
+    """Run one async test body on a fresh event loop, with an overall time limit."""
+    def runner(fn: Callable[[], Awaitable[None]]) -> None:
+        asyncio.run(asyncio.wait_for(fn(), 60))
+    return runner

@@ -66,7 +66,6 @@ async def _start_demo(agents: int, queues: int, speed: float, seed: int) -> str:
     from .callcentre.engine import CallCentre
     from .callcentre.service import CallCentreService
     from .callcentre.traffic import demo_plan
-    from .core.protocol import Caps
     from .feed.server import FeedServer
 
     # Run the first simulated hour before "now", so the board opens on a floor in full
@@ -75,7 +74,7 @@ async def _start_demo(agents: int, queues: int, speed: float, seed: int) -> str:
     engine = CallCentre(demo_plan(agents, queues), now - 3_600_000, seed=seed)
     engine.advance(now)
     service = CallCentreService(
-        engine, lambda clock: FeedServer(clock, heartbeat_s=2.0, caps=Caps(role="viewer"), name="demo call centre"),
+        engine, lambda clock: FeedServer(clock, heartbeat_s=2.0, name="demo call centre"),
         speed=speed,
     )
     port = await service.server.start("127.0.0.1", 0)

@@ -6,8 +6,6 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-import pytest
-
 from wallboard.callcentre.engine import CallCentre
 from wallboard.callcentre.traffic import demo_plan
 from wallboard.feed.client import FeedClient, FloorView
@@ -57,13 +55,6 @@ class SimulatedFloor:
 
     def step(self, seconds: float) -> int:
         return self.server.publish(self.engine.advance(self.engine.now + int(seconds * 1000)))
-
-
-@pytest.fixture
-def run() -> Callable[[Callable[[], Awaitable[None]]], None]:
-    def runner(fn: Callable[[], Awaitable[None]]) -> None:
-        asyncio.run(asyncio.wait_for(fn(), 60))
-    return runner
 
 
 def same_floor(view: FloorView, server: FeedServer) -> bool:

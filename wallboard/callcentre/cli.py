@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..core.protocol import Caps
 from ..feed.server import FeedServer
 from .engine import CallCentre
 from .service import CallCentreService
@@ -73,7 +72,7 @@ async def serve_forever(plan: FloorPlan, seed: int, host: str, port: int, speed:
     engine = CallCentre(plan, start, seed=seed)
     service = CallCentreService(
         engine, lambda clock: FeedServer(clock, token=token, heartbeat_s=heartbeat_s,
-                                         caps=Caps(role="viewer"), name="embedded call centre"),
+                                         name="embedded call centre"),
         speed=speed,
     )
     bound = await service.server.start(host, port)

@@ -365,6 +365,14 @@ class CallCentre:
                 answered_at=call.answered_at, ended_at=self.now, end_reason=reason,
             ))
 
+    def hang_up(self, agent_id: str) -> bool:
+        """The caller on this agent's call hangs up now (takes effect at the next advance)."""
+        a = self.agents.get(agent_id)
+        if a is None or a.call is None or a.state not in (AgentState.ON_CALL, AgentState.ON_HOLD):
+            return False
+        self._push(self.now, CALL_END, a, a.token)
+        return True
+
     # -- agents ------------------------------------------------------------------
 
     def _call_end(self, a: _Agent) -> None:

@@ -10,13 +10,16 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from ..core.model import Agent
 from ..feed.server import FeedServer
 from .engine import CallCentre
+from .monitoring import MODES, MonitorDesk
 
 
 class CallCentreService:
     def __init__(self, engine: CallCentre, server_factory: Callable[[Callable[[], int]], FeedServer],
-                 speed: float = 1.0, tick_s: float = 0.05, wall: Callable[[], float] = time.monotonic) -> None:
+                 speed: float = 1.0, tick_s: float = 0.05, wall: Callable[[], float] = time.monotonic,
+                 monitoring: bool = True, dial_s: float = 1.0) -> None:
         self.engine = engine
         self.speed = speed
         self.tick_s = tick_s
@@ -24,6 +27,12 @@ class CallCentreService:
         self._t0 = wall()
         self._sim0 = engine.now
         self.server = server_factory(self.sim_now)
+        self.desk: MonitorDesk | None = None
+        if monitoring:
+            self.desk = MonitorDesk(engine, self.server, dial_s=dial_s)
+            self.server.monitor_modes = MODES
+            self.server.on_command = self.desk.handle
+            self.server.on_disconnect = self.desk.on_disconnect
         agents, queues, calls = engine.snapshot()
         self.server.load(agents, queues, calls)
 
@@ -32,7 +41,13 @@ class CallCentreService:
 
     def step(self) -> int:
         """Advance to now and publish; returns the number of updates sent."""
-        return self.server.publish(self.engine.advance(self.sim_now()))
+        updates = self.engine.advance(self.sim_now())
+        desk = self.desk
+        if desk is None:
+            return self.server.publish(updates)
+        sent = self.server.publish([desk.mark(u) if isinstance(u, Agent) else u for u in updates])
+        desk.after_step()
+        return sent
 
     async def run(self) -> None:
         while True:

@@ -95,6 +95,8 @@ class Agent(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     ext: Text = ""
     direction: Annotated[str, msgspec.Meta(max_length=8)] = ""
     help: bool = False
+    monitor: Annotated[str, msgspec.Meta(max_length=16)] = ""  # listen | whisper | barge while a supervisor is on
+    monitored_by: Text = ""
 
     @property
     def status(self) -> AgentState:

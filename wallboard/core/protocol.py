@@ -126,6 +126,18 @@ class CommandResult(_Msg, tag="command.result", frozen=True):
     error: ErrorInfo | None = None
 
 
+class MonitorUpdate(_Msg, tag="monitor.update", frozen=True):
+    """A monitoring session's lifecycle, sent to the board that started it."""
+
+    ts: EpochMs
+    session_id: Id
+    state: Annotated[str, msgspec.Meta(max_length=16)]  # dialing | active | ended
+    mode: Annotated[str, msgspec.Meta(max_length=16)]
+    agent_id: Id
+    call_id: Id | None = None
+    reason: Annotated[str, msgspec.Meta(max_length=256)] = ""
+
+
 class ServerError(_Msg, tag="error", frozen=True):
     """The server ends the session (bad token, unsupported version); the socket closes."""
 
@@ -157,7 +169,7 @@ class Command(_Msg, tag="command", frozen=True):
 
 ServerMessage = Union[
     Welcome, Snapshot, AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate,
-    Heartbeat, CommandResult, ServerError,
+    Heartbeat, CommandResult, MonitorUpdate, ServerError,
 ]
 ClientMessage = Union[Hello, Resync, Command]
 Delta = Union[AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate]
@@ -222,7 +234,7 @@ def error_message(code: str, message: str, ts: EpochMs) -> ServerError:
 __all__ = [
     "PROTOCOL_VERSION", "SUBPROTOCOL", "DEFAULT_MAX_FRAME_BYTES", "MONITOR_MODES",
     "Welcome", "Snapshot", "AgentUpdate", "AgentRemove", "QueueUpdate", "QueueRemove",
-    "CallUpdate", "Heartbeat", "CommandResult", "ServerError", "ErrorInfo", "Caps",
+    "CallUpdate", "Heartbeat", "CommandResult", "MonitorUpdate", "ServerError", "ErrorInfo", "Caps",
     "Hello", "Resync", "Command", "ServerMessage", "ClientMessage", "Delta",
     "decode_server", "decode_client", "encode", "error_message", "Count", "Id",
 ]

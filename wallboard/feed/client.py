@@ -30,8 +30,8 @@ from ..core.clock import ClockOffset
 from ..core.errors import FrameRejected, HandshakeFailed, ServerRefused
 from ..core.model import Agent, Call, Queue
 from ..core.protocol import (
-    DEFAULT_MAX_FRAME_BYTES, PROTOCOL_VERSION, SUBPROTOCOL, Caps, CommandResult, Hello, Resync,
-    ServerError, Welcome, decode_server, encode,
+    DEFAULT_MAX_FRAME_BYTES, PROTOCOL_VERSION, SUBPROTOCOL, Caps, Command, CommandResult, Hello,
+    MonitorUpdate, Resync, ServerError, Welcome, decode_server, encode,
 )
 from ..core.reducer import Changes, FeedCounters, FloorState, Verdict
 from .backoff import reconnect_delay
@@ -65,6 +65,7 @@ class FloorView:
     heartbeat_s: float
     caps: Caps
     counters: Mapping[str, Any] = field(default_factory=dict)
+    sessions: Mapping[str, MonitorUpdate] = field(default_factory=dict)  # this board's monitoring
 
     def server_now_ms(self, local_ms: int) -> int:
         return local_ms + self.offset_ms
@@ -123,6 +124,7 @@ class FeedClient:
         self._stopping = asyncio.Event()
         self._logged_reasons: set[str] = set()
         self._pending: dict[str, asyncio.Future[CommandResult]] = {}
+        self.sessions: dict[str, MonitorUpdate] = {}
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -195,6 +197,15 @@ class FeedClient:
                     if not fut.done():
                         fut.set_exception(ConnectionError("feed connection lost"))
                 self._pending.clear()
+                self._end_sessions("connection_lost")
+
+    def _end_sessions(self, why: str) -> None:
+        """The server ends a board's sessions when it goes; show that here too, at once."""
+        ts = int(self._wall() * 1000) + self.offset.offset_ms
+        for sid, s in list(self.sessions.items()):
+            if s.state != "ended":
+                self.sessions[sid] = MonitorUpdate(ts=ts, session_id=sid, state="ended", mode=s.mode,
+                                                   agent_id=s.agent_id, call_id=s.call_id, reason=why)
 
     async def _handshake(self, ws: ClientConnection) -> None:
         try:
@@ -237,6 +248,10 @@ class FeedClient:
                 if fut is not None and not fut.done():
                     fut.set_result(msg)
                 continue
+            if isinstance(msg, MonitorUpdate):
+                self.sessions[msg.session_id] = msg
+                self._schedule_publish()
+                continue
             if isinstance(msg, ServerError):
                 raise ServerRefused(msg.error.code, msg.error.message)
             verdict = state.apply(msg)
@@ -255,8 +270,7 @@ class FeedClient:
     # -- commands (the supervisor-actions issue builds on this) -------------------------
 
     async def command(self, req_id: str, action: str, args: dict[str, Any], timeout_s: float = 10.0) -> CommandResult:
-        from ..core.protocol import Command
-
+        """Send a command and wait for its result; TimeoutError if none comes in time."""
         if self._ws is None:
             raise ConnectionError("not connected to the feed")
         fut: asyncio.Future[CommandResult] = asyncio.get_running_loop().create_future()
@@ -305,6 +319,7 @@ class FeedClient:
             heartbeat_s=self.heartbeat_s,
             caps=self.caps,
             counters=_counters_dict(s.counters),
+            sessions=MappingProxyType(dict(self.sessions)),
         )
         try:
             self.on_view(view)

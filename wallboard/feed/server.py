@@ -16,7 +16,7 @@ import asyncio
 import hmac
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,13 +38,25 @@ Clock = Callable[[], int]
 CommandHandler = Callable[[Command, "Peer"], Awaitable[CommandResult]]
 
 
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who a board's token stands for: what it may see and do is decided here, not on the board."""
+
+    name: str
+    role: str = "viewer"  # "viewer" (display only) | "supervisor" (may monitor)
+    teams: frozenset[str] | None = None  # teams a supervisor may monitor; None = every team
+
+    def may_monitor(self, team: str) -> bool:
+        return self.role == "supervisor" and (self.teams is None or team in self.teams)
+
+
 @dataclass(slots=True)
 class Peer:
     """One connected board, as the server sees it."""
 
     connection: ServerConnection
     client: str
-    role: str
+    principal: Principal
 
 
 class FeedServer:
@@ -53,13 +65,19 @@ class FeedServer:
         clock: Clock,
         *,
         token: str | None = None,
+        principals: Mapping[str, Principal] | None = None,
+        anonymous: Principal | None = Principal("anonymous"),
+        monitor_modes: tuple[str, ...] = (),
         heartbeat_s: float = 2.0,
-        caps: Caps | None = None,
         name: str = "wallboard",
         max_buffer: int = 8 * 1024 * 1024,
         hello_timeout_s: float = 5.0,
         on_command: CommandHandler | None = None,
+        on_disconnect: Callable[[Peer], None] | None = None,
     ) -> None:
+        """``principals`` maps tokens to who they are; a board without a token is
+        ``anonymous`` (None: refused). ``token`` is a shorthand for one viewer token
+        and no anonymous access."""
         self.clock = clock
         self.stream = uuid.uuid4().hex
         self.seq = 0
@@ -67,13 +85,18 @@ class FeedServer:
         self.queues: dict[str, Queue] = {}
         self.calls: dict[str, Call] = {}
         self.peers: dict[ServerConnection, Peer] = {}
-        self._token = token
+        self._principals = dict(principals or {})
+        self._anonymous = anonymous
+        if token is not None:
+            self._principals[token] = Principal("board")
+            self._anonymous = None
+        self.monitor_modes = monitor_modes
         self.heartbeat_s = heartbeat_s
-        self.caps = caps or Caps()
         self.name = name
         self.max_buffer = max_buffer
         self.hello_timeout_s = hello_timeout_s
         self.on_command = on_command
+        self.on_disconnect = on_disconnect
         self.refused = 0
         self._server: Server | None = None
         self._beat: asyncio.Task[None] | None = None
@@ -180,15 +203,16 @@ class FeedServer:
         if PROTOCOL_VERSION not in hello.versions:
             await self._refuse(ws, "unsupported_version", f"this server speaks version {PROTOCOL_VERSION}")
             return
-        if self._token is not None and not hmac.compare_digest(
-            (hello.token or "").encode(), self._token.encode()
-        ):
+        principal = self._who(hello.token)
+        if principal is None:
             await self._refuse(ws, "unauthorized", "missing or wrong token")
             return
-        peer = Peer(ws, hello.client[:64], role=self.caps.role)
+        peer = Peer(ws, hello.client[:64], principal)
+        caps = Caps(monitor=self.monitor_modes if principal.role == "supervisor" else (),  # type: ignore[arg-type]
+                    role=principal.role)
         welcome = encode(Welcome(
             version=PROTOCOL_VERSION, stream=self.stream, ts=self.clock(), heartbeat_s=self.heartbeat_s,
-            caps=self.caps, server=self.name,
+            caps=caps, server=self.name,
         ))
         # welcome + snapshot + joining the broadcast set: one synchronous step.
         broadcast([ws], welcome, text=True)
@@ -203,6 +227,22 @@ class FeedServer:
         finally:
             self.peers.pop(ws, None)
             log.info("board %s left; %d boards", ws.remote_address, len(self.peers))
+            if self.on_disconnect is not None:
+                self.on_disconnect(peer)
+
+    def _who(self, token: str | None) -> Principal | None:
+        if not token:
+            return self._anonymous
+        found = None
+        for known, principal in self._principals.items():  # compare every one: no timing hint
+            if hmac.compare_digest(token.encode(), known.encode()):
+                found = principal
+        return found
+
+    def send_to(self, peer: Peer, message: Any) -> None:
+        """One message to one board (command lifecycles), in order with the broadcast."""
+        if peer.connection in self.peers:
+            broadcast([peer.connection], encode(message), text=True)
 
     async def _from_board(self, peer: Peer, raw: str | bytes) -> None:
         try:
