@@ -15,10 +15,15 @@ import logging
 import os
 import sys
 import time
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from . import __version__
 from .core.metrics import SLFormula
+
+if TYPE_CHECKING:
+    from .core.protocol import CommandResult
 
 log = logging.getLogger("wallboard")
 
@@ -36,6 +41,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--sl-formula", choices=[f.value for f in SLFormula],
                    default=SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS.value,
                    help="service-level definition (default: answered within T / (answered + abandoned after T))")
+    p.add_argument("--endpoint", default=None,
+                   help="your phone, rung to listen/whisper/barge (e.g. PJSIP/900); demo default: PJSIP/900")
+    p.add_argument("--alert-rules", metavar="TOML", help="alert thresholds: a TOML file with an [alerts] table")
+    p.add_argument("--alert-sound", action="store_true", help="beep on every new critical alert")
     p.add_argument("--size", default="1600x1000", help="window size WxH (default 1600x1000)")
     p.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the board after --quit-after seconds")
     p.add_argument("--quit-after", type=float, metavar="S", help="quit after S seconds (tests, screenshots)")
@@ -59,6 +68,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1920x1080")
     if args.token_env and not os.environ.get(args.token_env):
         p.error(f"--token-env: environment variable {args.token_env} is empty or unset")
+    if args.endpoint is None:
+        args.endpoint = "PJSIP/900" if args.demo else ""
+    args.rules = None
+    if args.alert_rules:
+        import tomllib
+
+        from .core.alerts import RuleError, rules_from_dict
+        try:
+            with open(args.alert_rules, "rb") as f:
+                data = tomllib.load(f)
+            args.rules = rules_from_dict(data.get("alerts", {}))
+        except OSError as err:
+            p.error(f"--alert-rules {args.alert_rules}: {err.strerror}")
+        except tomllib.TOMLDecodeError as err:
+            p.error(f"--alert-rules {args.alert_rules}: not valid TOML: {err}")
+        except RuleError as err:
+            p.error(f"--alert-rules {args.alert_rules}: {err}")
     return args
 
 
@@ -66,7 +92,7 @@ async def _start_demo(agents: int, queues: int, speed: float, seed: int) -> str:
     from .callcentre.engine import CallCentre
     from .callcentre.service import CallCentreService
     from .callcentre.traffic import demo_plan
-    from .feed.server import FeedServer
+    from .feed.server import FeedServer, Principal
 
     # Run the first simulated hour before "now", so the board opens on a floor in full
     # swing, with every stamp still on the real clock.
@@ -74,7 +100,8 @@ async def _start_demo(agents: int, queues: int, speed: float, seed: int) -> str:
     engine = CallCentre(demo_plan(agents, queues), now - 3_600_000, seed=seed)
     engine.advance(now)
     service = CallCentreService(
-        engine, lambda clock: FeedServer(clock, heartbeat_s=2.0, name="demo call centre"),
+        engine, lambda clock: FeedServer(clock, heartbeat_s=2.0, name="demo call centre",
+                                         anonymous=Principal("demo supervisor", "supervisor")),
         speed=speed,
     )
     port = await service.server.start("127.0.0.1", 0)
@@ -94,17 +121,24 @@ def main(argv: list[str] | None = None) -> int:
     from .ui.window import BoardWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = BoardWindow("Wallboard — demo" if args.demo else "Wallboard", SLFormula(args.sl_formula))
+    feed = LoopThread("feed").start()
+    client_box: list[FeedClient] = []
+
+    def send(req_id: str, action: str, args_: dict[str, object]) -> "Future[CommandResult]":
+        if not client_box:
+            raise ConnectionError("not connected to the feed")
+        return feed.submit(client_box[0].command(req_id, action, dict(args_)))
+
+    window = BoardWindow("Wallboard — demo" if args.demo else "Wallboard", SLFormula(args.sl_formula),
+                         send_command=send, endpoint=args.endpoint, rules=args.rules, alert_sound=args.alert_sound)
     window.resize(*args.size)
     window.show()
 
-    feed = LoopThread("feed").start()
     url = args.url
     if args.demo:
         url = feed.submit(_start_demo(args.agents, args.queues, args.speed, args.seed)).result(10)
         log.info("demo call centre serving on %s", url)
     token = os.environ.get(args.token_env) if args.token_env else None
-    client_box: list[FeedClient] = []
 
     async def run_client() -> None:
         client = FeedClient(url, window.bridge.push, token=token, client_name=f"wallboard/{__version__}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPixmap, QStaticText
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap, QStaticText
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..core.metrics import FloorFigures, QueueFigures, SLFormula
@@ -43,6 +43,7 @@ class QueuePanel(QWidget):
         self.figures: FloorFigures | None = None
         self.formula = SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS
         self.after_paint: Callable[[], None] | None = None  # see TileBoard.after_paint
+        self.alert_levels: dict[str, int] = {}
         self._frames: dict[tuple[bool, str, int, int], tuple[QPixmap, list[tuple[str, int, int, int, bool]]]] = {}
         self._values: dict[tuple[str, str, int], tuple[QStaticText, QFont, float]] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -88,6 +89,16 @@ class QueuePanel(QWidget):
             for slot, a, b in zip(slots, self._card_values(old), self._card_values(new)):
                 if a != b:
                     self.update(self._slot_rect(slot).translated(rect.topLeft()))
+
+    def set_alert_levels(self, levels: dict[str, int]) -> None:
+        """Queue alert levels (1 warn, 2 critical): the card gets an amber or red frame."""
+        if levels == self.alert_levels:
+            return
+        changed = {q for q in levels.keys() | self.alert_levels.keys() if levels.get(q) != self.alert_levels.get(q)}
+        self.alert_levels = dict(levels)
+        for i, f in enumerate(self._cards()):
+            if f.queue_id in changed:
+                self.update(self.card_rect(i))
 
     def _slot_rect(self, slot: tuple[str, int, int, int, bool]) -> QRect:
         kind, x, y, w, _ = slot
@@ -146,6 +157,11 @@ class QueuePanel(QWidget):
         dpr = frame.devicePixelRatio()
         p.drawPixmap(dirty, frame, QRect(round(local.x() * dpr), round(local.y() * dpr),
                                          round(local.width() * dpr), round(local.height() * dpr)))
+        level = self.alert_levels.get(f.queue_id, 0)
+        if level:
+            w = max(3, round(5 * self.scale))
+            p.setPen(QPen(WARN if level == 1 else BAD, w))
+            p.drawRect(rect.adjusted(w // 2, w // 2, -(w + 1) // 2, -(w + 1) // 2))
         for slot, (text, colour) in zip(slots, self._card_values(f)):
             if not self._slot_rect(slot).intersects(local):
                 continue

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QStaticText
+from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QStaticText
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..core.model import ON_A_CALL, Agent, AgentState, Call, Queue
 from .style import HELP, INK, LOOKS, MUTED, clock_text, tr
 
 BASE_TILE = QSize(236, 86)
-#: (state, reason, direction, help, queue name, selected): everything a face shows.
-FaceKey = tuple[str, str, str, bool, str, bool]
+#: (state, reason, direction, help, queue name, selected, monitor mode): everything a face shows.
+FaceKey = tuple[str, str, str, bool, str, bool, str]
+ALERT_COLOURS = {1: QColor("#E69F00"), 2: QColor("#D55E00")}
+MONITOR_BADGES = {"listen": "Listened", "whisper": "Whisper", "barge": "Barge"}
+MONITOR_COLOURS = {"listen": QColor("#0072B2"), "whisper": QColor("#E69F00"), "barge": QColor("#D55E00")}
 GAP = 6
 
 
@@ -33,6 +36,8 @@ class TileBoard(QWidget):
     """All agents as tiles. Emits ``agent_selected(id)`` on click."""
 
     agent_selected = Signal(str)
+    agent_activated = Signal(str)  # double-click: listen to this agent
+    context_requested = Signal(str, QPoint)  # right-click: the monitoring menu
 
     def __init__(self, parent: QWidget | None = None, scale: float = 1.0) -> None:
         super().__init__(parent)
@@ -52,6 +57,11 @@ class TileBoard(QWidget):
         #: per agent: (agent, call, selected, look key, name, face); identity of the first two is the fast test
         self._faces: dict[str, tuple[Agent, Call | None, bool, FaceKey, str, QPixmap]] = {}
         self._names: dict[str, tuple[str, QStaticText]] = {}
+        self.alerts: dict[str, tuple[int, bool]] = {}  # agent -> (level, flashing)
+        self._flash_on = False
+        self._flasher = QTimer(self)
+        self._flasher.setInterval(500)
+        self._flasher.timeout.connect(self._flash)
         self._xy: list[tuple[int, int]] = []
         self._xy_key: tuple[int, int, int, int] = (0, 0, 0, 0)
         #: Called after every paint (latency measurement, diagnostics); must be cheap.
@@ -157,6 +167,28 @@ class TileBoard(QWidget):
                 x, y = xy[i]
                 update(x, y, tw, th)
 
+    def set_alerts(self, alerts: dict[str, tuple[int, bool]]) -> None:
+        """Agent alert levels (1 warn, 2 critical) and whether each flashes; repaints only changes."""
+        changed = {aid for aid in alerts.keys() | self.alerts.keys() if alerts.get(aid) != self.alerts.get(aid)}
+        self.alerts = alerts
+        for aid in changed:
+            i = self.index.get(aid)
+            if i is not None:
+                self.update(self.tile_rect(i))
+        flashing = any(f for _, f in alerts.values())
+        if flashing and not self._flasher.isActive():
+            self._flasher.start()
+        elif not flashing:
+            self._flasher.stop()
+            self._flash_on = False
+
+    def _flash(self) -> None:
+        self._flash_on = not self._flash_on
+        for aid, (_, flashing) in self.alerts.items():
+            i = self.index.get(aid)
+            if flashing and i is not None:
+                self.update(self.tile_rect(i))
+
     def tick(self, now_ms: int) -> None:
         """Clocks moved: repaint what is visible (one region, one paint event)."""
         self.now_ms = now_ms
@@ -174,6 +206,19 @@ class TileBoard(QWidget):
             if j is not None:
                 self.update(self.tile_rect(j))
         self.agent_selected.emit(self.selected)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        i = self.index_at(event.position().toPoint())
+        if i is not None:
+            self.agent_activated.emit(self.order[i])
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        i = self.index_at(event.pos())
+        if i is not None:
+            self.mousePressEvent(QMouseEvent(QMouseEvent.Type.MouseButtonPress, QPointF(event.pos()),
+                                             QPointF(event.globalPos()), Qt.MouseButton.LeftButton,
+                                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+            self.context_requested.emit(self.order[i], event.globalPos())
 
     # -- painting ----------------------------------------------------------------------
 
@@ -243,6 +288,8 @@ class TileBoard(QWidget):
         gap = self.gap
         agents, calls, order = self.agents, self.calls, self.order
         faces, face = self._faces, self._face
+        alerts = self.alerts
+        alerted: list[tuple[int, int, int, bool]] = []
         clock_cache, dur_cache, laid_out = self._clocks, self._durations, self._laid_out
         f_clock, f_small, call_word = self.f_clock, self.f_small, self._call_word + " "
         selected = self.selected
@@ -263,11 +310,14 @@ class TileBoard(QWidget):
             call = calls.get(call_id) if call_id else None
             hit = faces.get(aid)
             sel = aid == selected
+            alert = alerts.get(aid)
+            if alert is not None:
+                alerted.append((x0, y0, alert[0], alert[1]))
             if hit is not None and hit[0] is a and hit[1] is call and hit[2] == sel:
                 draw_pixmap(x0, y0, hit[5])  # nothing on the face changed: the common case
             else:
                 queue = qnames.get(call.queue if call is not None else (a.queues[0] if a.queues else ""), "")
-                key = (a.state, a.reason, a.direction, a.help, queue, sel)
+                key = (a.state, a.reason, a.direction, a.help, queue, sel, a.monitor)
                 if hit is not None and hit[3] == key and hit[4] == a.name:
                     faces[aid] = (a, call, sel, key, a.name, hit[5])  # new object, same look
                     draw_pixmap(x0, y0, hit[5])
@@ -282,6 +332,14 @@ class TileBoard(QWidget):
                 dsecs = (now - call.answered_at) // 1000
                 st2, w2 = dur_cache.get(dsecs) or laid_out(dur_cache, max(0, dsecs), f_small, call_word)
                 durations.append((x0 + right - int(w2), y0 + dur_dy, st2))
+        if alerted:  # escalation drawn over the faces: amber, red, red flashing
+            width = max(3, round(5 * s))
+            for x, y, level, flashing in alerted:
+                colour = ALERT_COLOURS.get(level, ALERT_COLOURS[2])
+                if flashing and self._flash_on:
+                    p.fillRect(QRect(x, y, tw, th), QColor(213, 94, 0, 110))
+                p.setPen(QPen(colour, width))
+                p.drawRect(QRect(x, y, tw, th).adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
         p.setPen(INK)
         draw = p.drawStaticText
         p.setFont(self.f_clock)
@@ -348,7 +406,7 @@ class TileBoard(QWidget):
         Faces are shared by every agent with the same look (a few hundred at most), so an
         agent changing state costs a dictionary hit, not a render. Cleared on any size change.
         """
-        state, reason, direction, help_flag, queue, selected = key
+        state, reason, direction, help_flag, queue, selected, monitor = key
         dpr = self.devicePixelRatioF()
         w, h = self.tile_width, self.tile.height()
         pm = QPixmap(round(w * dpr), round(h * dpr))
@@ -391,6 +449,13 @@ class TileBoard(QWidget):
         y3 = y2 + line - round(3 * s)
         p.drawText(QPoint(x, y3 + p.fontMetrics().ascent()),
                    p.fontMetrics().elidedText(queue, Qt.TextElideMode.ElideRight, max(10, (right - x) // 2)))
+        if monitor:  # every board shows that a supervisor is on this call, and how
+            badge = f"◉ {tr(MONITOR_BADGES.get(monitor, monitor))}"
+            bw = p.fontMetrics().horizontalAdvance(badge)
+            p.fillRect(QRect(right - bw - round(4 * s), y3 - round(1 * s), bw + round(8 * s), line - round(2 * s)),
+                       MONITOR_COLOURS.get(monitor, INK))
+            p.setPen(QColor("#FFFFFF"))
+            p.drawText(QPoint(right - bw, y3 + p.fontMetrics().ascent()), badge)
         p.end()
         self._looks[key] = pm
         return pm

@@ -14,14 +14,20 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPaintEvent, QShortcut
+from PySide6.QtWidgets import (
+    QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu, QPushButton,
+    QScrollArea, QSystemTrayIcon, QVBoxLayout, QWidget,
+)
 
+from ..core.alerts import Alert, AlertBook, AlertRules, Level
 from ..core.metrics import FloorCounts, FloorFigures, SLFormula, figures_at, floor_counts
+from ..core.model import ON_A_CALL
 from ..feed.client import FloorView
+from .monitoring import MonitorBanner, MonitorController, SendCommand
 from .queues import QueuePanel
-from .style import BAD, GOOD, LOOKS, STATE_ORDER, WARN, tr
+from .style import BAD, GOOD, LOOKS, STATE_ORDER, WARN, clock_text, tr
 from .tiles import TileBoard
 
 TREND_SECONDS = 3600
@@ -103,9 +109,21 @@ class StaleOverlay(QWidget):
 
 class BoardWindow(QMainWindow):
     def __init__(self, title: str = "Wallboard", formula: SLFormula = SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS,
-                 mono: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time) -> None:
+                 mono: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time,
+                 send_command: SendCommand | None = None, endpoint: str = "", supervisor: str = "",
+                 rules: AlertRules | None = None, alert_sound: bool = False) -> None:
         super().__init__()
         self.setWindowTitle(title)
+        self.book = AlertBook(rules)
+        self.alerts: list[Alert] = []
+        self.alert_sound = alert_sound
+        self.supervisor = supervisor or tr("supervisor")
+        self.notified: list[Alert] = []  # critical alerts announced (tray/sound), newest last
+        self._critical_seen: set[tuple[str, str]] = set()
+        self.selected_agent: str | None = None
+        self.monitor = MonitorController(send_command, endpoint, supervisor, parent=self)
+        self.monitor.name_of = self._agent_name
+        self.monitor.changed.connect(self._refresh_monitoring)
         self.formula = formula
         self._mono, self._wall = mono, wall
         self.view: FloorView | None = None
@@ -118,9 +136,13 @@ class BoardWindow(QMainWindow):
         self._counts_for: FloorView | None = None
 
         central = QWidget()
-        outer = QVBoxLayout(central)
+        columns = QHBoxLayout(central)
+        columns.setContentsMargins(0, 0, 0, 0)
+        main = QWidget()
+        outer = QVBoxLayout(main)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.setSpacing(4)
+        columns.addWidget(main, 1)
 
         top = QHBoxLayout()
         self.title_label = QLabel(title)
@@ -153,7 +175,21 @@ class BoardWindow(QMainWindow):
         self.sl_note.setStyleSheet("color: #555555;")
         outer.addWidget(self.sl_note)
 
+        controls = QHBoxLayout()
+        self.listen_button = QPushButton(tr("Listen to selected agent (L)"))
+        self.listen_button.clicked.connect(self.listen_selected)
+        controls.addWidget(self.listen_button)
+        self.monitor_hint = QLabel()
+        self.monitor_hint.setStyleSheet("color: #555555;")
+        controls.addWidget(self.monitor_hint, 1)
+        outer.addLayout(controls)
+        self.banner = MonitorBanner(self.monitor)
+        outer.addWidget(self.banner)
+
         self.tiles = TileBoard()
+        self.tiles.agent_selected.connect(self._select)
+        self.tiles.agent_activated.connect(self._activate)
+        self.tiles.context_requested.connect(self._context_menu)
         self.tiles_scroll = QScrollArea()
         self.tiles_scroll.setWidgetResizable(True)
         self.tiles_scroll.setWidget(self.tiles)
@@ -177,7 +213,43 @@ class BoardWindow(QMainWindow):
         self._trend_top = 0.0
         outer.addWidget(self.trend)
 
+        side = QWidget()
+        side.setFixedWidth(400)
+        sl = QVBoxLayout(side)
+        sl.setContentsMargins(0, 6, 6, 6)
+        head = QLabel(tr("Alerts"))
+        hf = head.font()
+        hf.setPixelSize(18)
+        hf.setBold(True)
+        head.setFont(hf)
+        sl.addWidget(head)
+        self.alert_list = QListWidget()
+        self.alert_list.setWordWrap(True)
+        lf2 = self.alert_list.font()
+        lf2.setPixelSize(15)
+        self.alert_list.setFont(lf2)
+        self.alert_list.itemClicked.connect(self._alert_clicked)
+        sl.addWidget(self.alert_list, 3)
+        self.ack_button = QPushButton(tr("Acknowledge selected alert (A)"))
+        self.ack_button.clicked.connect(self.acknowledge_selected)
+        sl.addWidget(self.ack_button)
+        head2 = QLabel(tr("Monitoring, this session"))
+        head2.setFont(hf)
+        sl.addWidget(head2)
+        self.session_log = QListWidget()
+        self.session_log.setWordWrap(True)
+        sl.addWidget(self.session_log, 1)
+        columns.addWidget(side)
         self.setCentralWidget(central)
+        for keys, slot in (("L", self.listen_selected), ("W", lambda: self._switch("whisper")),
+                           ("B", lambda: self._switch("barge")), ("Escape", self.monitor.stop),
+                           ("A", self.acknowledge_selected)):
+            QShortcut(QKeySequence(keys), self).activated.connect(slot)
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.setToolTip(title)
+            self.tray.show()
         self.overlay = StaleOverlay(self.tiles_scroll)
         self.ticker = QTimer(self)
         self.ticker.setSingleShot(True)
@@ -187,6 +259,7 @@ class BoardWindow(QMainWindow):
         self._figures_due.setSingleShot(True)
         self._figures_due.timeout.connect(lambda: self._refresh_figures(self.server_now_ms()))
         self._figures_at = 0.0
+        self._refresh_monitoring()  # no caps yet: no monitoring controls until the server offers them
         self.tick()
 
     # -- time --------------------------------------------------------------------------
@@ -199,6 +272,8 @@ class BoardWindow(QMainWindow):
         """Once a second, on the server's second: clocks, freshness, trend sample."""
         now = self.server_now_ms()
         self.tiles.tick(now)
+        if self.monitor.session is not None:
+            self._refresh_monitoring()
         if (self._mono() - self._figures_at) * 1000 > FIGURES_INTERVAL_MS * 3:
             self._refresh_figures(now)  # under traffic the 10 Hz refresh has just done it
         self._refresh_status(now)
@@ -211,6 +286,11 @@ class BoardWindow(QMainWindow):
     def on_view(self, view: FloorView) -> None:
         self.views_received += 1
         self.view = view
+        if self.monitor.modes != view.caps.monitor:
+            self.monitor.modes = view.caps.monitor
+            self._refresh_monitoring()
+        if view.sessions:
+            self.monitor.on_sessions(view.sessions)
         now = self.server_now_ms()
         ch = view.changes
         if ch.any:
@@ -235,6 +315,7 @@ class BoardWindow(QMainWindow):
         assert self._counts is not None
         self.figures = figures_at(self._counts, now, self.formula)
         self.queue_panel.set_figures(self.figures, self.formula)
+        self._refresh_alerts(v, now)
         counts = self.figures.total.agents_by_state
         parts = []
         for st in STATE_ORDER:
@@ -245,6 +326,171 @@ class BoardWindow(QMainWindow):
         t = self.figures.total.sl_threshold_s
         _set_text(self.sl_note, tr("Service level = {0}, T = {1}. Today since local midnight; short abandons excluded.")
                   .format(self.formula.label, f"{t} s" if t is not None else tr("per queue")))
+
+    # -- alerts ------------------------------------------------------------------------------
+
+    def _refresh_alerts(self, v: FloorView, now: int) -> None:
+        self.alerts = self.book.update(v.agents.values(), v.calls, self.figures, now)
+        flash_after = self.book.rules.flash_after_s
+        per_agent: dict[str, tuple[int, bool]] = {}
+        per_queue: dict[str, int] = {}
+        for al in self.alerts:
+            flashing = al.flashing(now, flash_after)
+            if al.agent_id is not None:
+                lvl, fl = per_agent.get(al.agent_id, (0, False))
+                per_agent[al.agent_id] = (max(lvl, int(al.level)), fl or flashing)
+            elif al.queue_id is not None:
+                per_queue[al.queue_id] = max(per_queue.get(al.queue_id, 0), int(al.level))
+            if al.level is Level.CRITICAL and al.key not in self._critical_seen:
+                self._critical_seen.add(al.key)
+                self._announce(al)
+        self._critical_seen &= {al.key for al in self.alerts if al.level is Level.CRITICAL}
+        self.tiles.set_alerts(per_agent)
+        self.queue_panel.set_alert_levels(per_queue)
+        lines = [(self._alert_text(al, now), al) for al in self.alerts[:200]]
+        shown = [self.alert_list.item(i).text() for i in range(self.alert_list.count())]
+        if shown != [t for t, _ in lines]:
+            current = self.alert_list.currentItem()
+            current_key = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+            self.alert_list.clear()
+            for text, al in lines:
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, al.key)
+                item.setForeground(BAD if al.level is Level.CRITICAL else QColor("#8A5A00"))
+                self.alert_list.addItem(item)
+                if al.key == current_key:
+                    self.alert_list.setCurrentItem(item)
+
+    def _alert_text(self, al: Alert, now: int) -> str:
+        v = self.view
+        who = ""
+        if al.agent_id is not None and v is not None and al.agent_id in v.agents:
+            who = v.agents[al.agent_id].name
+        elif al.queue_id is not None and v is not None and al.queue_id in v.queues:
+            who = v.queues[al.queue_id].name
+        t = clock_text(al.value)
+        limit = clock_text(al.threshold)
+        what = {
+            "talk": tr("on a call for {0} (limit {1})").format(t, limit),
+            "hold": tr("caller on hold for {0} (limit {1})").format(t, limit),
+            "wrapup": tr("in wrap-up for {0} (limit {1})").format(t, limit),
+            "pause": tr("paused for {0} (limit {1})").format(t, limit),
+            "help": tr("asked for help"),
+            "waiting_time": tr("oldest caller waiting {0} (limit {1})").format(t, limit),
+            "waiting_count": tr("{0:.0f} callers waiting (limit {1:.0f})").format(al.value, al.threshold),
+            "service_level": tr("service level {0:.0f}% (below {1:.0f}%)").format(al.value, al.threshold),
+        }.get(al.kind, al.kind)
+        level = tr("CRITICAL") if al.level is Level.CRITICAL else tr("warning")
+        ack = f"  ✓ {al.acked_by}" if al.acked_by else ""
+        raised = time.strftime("%H:%M:%S", time.localtime(al.raised_ms / 1000))
+        return f"{raised}  {level}  {who} — {what}{ack}"
+
+    def _announce(self, al: Alert) -> None:
+        """A new critical alert: tray notification, and a sound if asked for."""
+        self.notified.append(al)
+        del self.notified[:-100]
+        if self.tray is not None:
+            self.tray.showMessage(tr("Critical alert"), self._alert_text(al, self.server_now_ms()),
+                                  QSystemTrayIcon.MessageIcon.Warning, 8000)
+        if self.alert_sound:
+            QApplication.beep()
+
+    def _alert_clicked(self, item: QListWidgetItem) -> None:
+        kind, subject = item.data(Qt.ItemDataRole.UserRole)
+        if self.view is not None and subject in self.view.agents:
+            self._select(subject)
+            i = self.tiles.index.get(subject)
+            if i is not None:
+                self.tiles.selected = subject
+                self.tiles.update()
+                self.tiles_scroll.ensureVisible(self.tiles.tile_rect(i).center().x(), self.tiles.tile_rect(i).center().y())
+
+    def acknowledge_selected(self) -> None:
+        item = self.alert_list.currentItem() or (self.alert_list.item(0) if self.alert_list.count() else None)
+        if item is None:
+            return
+        key = tuple(item.data(Qt.ItemDataRole.UserRole))
+        if self.book.acknowledge(key, self.supervisor, self.server_now_ms()) is not None and self.view is not None:
+            self._refresh_alerts(self.view, self.server_now_ms())
+
+    # -- monitoring ----------------------------------------------------------------------------
+
+    def _agent_name(self, aid: str) -> str:
+        v = self.view
+        return v.agents[aid].name if v is not None and aid in v.agents else aid
+
+    def _activate(self, aid: str) -> None:
+        self._select(aid)
+        self.listen_selected()
+
+    def _select(self, aid: str) -> None:
+        self.selected_agent = aid
+        self._refresh_monitoring()
+
+    def _selected_on_call(self) -> bool:
+        v = self.view
+        aid = self.selected_agent
+        return v is not None and aid is not None and aid in v.agents and v.agents[aid].status in ON_A_CALL
+
+    def listen_selected(self) -> None:
+        if self.monitor.live:
+            self._switch("listen")
+        elif self.selected_agent is not None and self.monitor.can_start(self._selected_on_call()):
+            self.monitor.listen(self.selected_agent)
+
+    def _switch(self, mode: str) -> None:
+        if self.monitor.can_switch(mode):
+            self.monitor.switch(mode)
+
+    def _context_menu(self, aid: str, where: QPoint) -> None:
+        menu = QMenu(self)
+        m = self.monitor
+        live_here = m.live and m.session is not None and m.session.agent_id == aid
+        for text, mode, enabled in (
+            (tr("Listen (L)"), "listen", m.can_start(self._selected_on_call()) or (live_here and m.can_switch("listen"))),
+            (tr("Whisper (W)"), "whisper", live_here and m.can_switch("whisper")),
+            (tr("Barge (B)"), "barge", live_here and m.can_switch("barge")),
+        ):
+            act = QAction(text, menu)
+            act.setEnabled(enabled)
+            act.triggered.connect(self.listen_selected if mode == "listen" else (lambda _=False, md=mode: self._switch(md)))
+            menu.addAction(act)
+        stop = QAction(tr("Stop (Esc)"), menu)
+        stop.setEnabled(m.live)
+        stop.triggered.connect(m.stop)
+        menu.addAction(stop)
+        menu.popup(where)
+
+    def _refresh_monitoring(self) -> None:
+        m = self.monitor
+        s = m.session
+        call_s = None
+        call = self.view.calls.get(s.call_id) if s is not None and s.call_id and self.view is not None else None
+        if call is not None:
+            answered = call.answered_at
+            if answered is not None:
+                call_s = max(0.0, (self.server_now_ms() - answered) / 1000)
+        self.banner.refresh(self._agent_name(s.agent_id) if s is not None else "", call_s)
+        may = m.send is not None and bool(m.modes)  # a view-only board shows no monitoring controls
+        self.listen_button.setVisible(may)
+        self.monitor_hint.setVisible(may)
+        self.listen_button.setEnabled(m.can_start(self._selected_on_call()))
+        hint = m.why_not()
+        if not hint and self.selected_agent is None:
+            hint = tr("Select an agent on a call: L listens; then W whispers, B barges; Esc stops.")
+        elif not hint and not self._selected_on_call():
+            hint = tr("{0} is not on a call").format(self._agent_name(self.selected_agent or ""))
+        elif not hint and m.live:
+            hint = tr("A session is active: switch or stop it on the banner.")
+        _set_text(self.monitor_hint, hint)
+        if self.session_log.count() != len(m.log):
+            self.session_log.clear()
+            for e in m.log:
+                item = QListWidgetItem(f"{time.strftime('%H:%M:%S', time.localtime(e.at))}  {e.text}")
+                if not e.ok:
+                    item.setForeground(BAD)
+                self.session_log.addItem(item)
+            self.session_log.scrollToBottom()
 
     def _refresh_status(self, now: int) -> None:
         state, text, colour = freshness(self.view, self._mono())
