@@ -98,3 +98,13 @@ def test_service_level_below_target() -> None:
 def test_a_bad_rule_is_named(raw: dict, message: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(RuleError, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
         rules_from_dict(raw)
+
+
+def test_the_shipped_example_rules_parse() -> None:
+    import tomllib
+    from pathlib import Path
+
+    raw = tomllib.loads((Path(__file__).parents[2] / "resources" / "alert-rules.example.toml").read_text())
+    rules = rules_from_dict(raw["alerts"])
+    assert rules.for_queue("complaints").talk == Threshold(1200, 2400)
+    assert rules.for_queue("sales").pause_reasons["lunch"] == Threshold(3600, 4500)

@@ -170,3 +170,12 @@ def test_demo_command_opens_a_live_board(tmp_path: Path) -> None:
     img = QImage(str(png))
     assert img.width() == 1600 and img.height() == 1000
     assert "board connected" in out.stderr
+
+
+def test_app_names_a_bad_alert_rule_in_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "rules.toml"
+    bad.write_text("[alerts.default]\ntalk = { warn = 900, critical = 600 }\n")
+    out = subprocess.run([sys.executable, "-m", "wallboard.app", "--demo", "--alert-rules", str(bad)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "alerts.default.talk: critical (600) is below warn (900)" in out.stderr
+    assert "Traceback" not in out.stderr

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..feed.server import FeedServer
+from ..feed.server import FeedServer, Principal
 from .engine import CallCentre
 from .service import CallCentreService
 from .summary import run_fast
@@ -67,12 +67,12 @@ def plan_from(args: argparse.Namespace) -> FloorPlan:
 
 
 async def serve_forever(plan: FloorPlan, seed: int, host: str, port: int, speed: float,
-                        token: str | None, heartbeat_s: float) -> None:
+                        principals: dict[str, Principal], anonymous: Principal | None, heartbeat_s: float) -> None:
     start = int(time.time() * 1000)
     engine = CallCentre(plan, start, seed=seed)
     service = CallCentreService(
-        engine, lambda clock: FeedServer(clock, token=token, heartbeat_s=heartbeat_s,
-                                         name="embedded call centre"),
+        engine, lambda clock: FeedServer(clock, principals=principals, anonymous=anonymous,
+                                         heartbeat_s=heartbeat_s, name="embedded call centre"),
         speed=speed,
     )
     bound = await service.server.start(host, port)
@@ -92,7 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--speed", type=_positive(float), default=1.0, help="simulated seconds per real second")
     s.add_argument("--heartbeat", type=_positive(float), default=2.0, help="heartbeat interval in s")
     s.add_argument("--token-env", metavar="VAR",
-                   help="require this token from boards, read from environment variable VAR (never a flag)")
+                   help="a view-only board token, read from environment variable VAR (never a flag)")
+    s.add_argument("--supervisor-token-env", metavar="VAR",
+                   help="a supervisor token (may listen/whisper/barge), read from environment variable VAR")
+    s.add_argument("--anonymous", choices=("viewer", "supervisor", "none"),
+                   help="what a board without a token may do (default: viewer if no token is set, else none)")
     r = sub.add_parser("run", help="run faster than real time and print a JSON summary")
     add_traffic_arguments(r)
     r.add_argument("--hours", type=_positive(float), default=500.0, help="simulated hours measured (default 500)")
@@ -107,14 +111,20 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import os
 
-    token = None
-    if args.token_env:
-        token = os.environ.get(args.token_env)
-        if not token:
-            parser.error(f"--token-env: environment variable {args.token_env} is empty or unset")
+    principals: dict[str, Principal] = {}
+    for flag, var, role in (("--token-env", args.token_env, "viewer"),
+                            ("--supervisor-token-env", args.supervisor_token_env, "supervisor")):
+        if var:
+            value = os.environ.get(var)
+            if not value:
+                parser.error(f"{flag}: environment variable {var} is empty or unset")
+            principals[value] = Principal(role, role)
+    anonymous_role = args.anonymous or ("none" if principals else "viewer")
+    anonymous = None if anonymous_role == "none" else Principal("anonymous", anonymous_role)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        asyncio.run(serve_forever(plan, args.seed, args.host, args.port, args.speed, token, args.heartbeat))
+        asyncio.run(serve_forever(plan, args.seed, args.host, args.port, args.speed, principals, anonymous,
+                                  args.heartbeat))
     except KeyboardInterrupt:
         return 0
     except OSError as err:
