@@ -126,6 +126,21 @@ class AlertBook:
         self.rules = rules or AlertRules()
         self.active: dict[tuple[str, str], Alert] = {}
         self._cleared_at: dict[tuple[str, str], int] = {}
+        # Below these times in a state no agent rule can fire (or hold, with hysteresis): such
+        # agents, nearly all of them on a healthy floor, are skipped without any work.
+        qrs = [self.rules.default, *self.rules.queues.values()]
+        keep = 1 - self.rules.hysteresis
+
+        def floor_ms(ts: list[Threshold]) -> float:
+            known = [t.warn if t.warn is not None else t.critical for t in ts]
+            values = [v for v in known if v is not None]
+            return min(values) * keep * 1000 if values else math.inf
+
+        self._skip_ms = {
+            "talk": floor_ms([qr.talk for qr in qrs]), "hold": floor_ms([qr.hold for qr in qrs]),
+            "wrapup": floor_ms([qr.wrapup for qr in qrs]),
+            "pause": floor_ms([t for qr in qrs for t in (qr.pause, *qr.pause_reasons.values())]),
+        }
 
     def acknowledge(self, key: tuple[str, str], who: str, now_ms: int) -> Alert | None:
         alert = self.active.get(key)
@@ -140,7 +155,25 @@ class AlertBook:
         """Re-evaluate everything at ``now_ms``; returns active alerts, most urgent first."""
         seen: set[tuple[str, str]] = set()
         rules = self.rules
+        skip = self._skip_ms
+        talk_q, hold_q = now_ms - skip["talk"], now_ms - skip["hold"]
+        wrap_q, pause_q = now_ms - skip["wrapup"], now_ms - skip["pause"]
         for a in agents:
+            if not a.help:  # skip, cheaply, every agent no rule can fire for yet
+                state = a.state
+                if state == "on_call" or state == "on_hold":
+                    c = calls.get(a.call_id) if a.call_id else None
+                    start = c.answered_at if c is not None and c.answered_at is not None else a.since
+                    if start > talk_q and (c is None or c.held_since is None or c.held_since > hold_q):
+                        continue
+                elif state == "wrapup":
+                    if a.since > wrap_q:
+                        continue
+                elif state == "paused":
+                    if a.since > pause_q:
+                        continue
+                else:
+                    continue
             st = a.status
             call = calls.get(a.call_id) if a.call_id else None
             qr = rules.for_queue(call.queue if call is not None else (a.queues[0] if a.queues else None))
@@ -192,8 +225,7 @@ class AlertBook:
             self.active[key] = replace(old, level=level, value=value, threshold=threshold, level_ms=now_ms,
                                        acked_by=None if level > old.level else old.acked_by,
                                        acked_ms=None if level > old.level else old.acked_ms)
-        else:
-            self.active[key] = replace(old, value=value, threshold=threshold)
+        # same level: keep the object (the list shows the threshold, the tile the live time)
 
     def _check(self, kind: str, subject: str, value: float, t: Threshold, now_ms: int,
                seen: set[tuple[str, str]], agent_id: str | None, queue_id: str | None) -> None:

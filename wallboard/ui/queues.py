@@ -65,6 +65,8 @@ class QueuePanel(QWidget):
         self.f_value = QFont(base)
         self.f_value.setPixelSize(round(19 * scale))
         self.f_value.setBold(True)
+        self._slot_heights = {kind: QFontMetrics(font).height() + 2 for kind, font in
+                              (("big", self.f_big), ("value", self.f_value), ("label", self.f_label))}
         self._frames = {}
         self._values = {}
         self._relayout()
@@ -102,8 +104,7 @@ class QueuePanel(QWidget):
 
     def _slot_rect(self, slot: tuple[str, int, int, int, bool]) -> QRect:
         kind, x, y, w, _ = slot
-        font = {"big": self.f_big, "value": self.f_value, "label": self.f_label}[kind]
-        return QRect(x, y, w + 2, QFontMetrics(font).height() + 2)
+        return QRect(x, y, w + 2, self._slot_heights[kind])
 
     def _cards(self) -> list[QueueFigures]:
         if self.figures is None:

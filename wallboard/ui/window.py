@@ -120,6 +120,7 @@ class BoardWindow(QMainWindow):
         self.supervisor = supervisor or tr("supervisor")
         self.notified: list[Alert] = []  # critical alerts announced (tray/sound), newest last
         self._critical_seen: set[tuple[str, str]] = set()
+        self._alert_texts: dict[tuple[str, str], tuple[Alert, str]] = {}
         self.selected_agent: str | None = None
         self.monitor = MonitorController(send_command, endpoint, supervisor, parent=self)
         self.monitor.name_of = self._agent_name
@@ -269,17 +270,22 @@ class BoardWindow(QMainWindow):
         return int(self._wall() * 1000) + offset
 
     def tick(self) -> None:
-        """Once a second, on the server's second: clocks, freshness, trend sample."""
+        """Once a second, on the server's second: clocks, alerts, freshness, trend sample.
+
+        The next tick is armed first thing, so nothing that fails below can stop the clocks.
+        """
         now = self.server_now_ms()
-        self.tiles.tick(now)
-        if self.monitor.session is not None:
-            self._refresh_monitoring()
-        if (self._mono() - self._figures_at) * 1000 > FIGURES_INTERVAL_MS * 3:
-            self._refresh_figures(now)  # under traffic the 10 Hz refresh has just done it
-        self._refresh_status(now)
-        self._sample_trend(now)
         delay = 1000 - now % 1000 + 5
         self.ticker.start(delay if delay > 200 else delay + 1000)  # woke early: the next second, not this one
+        self.tiles.tick(now)
+        if (self._mono() - self._figures_at) * 1000 > FIGURES_INTERVAL_MS * 3:
+            self._refresh_figures(now)  # under traffic the 10 Hz refresh has just done it
+        if self.view is not None and self.figures is not None:
+            self._refresh_alerts(self.view, now)  # thresholds are in seconds: once a second is enough
+        if self.monitor.session is not None:
+            self._refresh_monitoring()
+        self._refresh_status(now)
+        self._sample_trend(now)
 
     # -- data --------------------------------------------------------------------------
 
@@ -315,7 +321,6 @@ class BoardWindow(QMainWindow):
         assert self._counts is not None
         self.figures = figures_at(self._counts, now, self.formula)
         self.queue_panel.set_figures(self.figures, self.formula)
-        self._refresh_alerts(v, now)
         counts = self.figures.total.agents_by_state
         parts = []
         for st in STATE_ORDER:
@@ -347,41 +352,68 @@ class BoardWindow(QMainWindow):
         self._critical_seen &= {al.key for al in self.alerts if al.level is Level.CRITICAL}
         self.tiles.set_alerts(per_agent)
         self.queue_panel.set_alert_levels(per_queue)
-        lines = [(self._alert_text(al, now), al) for al in self.alerts[:200]]
-        shown = [self.alert_list.item(i).text() for i in range(self.alert_list.count())]
-        if shown != [t for t, _ in lines]:
-            current = self.alert_list.currentItem()
-            current_key = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
-            self.alert_list.clear()
-            for text, al in lines:
-                item = QListWidgetItem(text)
+        self._show_alerts(self.alerts[:200], now)
+        if len(self._alert_texts) > 1000:
+            self._alert_texts = {k: v for k, v in self._alert_texts.items() if k in self.book.active}
+
+    def _show_alerts(self, alerts: list[Alert], now: int) -> None:
+        """Keep the list in step by key: add, remove, re-text in place; never rebuild it."""
+        lst = self.alert_list
+        want = [al.key for al in alerts]
+        have = [tuple(lst.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(lst.count())]
+        if want != have:
+            keep = set(want)
+            for i in reversed(range(lst.count())):
+                if have[i] not in keep:
+                    lst.takeItem(i)
+            have = [tuple(lst.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(lst.count())]
+            position = {k: i for i, k in enumerate(have)}
+            for row, al in enumerate(alerts):
+                at = position.get(al.key)
+                if at == row:
+                    continue
+                item = lst.takeItem(at) if at is not None else QListWidgetItem()
                 item.setData(Qt.ItemDataRole.UserRole, al.key)
+                lst.insertItem(row, item)
+                have.insert(row, have.pop(at) if at is not None else al.key)
+                position = {k: j for j, k in enumerate(have)}
+        texts = self._alert_texts
+        for row, al in enumerate(alerts):
+            item = lst.item(row)
+            hit = texts.get(al.key)
+            if hit is not None and hit[0] is al:
+                continue  # an alert object changes only with its level or acknowledgement
+            text = self._alert_text(al, now)
+            texts[al.key] = (al, text)
+            if item.text() != text:
+                item.setText(text)
                 item.setForeground(BAD if al.level is Level.CRITICAL else QColor("#8A5A00"))
-                self.alert_list.addItem(item)
-                if al.key == current_key:
-                    self.alert_list.setCurrentItem(item)
 
     def _alert_text(self, al: Alert, now: int) -> str:
         v = self.view
         who = ""
+        q = v.queues.get(al.queue_id) if v is not None and al.queue_id is not None else None
+        queue = q.name if q is not None else ""
         if al.agent_id is not None and v is not None and al.agent_id in v.agents:
-            who = v.agents[al.agent_id].name
-        elif al.queue_id is not None and v is not None and al.queue_id in v.queues:
-            who = v.queues[al.queue_id].name
-        t = clock_text(al.value)
+            who = f"{v.agents[al.agent_id].name} ({queue})" if queue else v.agents[al.agent_id].name
+        else:
+            who = queue
+        # No live numbers here (the tile has the ticking clock): a list that changes every
+        # second is unreadable and costs a re-layout per second.
         limit = clock_text(al.threshold)
         what = {
-            "talk": tr("on a call for {0} (limit {1})").format(t, limit),
-            "hold": tr("caller on hold for {0} (limit {1})").format(t, limit),
-            "wrapup": tr("in wrap-up for {0} (limit {1})").format(t, limit),
-            "pause": tr("paused for {0} (limit {1})").format(t, limit),
+            "talk": tr("call over {0}").format(limit),
+            "hold": tr("caller on hold over {0}").format(limit),
+            "wrapup": tr("wrap-up over {0}").format(limit),
+            "pause": tr("paused over {0}").format(limit),
             "help": tr("asked for help"),
-            "waiting_time": tr("oldest caller waiting {0} (limit {1})").format(t, limit),
-            "waiting_count": tr("{0:.0f} callers waiting (limit {1:.0f})").format(al.value, al.threshold),
-            "service_level": tr("service level {0:.0f}% (below {1:.0f}%)").format(al.value, al.threshold),
+            "waiting_time": tr("a caller waiting over {0}").format(limit),
+            "waiting_count": tr("{0:.0f}+ callers waiting").format(al.threshold),
+            "service_level": tr("service level below {0:.0f}%").format(al.threshold),
         }.get(al.kind, al.kind)
         level = tr("CRITICAL") if al.level is Level.CRITICAL else tr("warning")
-        ack = f"  ✓ {al.acked_by}" if al.acked_by else ""
+        ack = (f"  ✓ {al.acked_by} {time.strftime('%H:%M', time.localtime((al.acked_ms or 0) / 1000))}"
+               if al.acked_by else "")
         raised = time.strftime("%H:%M:%S", time.localtime(al.raised_ms / 1000))
         return f"{raised}  {level}  {who} — {what}{ack}"
 
