@@ -150,25 +150,32 @@ def fitted_scale(agents: int, width: int, height: int) -> float:
 # --- 3. full repaint, 7. 10,000 agents --------------------------------------------------------
 
 
-def bench_repaint(quick: bool, agents: int = 2000) -> dict[str, Any]:
+def floor_snapshot(agents: int, seed: int) -> tuple[list[Any], list[Any], list[Any], int]:
+    """Agents, queues and live calls of a simulated floor an hour into the day, and its time."""
     from .callcentre.engine import CallCentre
     from .callcentre.traffic import demo_plan
+
+    t0 = 1_763_780_400_000
+    cc = CallCentre(demo_plan(agents, 50), t0, seed=seed)
+    cc.advance(t0 + 3_600_000)
+    a, q, c = cc.snapshot()
+    return a, q, c, cc.now
+
+
+def bench_repaint(quick: bool, agents: int = 2000) -> dict[str, Any]:
     from .ui.tiles import TileBoard
 
     app = _qt()
-    t0 = 1_763_780_400_000
-    cc = CallCentre(demo_plan(agents, 50), t0, seed=2)
-    cc.advance(t0 + 3_600_000)
-    a, q, c = cc.snapshot()
+    a, q, c, now = floor_snapshot(agents, seed=2)
     board = TileBoard(scale=fitted_scale(agents, 3840, 2160))
     board.resize(3840, 2160)
     board.show()
-    board.set_floor({x.id: x for x in a}, {x.id: x for x in c}, {x.id: x for x in q}, frozenset(), True, cc.now)
+    board.set_floor({x.id: x for x in a}, {x.id: x for x in c}, {x.id: x for x in q}, frozenset(), True, now)
     app.processEvents()
     visible = sum(1 for i in range(len(board.order)) if board.tile_rect(i).bottom() <= 2160)
     times = []
     for i in range(20 if quick else 100):
-        board.now_ms = cc.now + i * 1000
+        board.now_ms = now + i * 1000
         t = time.perf_counter()
         board.repaint()
         times.append((time.perf_counter() - t) * 1000)
@@ -179,22 +186,16 @@ def bench_repaint(quick: bool, agents: int = 2000) -> dict[str, Any]:
 
 def bench_big(quick: bool, agents: int = 10_000) -> dict[str, Any]:
     """A coalesced frame at 10,000 agents: apply the view, work out the figures, repaint."""
-    from .callcentre.engine import CallCentre
-    from .callcentre.traffic import demo_plan
     from .core.protocol import Caps
     from .core.reducer import Changes
-    from .feed.client import FeedClient, FloorView, LinkStatus
+    from .feed.client import FloorView, LinkStatus
     from .ui.window import BoardWindow
 
     app = _qt()
-    t0 = 1_763_780_400_000
-    cc = CallCentre(demo_plan(agents, 50), t0, seed=3)
-    cc.advance(t0 + 3_600_000)
-    a, q, c = cc.snapshot()
+    a, q, c, _ = floor_snapshot(agents, seed=3)
     w = BoardWindow("bench")
     w.resize(3840, 2160)
     w.show()
-    del FeedClient
 
     def view(changed: frozenset[str], layout: bool) -> FloorView:
         return FloorView({x.id: x for x in a}, {x.id: x for x in q}, {x.id: x for x in c},

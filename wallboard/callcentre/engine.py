@@ -23,6 +23,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Union
 
+from ..core.metrics import QueueCounters
 from ..core.model import Agent, AgentState, Call, CallState, Queue
 from .traffic import BREAK_REASONS, GIVEN, OFFICE_DAY, SURNAMES, FloorPlan, QueueTraffic, lognormal_mu
 
@@ -71,19 +72,10 @@ class _Call:
 
 
 @dataclass(slots=True)
-class _QueueStats:
-    """The queue's interval counters, as the feed's ``Queue`` carries them."""
+class _QueueStats(QueueCounters):
+    """The queue's interval counters since ``interval_start`` (the centre's midnight)."""
 
-    interval_start: int
-    offered: int = 0
-    answered: int = 0
-    abandoned: int = 0
-    abandoned_short: int = 0
-    answered_in_sl: int = 0
-    abandoned_in_sl: int = 0
-    wait_answered_ms: int = 0
-    handled: int = 0
-    handle_ms: int = 0
+    interval_start: int = 0
 
 
 @dataclass(slots=True)
@@ -125,7 +117,7 @@ class CallCentre:
         self._call_n = 0
         self.queues: dict[str, QueueTraffic] = {q.id: q for q in plan.queues}
         day0 = self._midnight(start_ms)
-        self.qstats: dict[str, _QueueStats] = {q.id: _QueueStats(day0) for q in plan.queues}
+        self.qstats: dict[str, _QueueStats] = {q.id: _QueueStats(interval_start=day0) for q in plan.queues}
         self.waiting: dict[str, deque[_Call]] = {q.id: deque() for q in plan.queues}
         self.calls: dict[str, _Call] = {}
         self.agents: dict[str, _Agent] = {}
@@ -507,7 +499,7 @@ class CallCentre:
         carried = Counter(c.queue for c in self.calls.values()
                           if c.state in (CallState.QUEUED, CallState.RINGING))
         for qid in self.qstats:
-            self.qstats[qid] = _QueueStats(self.now, offered=carried[qid])
+            self.qstats[qid] = _QueueStats(interval_start=self.now, offered=carried[qid])
             self._emit_queue(qid)
 
     # -- publishing ----------------------------------------------------------------

@@ -93,7 +93,9 @@ def _ratio(num: int, den: int) -> float | None:
 
 
 @dataclass(slots=True)
-class _Sums:
+class QueueCounters:
+    """A queue's interval counters, as the feed's ``Queue`` carries them; also an accumulator."""
+
     offered: int = 0
     answered: int = 0
     abandoned: int = 0
@@ -117,7 +119,7 @@ class _Sums:
 
 
 def _figures(
-    queue_id: str, name: str, s: _Sums, waiting: int, oldest: int | None, now_ms: int,
+    queue_id: str, name: str, s: QueueCounters, waiting: int, oldest: int | None, now_ms: int,
     sl_threshold_s: int | None, sl_target_pct: float, by_state: Mapping[AgentState, int],
     formula: SLFormula,
 ) -> QueueFigures:
@@ -211,11 +213,11 @@ def figures_at(
     """The figures at ``now_ms`` from counts taken once per change of the floor."""
     queues, waiting, oldest, per_queue = counts.queues, counts.waiting, counts.oldest, counts.per_queue
     out = []
-    total = _Sums()
+    total = QueueCounters()
     thresholds = set()
     target = 0.0
     for qid, q in queues.items():
-        s = _Sums()
+        s = QueueCounters()
         s.add(q)
         total.add(q)
         thresholds.add(q.sl_threshold_s)
