@@ -85,9 +85,16 @@ class ScriptedServer:
         return int(next(iter(self.server.sockets)).getsockname()[1])
 
     async def send(self, *frames: bytes | str) -> None:
+        """Text frames; bytes that are not UTF-8 go as binary (a text frame of them is a protocol error)."""
         assert self.conn is not None
         for f in frames:
-            await self.conn.send(f, text=True)
+            text = True
+            if isinstance(f, bytes):
+                try:
+                    f.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = False
+            await self.conn.send(f, text=text)
 
     async def stop(self) -> None:
         self.server.close()
@@ -231,3 +238,41 @@ def test_commands_get_a_typed_answer(run: Runner) -> None:
 ])
 def test_reconnect_delay_table(attempt: int, rand: float, expected: float) -> None:
     assert reconnect_delay(attempt, lambda: rand) == pytest.approx(expected)
+
+
+def test_a_running_client_under_twenty_thousand_hostile_frames(run: Runner) -> None:
+    from tests.fuzzing import mutants, valid_frames
+    from wallboard.core.errors import FrameRejected
+    from wallboard.core.protocol import decode_server
+    from wallboard.core.reducer import FloorState
+
+    snap, frames = valid_frames(2000, seed=5)
+    hostile: list[bytes] = []
+    for raw in mutants(frames, 40_000, seed=11):
+        try:
+            decode_server(raw)
+        except FrameRejected:
+            hostile.append(raw)  # only frames a correct client must reject (a valid mutant may be applied)
+        if len(hostile) == 20_000:
+            break
+    reference = FloorState()
+    for raw in (snap, *frames):
+        reference.apply(decode_server(raw))
+
+    async def go() -> None:
+        srv = ScriptedServer()
+        port = await srv.start()
+        board = Board(f"ws://127.0.0.1:{port}").start()
+        await srv.connected.wait()
+        await srv.send(encode(Welcome(version=1, stream="fz", ts=T0, heartbeat_s=5)), snap)
+        for i, raw in enumerate(frames):
+            await srv.send(*hostile[i * 10:(i + 1) * 10], raw)
+        await wait_until(lambda: board.client.state.seq == 2000, timeout=30, what="all valid deltas")
+        await asyncio.sleep(0.05)
+        v = board.last
+        assert v.link.state == "live" and v.synced and v.counters["gaps"] == 0
+        assert sum(v.counters["rejected"].values()) == 20_000
+        assert (dict(v.agents), dict(v.queues), dict(v.calls)) == (reference.agents, reference.queues, reference.calls)
+        await board.close()
+        await srv.stop()
+    run(go)

@@ -12,7 +12,8 @@
         └── ServerRefused        the server said no (``error`` frame), e.g. bad token
 
 ``FrameRejected.reason`` is a short stable key used for counting (``too_large``,
-``not_json``, ``bad_shape``, ``unknown_type``); ``detail`` is the human sentence.
+``not_json`` (including invalid UTF-8), ``too_deep``, ``bad_shape``, ``unknown_type``);
+``detail`` is the human sentence.
 """
 
 from __future__ import annotations

@@ -193,6 +193,10 @@ def _classify(frame: str | bytes, known: frozenset[str], err: Exception) -> Exce
         obj = _any_decoder.decode(frame)
     except msgspec.DecodeError:
         return MalformedFrame(f"not JSON: {err}", reason="not_json")
+    except UnicodeDecodeError:
+        return MalformedFrame("not valid UTF-8", reason="not_json")
+    except RecursionError:
+        return MalformedFrame("nested too deeply", reason="too_deep")
     if not isinstance(obj, dict):
         return MalformedFrame(f"not a JSON object but {type(obj).__name__}")
     kind = obj.get("type")
@@ -208,8 +212,10 @@ def _decode(frame: str | bytes, decoder: msgspec.json.Decoder[Any], known: froze
         raise FrameTooLarge(f"frame of {len(frame)} bytes exceeds the {max_bytes}-byte limit")
     try:
         return decoder.decode(frame)
-    except (msgspec.DecodeError, msgspec.ValidationError) as err:
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as err:
         raise _classify(frame, known, err) from None
+    except RecursionError:  # a hostile frame of deeply nested arrays or objects
+        raise MalformedFrame("nested too deeply", reason="too_deep") from None
 
 
 def decode_server(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES) -> ServerMessage:

@@ -37,6 +37,9 @@ from ..core.reducer import Changes, FeedCounters, FloorState, Verdict
 from .backoff import reconnect_delay
 
 log = logging.getLogger(__name__)
+#: websockets logs whole frames at DEBUG, hello (and its token) included: never let it.
+_ws_log = logging.getLogger(f"{__name__}.websockets")
+_ws_log.setLevel(logging.INFO)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +182,7 @@ class FeedClient:
         async with connect(
             self.url, subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
             max_size=self.max_frame_bytes, open_timeout=5, compression=None, proxy=None,
-            ping_interval=10, ping_timeout=10, ssl=self._ssl,
+            ping_interval=10, ping_timeout=10, ssl=self._ssl, logger=_ws_log,
         ) as ws:
             self._ws = ws
             try:

@@ -33,6 +33,9 @@ from ..core.protocol import (
 )
 
 log = logging.getLogger(__name__)
+#: websockets logs whole frames at DEBUG, hello (and its token) included: never let it.
+_ws_log = logging.getLogger(f"{__name__}.websockets")
+_ws_log.setLevel(logging.INFO)
 
 Clock = Callable[[], int]
 CommandHandler = Callable[[Command, "Peer"], Awaitable[CommandResult]]
@@ -160,7 +163,7 @@ class FeedServer:
         """Listen; returns the bound port (pass 0 to get a free one)."""
         self._server = await serve(
             self._handle, host, port, subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
-            compression=None, max_size=64 * 1024, ping_interval=20, ping_timeout=20, **kwargs,
+            compression=None, max_size=64 * 1024, ping_interval=20, ping_timeout=20, logger=_ws_log, **kwargs,
         )
         self._beat = asyncio.create_task(self._heartbeats())
         sock = next(iter(self._server.sockets))
