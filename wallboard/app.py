@@ -34,6 +34,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     src.add_argument("--demo", action="store_true", help="run the embedded call centre on 127.0.0.1 and show it")
     src.add_argument("--url", help="feed URL, ws://host:port or wss://host:port")
     p.add_argument("--token-env", metavar="VAR", help="read the feed token from environment variable VAR")
+    p.add_argument("--ca-file", metavar="PEM", help="wss://: trust this CA (certificates are always verified)")
+    p.add_argument("--insecure-skip-verify", action="store_true",
+                   help="wss://: DO NOT verify the feed's certificate (labs only; logged as a warning)")
     p.add_argument("--agents", type=int, default=48, help="demo: agents on the floor (default 48)")
     p.add_argument("--queues", type=int, default=4, help="demo: queues (default 4)")
     p.add_argument("--speed", type=float, default=1.0, help="demo: simulated seconds per real second (default 1)")
@@ -55,6 +58,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         u = urlparse(args.url)
         if u.scheme not in ("ws", "wss") or not u.hostname:
             p.error(f"--url {args.url!r}: expected ws://host:port or wss://host:port")
+        if u.scheme == "ws" and (args.ca_file or args.insecure_skip_verify):
+            p.error("--ca-file and --insecure-skip-verify apply to wss:// URLs only")
+    if args.ca_file and not os.path.isfile(args.ca_file):
+        p.error(f"--ca-file {args.ca_file}: no such file")
     if args.demo and not (1 <= args.agents <= 20_000):
         p.error("--agents must be between 1 and 20000")
     if args.demo and not (1 <= args.queues <= 200):
@@ -116,8 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from .feed.client import FeedClient
+    from .feed.client import FeedClient, tls_context
     from .feed.thread import LoopThread
+    from .ui.crash import CrashGuard, connect_notices
     from .ui.window import BoardWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -133,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
                          send_command=send, endpoint=args.endpoint, rules=args.rules, alert_sound=args.alert_sound)
     window.resize(*args.size)
     window.show()
+    guard = CrashGuard(window.describe).install()
+    connect_notices(guard, window.show_notice)
 
     url = args.url
     if args.demo:
@@ -141,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     token = os.environ.get(args.token_env) if args.token_env else None
 
     async def run_client() -> None:
-        client = FeedClient(url, window.bridge.push, token=token, client_name=f"wallboard/{__version__}")
+        tls = None
+        if url.startswith("wss://"):
+            tls = tls_context(args.ca_file, args.insecure_skip_verify)
+        client = FeedClient(url, window.bridge.push, token=token, client_name=f"wallboard/{__version__}", ssl=tls)
         client_box.append(client)
         await client.run()
 

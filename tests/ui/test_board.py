@@ -179,3 +179,39 @@ def test_app_names_a_bad_alert_rule_in_one_line(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "alerts.default.talk: critical (600) is below warn (900)" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_a_quiet_feed_shows_stale_within_a_second_of_its_deadline(qtbot, window: BoardWindow) -> None:  # type: ignore[no-untyped-def]
+    thread = LoopThread("quiet").start()
+    engine = CallCentre(demo_plan(20, 2), int(time.time() * 1000), seed=1)
+
+    async def start() -> tuple[FeedServer, int]:
+        server = FeedServer(lambda: engine.now, heartbeat_s=2.0)
+        server.load(*engine.snapshot())
+        return server, await server.start()
+
+    server, port = thread.submit(start()).result(5)
+    client = FeedClient(f"ws://127.0.0.1:{port}", window.bridge.push)
+    thread.submit(client.run())
+    try:
+        qtbot.waitUntil(lambda: window.link_state == "live", timeout=5000)
+
+        async def go_quiet() -> None:
+            assert server._beat is not None
+            server._beat.cancel()  # the feed falls silent but keeps the socket open
+        thread.submit(go_quiet()).result(5)
+        qtbot.waitUntil(lambda: window.view is not None and window.view.age_s(time.monotonic()) is not None
+                        and window.view.age_s(time.monotonic()) > 0.1, timeout=3000)
+        last = window.view.last_frame_mono  # type: ignore[union-attr]
+        qtbot.waitUntil(lambda: window.link_state == "stale", timeout=8000)
+        seen = time.monotonic()
+        deadline = 2.0 * 2 + 1
+        assert seen - last <= deadline + 1.0 + 0.25, f"STALE shown {seen - last - deadline:.2f} s after the deadline"
+        assert window.overlay.isVisible() and "STALE" in window.overlay.text and "no data for" in window.overlay.text
+        # the client then drops the silent connection and reconnects: live again, banner gone
+        qtbot.waitUntil(lambda: window.link_state == "live", timeout=6000)
+        assert not window.overlay.isVisible()
+    finally:
+        thread.loop.call_soon_threadsafe(client.stop)
+        thread.submit(server.stop()).result(5)
+        thread.stop()

@@ -147,3 +147,43 @@ def test_a_view_only_board_shows_no_monitoring_controls(qtbot, centre: Centre) -
     qtbot.keyClick(w, Qt.Key.Key_L)  # the shortcut does nothing either
     qtbot.wait(300)
     assert w.monitor.session is None and audit(centre) == []
+
+
+def test_a_command_whose_reply_never_comes_times_out_clearly(qtbot, centre: Centre) -> None:  # type: ignore[no-untyped-def]
+    async def never(cmd: object, peer: object) -> None:
+        import asyncio
+        await asyncio.Event().wait()  # the backend hangs
+
+    centre.service.server.on_command = never  # type: ignore[assignment]
+    box: list[FeedClient] = []
+    w = BoardWindow("test", send_command=lambda r, a, g: centre.thread.submit(box[0].command(r, a, g, timeout_s=0.5)),
+                    endpoint="PJSIP/900")
+    client = FeedClient(centre.url, w.bridge.push, token="sv-token")
+    box.append(client)
+    centre.clients.append(client)
+    centre.thread.submit(client.run())
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.view is not None and w.view.synced, timeout=5000)
+    aid = next(a.id for a in w.view.agents.values() if a.state == "on_call")  # type: ignore[union-attr]
+    w._select(aid)
+    qtbot.mouseClick(w.listen_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any("no answer from the server" in e.text for e in w.monitor.log), timeout=3000)
+    assert w.monitor.pending is None and w.listen_button.isEnabled()  # free to try again
+    assert not w.banner.isVisible()
+
+
+def test_losing_the_feed_mid_session_ends_it_visibly(qtbot, centre: Centre) -> None:  # type: ignore[no-untyped-def]
+    w, _ = centre.board("sv-token")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.view is not None and w.view.synced, timeout=5000)
+    aid = next(a.id for a in w.view.agents.values() if a.state == "on_call")  # type: ignore[union-attr]
+    w._select(aid)
+    w.listen_selected()
+    qtbot.waitUntil(lambda: w.monitor.session is not None and w.monitor.session.state == "active", timeout=4000)
+    centre.thread.submit(centre.service.server.stop()).result(5)  # the server goes away
+    qtbot.waitUntil(lambda: w.monitor.session is not None and w.monitor.session.state == "ended", timeout=3000)
+    assert w.monitor.session.reason == "connection_lost" and not w.banner.isVisible()  # type: ignore[union-attr]
+    assert any("connection to the feed lost" in e.text for e in w.monitor.log)
+    assert "RECONNECTING" in w.link_label.text() or "Connecting" in w.link_label.text()

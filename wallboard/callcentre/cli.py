@@ -67,7 +67,8 @@ def plan_from(args: argparse.Namespace) -> FloorPlan:
 
 
 async def serve_forever(plan: FloorPlan, seed: int, host: str, port: int, speed: float,
-                        principals: dict[str, Principal], anonymous: Principal | None, heartbeat_s: float) -> None:
+                        principals: dict[str, Principal], anonymous: Principal | None, heartbeat_s: float,
+                        tls: Any = None) -> None:
     start = int(time.time() * 1000)
     engine = CallCentre(plan, start, seed=seed)
     service = CallCentreService(
@@ -75,8 +76,8 @@ async def serve_forever(plan: FloorPlan, seed: int, host: str, port: int, speed:
                                          heartbeat_s=heartbeat_s, name="embedded call centre"),
         speed=speed,
     )
-    bound = await service.server.start(host, port)
-    print(f"serving feed protocol v1 on ws://{host}:{bound}  ({plan.agents} agents, "
+    bound = await service.server.start(host, port, ssl=tls)
+    print(f"serving feed protocol v1 on {'wss' if tls else 'ws'}://{host}:{bound}  ({plan.agents} agents, "
           f"{len(plan.queues)} queues, speed x{speed:g})", flush=True)
     await service.run()
 
@@ -95,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="a view-only board token, read from environment variable VAR (never a flag)")
     s.add_argument("--supervisor-token-env", metavar="VAR",
                    help="a supervisor token (may listen/whisper/barge), read from environment variable VAR")
+    s.add_argument("--tls-cert", metavar="PEM", help="serve wss:// with this certificate chain (with --tls-key)")
+    s.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
     s.add_argument("--anonymous", choices=("viewer", "supervisor", "none"),
                    help="what a board without a token may do (default: viewer if no token is set, else none)")
     r = sub.add_parser("run", help="run faster than real time and print a JSON summary")
@@ -120,11 +123,22 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error(f"{flag}: environment variable {var} is empty or unset")
             principals[value] = Principal(role, role)
     anonymous_role = args.anonymous or ("none" if principals else "viewer")
+    tls = None
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+    if args.tls_cert:
+        import ssl
+
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        try:
+            tls.load_cert_chain(args.tls_cert, args.tls_key)
+        except (OSError, ssl.SSLError) as err:
+            parser.error(f"--tls-cert/--tls-key: {err}")
     anonymous = None if anonymous_role == "none" else Principal("anonymous", anonymous_role)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         asyncio.run(serve_forever(plan, args.seed, args.host, args.port, args.speed, principals, anonymous,
-                                  args.heartbeat))
+                                  args.heartbeat, tls))
     except KeyboardInterrupt:
         return 0
     except OSError as err:

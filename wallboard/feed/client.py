@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -330,7 +331,22 @@ class FeedClient:
             log.exception("on_view callback failed")
 
 
+def tls_context(ca_file: str | None = None, insecure: bool = False) -> ssl.SSLContext:
+    """The TLS context for ``wss://``: certificates verified by default, optionally against a custom CA.
+
+    ``insecure`` turns verification off (labs only): it is logged loudly every time.
+    """
+    ctx = ssl.create_default_context(cafile=ca_file)
+    if insecure:
+        log.warning("TLS CERTIFICATE VERIFICATION IS OFF: anyone on the network path can impersonate the feed")
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
 def _describe(err: BaseException) -> str:
+    if isinstance(err, ssl.SSLCertVerificationError):
+        return f"feed certificate not trusted ({err.verify_message})"
     if isinstance(err, ConnectionRefusedError):
         return "connection refused"
     if isinstance(err, ConnectionClosed):

@@ -103,6 +103,7 @@ class FeedServer:
         self.refused = 0
         self._server: Server | None = None
         self._beat: asyncio.Task[None] | None = None
+        self._commands: set[asyncio.Task[None]] = set()
 
     # -- the source side -------------------------------------------------------------
 
@@ -172,6 +173,8 @@ class FeedServer:
     async def stop(self) -> None:
         if self._beat is not None:
             self._beat.cancel()
+        for task in list(self._commands):
+            task.cancel()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -256,15 +259,27 @@ class FeedServer:
         if isinstance(msg, Resync):
             broadcast([peer.connection], self._snapshot_frame(), text=True)
         elif isinstance(msg, Command):
-            if self.on_command is None:
-                result = CommandResult(req_id=msg.req_id, ts=self.clock(), ok=False, error=ErrorInfo(
-                    code="not_supported", message=f"this server does not support {msg.action!r}"))
-            else:
-                result = await self.on_command(msg, peer)
+            # Each command runs on its own: a slow backend never stalls this board's stream
+            # (resyncs included), and stop() can cancel what is still pending.
+            task = asyncio.create_task(self._command(peer, msg))
+            self._commands.add(task)
+            task.add_done_callback(self._commands.discard)
+
+    async def _command(self, peer: Peer, msg: Command) -> None:
+        if self.on_command is None:
+            result = CommandResult(req_id=msg.req_id, ts=self.clock(), ok=False, error=ErrorInfo(
+                code="not_supported", message=f"this server does not support {msg.action!r}"))
+        else:
             try:
-                await peer.connection.send(encode(result), text=True)
-            except ConnectionClosed:
-                pass
+                result = await self.on_command(msg, peer)
+            except Exception:
+                log.exception("command %s failed", msg.action)
+                result = CommandResult(req_id=msg.req_id, ts=self.clock(), ok=False, error=ErrorInfo(
+                    code="backend_error", message="the server failed to carry out the command"))
+        try:
+            await peer.connection.send(encode(result), text=True)
+        except ConnectionClosed:
+            pass
 
 
 def dumps(obj: Any) -> str:

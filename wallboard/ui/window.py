@@ -524,6 +524,18 @@ class BoardWindow(QMainWindow):
                 self.session_log.addItem(item)
             self.session_log.scrollToBottom()
 
+    def describe(self) -> str:
+        """One line of context for error reports (never a token: the view holds none)."""
+        v = self.view
+        if v is None:
+            return "no feed yet"
+        return (f"link {v.link.state} ({v.link.detail}), synced {v.synced}, {len(v.agents)} agents, "
+                f"{len(v.calls)} calls, frames {v.counters.get('frames')}")
+
+    def show_notice(self, text: str) -> None:
+        """A message at the bottom that clears itself: never a dialog that waits for a click."""
+        self.statusBar().showMessage(text, 30_000)
+
     def _refresh_status(self, now: int) -> None:
         state, text, colour = freshness(self.view, self._mono())
         self._shown_link = (self.view.link, self.view.synced) if self.view is not None else None
