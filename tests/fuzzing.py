@@ -8,8 +8,7 @@ from collections.abc import Iterator
 
 from wallboard.callcentre.engine import CallCentre
 from wallboard.callcentre.traffic import demo_plan
-from wallboard.core.model import Agent, Queue
-from wallboard.core.protocol import AgentUpdate, CallUpdate, QueueUpdate, Snapshot, encode
+from wallboard.core.protocol import Snapshot, delta, encode
 
 WEIRD_VALUES: list[object] = [
     None, True, False, -1, 0, 2**70, -(2**70), 1.5, float("1e308"), "", "x" * 5000, "\u0000", "日本語",
@@ -26,17 +25,10 @@ def valid_frames(n: int, agents: int = 60, seed: int = 1) -> tuple[bytes, list[b
     snap = encode(Snapshot(stream="fz", seq=0, ts=cc.now, agents=tuple(a), queues=tuple(q), calls=tuple(c)))
     out: list[bytes] = []
     while len(out) < n:
-        for obj in cc.advance(cc.now + 300_000):
-            seq = len(out) + 1
-            if isinstance(obj, Agent):
-                m: object = AgentUpdate(stream="fz", seq=seq, ts=cc.now, agent=obj)
-            elif isinstance(obj, Queue):
-                m = QueueUpdate(stream="fz", seq=seq, ts=cc.now, queue=obj)
-            else:
-                m = CallUpdate(stream="fz", seq=seq, ts=cc.now, call=obj)
-            out.append(encode(m))  # type: ignore[arg-type]
-            if len(out) == n:
-                break
+        base = len(out)  # fixed before extend() starts appending
+        out.extend(encode(delta(obj, "fz", base + k + 1, cc.now))
+                   for k, obj in enumerate(cc.advance(cc.now + 300_000)))
+    del out[n:]
     return snap, out
 
 

@@ -50,8 +50,7 @@ def delta_frames(agents: int, queues: int, n: int, seed: int = 1) -> tuple[bytes
     """A snapshot and ``n`` real delta frames from the simulator at the given size."""
     from .callcentre.engine import CallCentre
     from .callcentre.traffic import demo_plan
-    from .core.model import Agent, Queue
-    from .core.protocol import AgentUpdate, CallUpdate, QueueUpdate, Snapshot, encode
+    from .core.protocol import Snapshot, delta, encode
 
     t0 = 1_763_780_400_000
     cc = CallCentre(demo_plan(agents, queues), t0, seed=seed)
@@ -59,17 +58,10 @@ def delta_frames(agents: int, queues: int, n: int, seed: int = 1) -> tuple[bytes
     a, q, c = cc.snapshot()
     snap = encode(Snapshot(stream="bench", seq=0, ts=cc.now, agents=tuple(a), queues=tuple(q), calls=tuple(c)))
     frames: list[bytes] = []
-    seq = 0
     while len(frames) < n:
-        for obj in cc.advance(cc.now + 600_000):
-            seq += 1
-            if isinstance(obj, Agent):
-                m: Any = AgentUpdate(stream="bench", seq=seq, ts=cc.now, agent=obj)
-            elif isinstance(obj, Queue):
-                m = QueueUpdate(stream="bench", seq=seq, ts=cc.now, queue=obj)
-            else:
-                m = CallUpdate(stream="bench", seq=seq, ts=cc.now, call=obj)
-            frames.append(encode(m))
+        base = len(frames)  # fixed before extend() starts appending
+        frames.extend(encode(delta(obj, "bench", base + k + 1, cc.now))
+                      for k, obj in enumerate(cc.advance(cc.now + 600_000)))
     return snap, frames[:n]
 
 

@@ -62,17 +62,9 @@ def test_updates_replayed_through_the_reducer_rebuild_the_floor() -> None:
     a, q, c = cc.snapshot()
     st = FloorState()
     st.apply(Snapshot(stream="s", seq=0, ts=START, agents=tuple(a), queues=tuple(q), calls=tuple(c)))
-    from wallboard.core.protocol import AgentUpdate, CallUpdate, QueueUpdate
-    from wallboard.core.model import Agent, Queue
-    seq = 0
-    for obj in cc.advance(START + 3 * 3_600_000):
-        seq += 1
-        if isinstance(obj, Agent):
-            st.apply(AgentUpdate(stream="s", seq=seq, ts=0, agent=obj))
-        elif isinstance(obj, Queue):
-            st.apply(QueueUpdate(stream="s", seq=seq, ts=0, queue=obj))
-        else:
-            st.apply(CallUpdate(stream="s", seq=seq, ts=0, call=obj))
+    from wallboard.core.protocol import delta
+    for seq, obj in enumerate(cc.advance(START + 3 * 3_600_000), start=1):
+        st.apply(delta(obj, "s", seq, 0))
     a, q, c = cc.snapshot()
     assert st.agents == {x.id: x for x in a}
     assert st.queues == {x.id: x for x in q}

@@ -233,6 +233,15 @@ def encode(message: ServerMessage | ClientMessage) -> bytes:
     return _encoder.encode(message)
 
 
+def delta(obj: Agent | Queue | Call, stream: str, seq: int, ts: int) -> AgentUpdate | QueueUpdate | CallUpdate:
+    """The delta message that carries ``obj`` (the one mapping from objects to updates)."""
+    if isinstance(obj, Agent):
+        return AgentUpdate(stream=stream, seq=seq, ts=ts, agent=obj)
+    if isinstance(obj, Queue):
+        return QueueUpdate(stream=stream, seq=seq, ts=ts, queue=obj)
+    return CallUpdate(stream=stream, seq=seq, ts=ts, call=obj)
+
+
 def error_message(code: str, message: str, ts: EpochMs) -> ServerError:
     return ServerError(ts=ts, error=ErrorInfo(code=code, message=message))
 
@@ -242,5 +251,5 @@ __all__ = [
     "Welcome", "Snapshot", "AgentUpdate", "AgentRemove", "QueueUpdate", "QueueRemove",
     "CallUpdate", "Heartbeat", "CommandResult", "MonitorUpdate", "ServerError", "ErrorInfo", "Caps",
     "Hello", "Resync", "Command", "ServerMessage", "ClientMessage", "Delta",
-    "decode_server", "decode_client", "encode", "error_message", "Count", "Id",
+    "decode_server", "decode_client", "encode", "error_message", "delta", "Count", "Id",
 ]

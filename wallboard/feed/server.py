@@ -27,9 +27,8 @@ from websockets.exceptions import ConnectionClosed
 from ..core.errors import FrameRejected
 from ..core.model import Agent, Call, CallState, Queue
 from ..core.protocol import (
-    PROTOCOL_VERSION, SUBPROTOCOL, AgentUpdate, CallUpdate, Caps, Command, CommandResult,
-    ErrorInfo, Heartbeat, Hello, QueueUpdate, Resync, Snapshot, Welcome, decode_client,
-    encode, error_message,
+    PROTOCOL_VERSION, SUBPROTOCOL, Caps, Command, CommandResult, ErrorInfo, Heartbeat, Hello,
+    Resync, Snapshot, Welcome, decode_client, delta, encode, error_message,
 )
 
 log = logging.getLogger(__name__)
@@ -122,19 +121,15 @@ class FeedServer:
         ts = self.clock()
         for obj in updates:
             self.seq += 1
-            msg: AgentUpdate | QueueUpdate | CallUpdate
             if isinstance(obj, Agent):
                 self.agents[obj.id] = obj
-                msg = AgentUpdate(stream=self.stream, seq=self.seq, ts=ts, agent=obj)
             elif isinstance(obj, Queue):
                 self.queues[obj.id] = obj
-                msg = QueueUpdate(stream=self.stream, seq=self.seq, ts=ts, queue=obj)
+            elif obj.status is CallState.ENDED:
+                self.calls.pop(obj.id, None)
             else:
-                if obj.status is CallState.ENDED:
-                    self.calls.pop(obj.id, None)
-                else:
-                    self.calls[obj.id] = obj
-                msg = CallUpdate(stream=self.stream, seq=self.seq, ts=ts, call=obj)
+                self.calls[obj.id] = obj
+            msg = delta(obj, self.stream, self.seq, ts)
             frames.append(encode(msg))
         for frame in frames:
             self._broadcast(frame)
