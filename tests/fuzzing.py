@@ -6,9 +6,7 @@ import json
 import random
 from collections.abc import Iterator
 
-from wallboard.callcentre.engine import CallCentre
-from wallboard.callcentre.traffic import demo_plan
-from wallboard.core.protocol import Snapshot, delta, encode
+from wallboard.callcentre.recording import recorded_feed, warmed_up
 
 WEIRD_VALUES: list[object] = [
     None, True, False, -1, 0, 2**70, -(2**70), 1.5, float("1e308"), "", "x" * 5000, "\u0000", "日本語",
@@ -18,18 +16,7 @@ WEIRD_VALUES: list[object] = [
 
 def valid_frames(n: int, agents: int = 60, seed: int = 1) -> tuple[bytes, list[bytes]]:
     """A snapshot and ``n`` real, in-order deltas (seq 1..n) from the simulator."""
-    t0 = 1_763_780_400_000
-    cc = CallCentre(demo_plan(agents, 3), t0, seed=seed)
-    cc.advance(t0 + 1_800_000)
-    a, q, c = cc.snapshot()
-    snap = encode(Snapshot(stream="fz", seq=0, ts=cc.now, agents=tuple(a), queues=tuple(q), calls=tuple(c)))
-    out: list[bytes] = []
-    while len(out) < n:
-        base = len(out)  # fixed before extend() starts appending
-        out.extend(encode(delta(obj, "fz", base + k + 1, cc.now))
-                   for k, obj in enumerate(cc.advance(cc.now + 300_000)))
-    del out[n:]
-    return snap, out
+    return recorded_feed(warmed_up(agents, 3, seed, warmup_ms=1_800_000), n, "fz", step_ms=300_000)
 
 
 def _mutate_tree(node: object, rng: random.Random, depth: int = 0) -> object:

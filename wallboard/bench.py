@@ -48,21 +48,9 @@ def _rss_mb() -> float:
 
 def delta_frames(agents: int, queues: int, n: int, seed: int = 1) -> tuple[bytes, list[bytes]]:
     """A snapshot and ``n`` real delta frames from the simulator at the given size."""
-    from .callcentre.engine import CallCentre
-    from .callcentre.traffic import demo_plan
-    from .core.protocol import Snapshot, delta, encode
+    from .callcentre.recording import recorded_feed, warmed_up
 
-    t0 = 1_763_780_400_000
-    cc = CallCentre(demo_plan(agents, queues), t0, seed=seed)
-    cc.advance(t0 + 3_600_000)
-    a, q, c = cc.snapshot()
-    snap = encode(Snapshot(stream="bench", seq=0, ts=cc.now, agents=tuple(a), queues=tuple(q), calls=tuple(c)))
-    frames: list[bytes] = []
-    while len(frames) < n:
-        base = len(frames)  # fixed before extend() starts appending
-        frames.extend(encode(delta(obj, "bench", base + k + 1, cc.now))
-                      for k, obj in enumerate(cc.advance(cc.now + 600_000)))
-    return snap, frames[:n]
+    return recorded_feed(warmed_up(agents, queues, seed), n, "bench")
 
 
 def bench_core(quick: bool) -> dict[str, Any]:
@@ -144,12 +132,9 @@ def fitted_scale(agents: int, width: int, height: int) -> float:
 
 def floor_snapshot(agents: int, seed: int) -> tuple[list[Any], list[Any], list[Any], int]:
     """Agents, queues and live calls of a simulated floor an hour into the day, and its time."""
-    from .callcentre.engine import CallCentre
-    from .callcentre.traffic import demo_plan
+    from .callcentre.recording import warmed_up
 
-    t0 = 1_763_780_400_000
-    cc = CallCentre(demo_plan(agents, 50), t0, seed=seed)
-    cc.advance(t0 + 3_600_000)
+    cc = warmed_up(agents, 50, seed)
     a, q, c = cc.snapshot()
     return a, q, c, cc.now
 
