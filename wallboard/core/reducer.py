@@ -17,7 +17,8 @@ Rules:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 from enum import Enum
 
 from .errors import FrameRejected, UnknownMessageType
@@ -50,6 +51,10 @@ class FeedCounters:
     odd_transitions: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     unknown_types: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A copy safe to hand to another thread (``dataclasses.asdict`` miscopies Counters)."""
+        return {f.name: dict(v) if isinstance(v := getattr(self, f.name), Counter) else v for f in fields(self)}
 
 
 @dataclass(frozen=True, slots=True)

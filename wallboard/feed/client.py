@@ -34,7 +34,7 @@ from ..core.protocol import (
     DEFAULT_MAX_FRAME_BYTES, PROTOCOL_VERSION, SUBPROTOCOL, Caps, Command, CommandResult, Hello,
     MonitorUpdate, Resync, ServerError, Welcome, decode_server, encode,
 )
-from ..core.reducer import Changes, FeedCounters, FloorState, Verdict
+from ..core.reducer import Changes, FloorState, Verdict
 from .backoff import reconnect_delay
 
 log = logging.getLogger(__name__)
@@ -76,15 +76,6 @@ class FloorView:
 
     def age_s(self, mono_now: float) -> float | None:
         return None if self.last_frame_mono == 0 else max(0.0, mono_now - self.last_frame_mono)
-
-
-def _counters_dict(c: FeedCounters) -> dict[str, Any]:
-    return {
-        "frames": c.frames, "applied": c.applied, "duplicates": c.duplicates, "gaps": c.gaps,
-        "resyncs_requested": c.resyncs_requested, "snapshots": c.snapshots,
-        "waiting_drops": c.waiting_drops, "odd_transitions": c.odd_transitions,
-        "rejected": dict(c.rejected), "unknown_types": dict(c.unknown_types),
-    }
 
 
 class FeedClient:
@@ -322,7 +313,7 @@ class FeedClient:
             last_frame_mono=self.last_frame_mono,
             heartbeat_s=self.heartbeat_s,
             caps=self.caps,
-            counters=_counters_dict(s.counters),
+            counters=s.counters.as_dict(),
             sessions=MappingProxyType(dict(self.sessions)),
         )
         try:

@@ -58,12 +58,12 @@ class MonitorController(QObject):
     _result = Signal(str, object, object)  # action, result | None, error text | None
 
     def __init__(self, send: SendCommand | None, endpoint: str, supervisor: str = "",
-                 timeout_s: float = 10.0, parent: QObject | None = None) -> None:
+                 parent: QObject | None = None) -> None:
+        """``send`` runs a command on the feed thread; how long to wait for its reply is its own business."""
         super().__init__(parent)
         self.send = send
         self.endpoint = endpoint
         self.supervisor = supervisor
-        self.timeout_s = timeout_s
         self.modes: tuple[str, ...] = ()
         self.session: MonitorUpdate | None = None  # the current (or just ended) session
         self.pending: str | None = None  # action awaiting its result

@@ -50,7 +50,6 @@ class TileBoard(QWidget):
         self.index: dict[str, int] = {}
         self.now_ms = 0
         self.selected: str | None = None
-        self._static: dict[tuple[str, str], QStaticText] = {}
         self._clocks: dict[int, tuple[QStaticText, float]] = {}
         self._durations: dict[int, tuple[QStaticText, float]] = {}
         self._looks: dict[FaceKey, QPixmap] = {}
@@ -84,7 +83,6 @@ class TileBoard(QWidget):
         self.f_clock.setPixelSize(max(9, round(24 * scale)))
         self.f_clock.setBold(True)
         self.f_clock.setStyleHint(QFont.StyleHint.Monospace)
-        self._static.clear()
         self._clocks.clear()
         self._durations.clear()
         self._faces.clear()
@@ -222,16 +220,6 @@ class TileBoard(QWidget):
 
     # -- painting ----------------------------------------------------------------------
 
-    def _text(self, key: str, text: str) -> QStaticText:
-        st = self._static.get((key, text))
-        if st is None:
-            if len(self._static) > 20_000:
-                self._static.clear()
-            st = QStaticText(text)
-            st.setTextFormat(Qt.TextFormat.PlainText)
-            self._static[(key, text)] = st
-        return st
-
     def _laid_out(self, cache: dict[int, tuple[QStaticText, float]], secs: int, font: QFont,
                   prefix: str = "") -> tuple[QStaticText, float]:
         """A clock laid out once per whole second value (there are only so many), with its width."""
@@ -281,11 +269,9 @@ class TileBoard(QWidget):
                         tiles.append(i)
         now = self.now_ms
         s = self.scale
-        band = round(8 * s)
         pad = round(8 * s)
         top_off = round(4 * s)
         line = th // 3
-        gap = self.gap
         agents, calls, order = self.agents, self.calls, self.order
         faces, face = self._faces, self._face
         alerts = self.alerts

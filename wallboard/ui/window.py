@@ -131,7 +131,6 @@ class BoardWindow(QMainWindow):
         self.figures: FloorFigures | None = None
         self.bridge = FeedBridge(self)
         self.bridge.view_ready.connect(self.on_view)
-        self.views_received = 0
         self._shown_link: object = None
         self._counts: FloorCounts | None = None
         self._counts_for: FloorView | None = None
@@ -290,7 +289,6 @@ class BoardWindow(QMainWindow):
     # -- data --------------------------------------------------------------------------
 
     def on_view(self, view: FloorView) -> None:
-        self.views_received += 1
         self.view = view
         if self.monitor.modes != view.caps.monitor:
             self.monitor.modes = view.caps.monitor
