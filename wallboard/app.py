@@ -1,7 +1,9 @@
-"""``wallboard``: wire the feed, (optionally) the embedded call centre, and the board.
+"""``wallboard``: wire the profile, the feed, (optionally) the embedded call centre, and the board.
 
   wallboard --demo                     the embedded call centre on loopback, and the board
   wallboard --url ws://bridge:8765     any feed-protocol v1 server
+  wallboard --profile tv.toml          a deployment's profile (flags override it)
+  wallboard credentials set URL        the feed's token into the OS keychain
 
 The feed (and in demo mode the call centre) run on one asyncio thread; the board
 runs on Qt's main thread; views cross over by a queued signal.
@@ -16,11 +18,11 @@ import os
 import sys
 import time
 from concurrent.futures import Future
-from typing import TYPE_CHECKING
-from urllib.parse import urlparse
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__
-from .core.metrics import SLFormula
+from .core.profile import SETTINGS, Profile, ProfileError, describe_settings, load_profile, size
 
 if TYPE_CHECKING:
     from .core.protocol import CommandResult
@@ -28,74 +30,114 @@ if TYPE_CHECKING:
 log = logging.getLogger("wallboard")
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="wallboard", description="Live call-centre supervisor wallboard.")
-    src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--demo", action="store_true", help="run the embedded call centre on 127.0.0.1 and show it")
-    src.add_argument("--url", help="feed URL, ws://host:port or wss://host:port")
-    p.add_argument("--token-env", metavar="VAR", help="read the feed token from environment variable VAR")
-    p.add_argument("--ca-file", metavar="PEM", help="wss://: trust this CA (certificates are always verified)")
-    p.add_argument("--insecure-skip-verify", action="store_true",
-                   help="wss://: DO NOT verify the feed's certificate (labs only; logged as a warning)")
+class Exit(Exception):
+    """A one-line message for the user, and the exit status."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="wallboard", description="Live call-centre supervisor wallboard.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="profile keys (TOML; a flag overrides its key):\n" + describe_settings() + """
+
+  [alerts] in a profile holds alert thresholds (see resources/alert-rules.example.toml).
+  Samples: resources/profiles/tv.toml, resources/profiles/desk.toml.
+
+credentials (kept in the OS keychain, never in a profile or a log):
+  wallboard credentials set URL        store the feed's token (asks for it; or reads one line from stdin)
+  wallboard credentials delete URL     remove it
+  wallboard credentials status URL     which keychain, and whether a token is stored (never shows it)
+  (instead of URL: --profile FILE, to use the profile's feed.url)""")
+    p.add_argument("--profile", metavar="TOML", help="a deployment profile (a TV's, a desk's): see below")
+    p.add_argument("--demo", action="store_true", help="run the embedded call centre on 127.0.0.1 and show it")
+    for s in SETTINGS:
+        if s.flag:
+            p.add_argument(s.flag, metavar=s.metavar, help=f"{s.help} [{s.key}]")
+    p.add_argument("--token-env", metavar="VAR", help="read the feed token from environment variable VAR "
+                   "(same as --credential env:VAR)")
+    p.add_argument("--insecure-skip-verify", action="store_true", default=None,
+                   help="wss://: DO NOT verify the feed's certificate (labs only; logged as a warning; never on a TV)")
     p.add_argument("--agents", type=int, default=48, help="demo: agents on the floor (default 48)")
     p.add_argument("--queues", type=int, default=4, help="demo: queues (default 4)")
     p.add_argument("--speed", type=float, default=1.0, help="demo: simulated seconds per real second (default 1)")
     p.add_argument("--seed", type=int, default=1, help="demo: random seed (default 1)")
-    p.add_argument("--sl-formula", choices=[f.value for f in SLFormula],
-                   default=SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS.value,
-                   help="service-level definition (default: answered within T / (answered + abandoned after T))")
-    p.add_argument("--endpoint", default=None,
-                   help="your phone, rung to listen/whisper/barge (e.g. PJSIP/900); demo default: PJSIP/900")
-    p.add_argument("--alert-rules", metavar="TOML", help="alert thresholds: a TOML file with an [alerts] table")
+    p.add_argument("--alert-rules", metavar="TOML", help="alert thresholds: a TOML file with an [alerts] table "
+                   "(replaces the profile's)")
     p.add_argument("--alert-sound", action="store_true", help="beep on every new critical alert")
-    p.add_argument("--size", default="1600x1000", help="window size WxH (default 1600x1000)")
+    p.add_argument("--size", default=None, help="desk window size WxH (default: as last time, else 1600x1000)")
     p.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the board after --quit-after seconds")
     p.add_argument("--quit-after", type=float, metavar="S", help="quit after S seconds (tests, screenshots)")
     p.add_argument("--exit-on-first-paint", action="store_true", help=argparse.SUPPRESS)  # cold-start benchmark
     p.add_argument("--version", action="version", version=f"wallboard {__version__}")
+    return p
+
+
+def _read_toml(path: str, what: str) -> dict[str, Any]:
+    import tomllib
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except OSError as err:
+        raise Exit(f"{what} {path}: {err.strerror}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise Exit(f"{what} {path}: not valid TOML: {err}") from None
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Flags over the profile over the defaults; every problem is one line naming the key or flag."""
+    p = _parser()
     args = p.parse_args(argv)
-    if args.url is not None:
-        u = urlparse(args.url)
-        if u.scheme not in ("ws", "wss") or not u.hostname:
-            p.error(f"--url {args.url!r}: expected ws://host:port or wss://host:port")
-        if u.scheme == "ws" and (args.ca_file or args.insecure_skip_verify):
-            p.error("--ca-file and --insecure-skip-verify apply to wss:// URLs only")
-    if args.ca_file and not os.path.isfile(args.ca_file):
-        p.error(f"--ca-file {args.ca_file}: no such file")
+    try:
+        raw = _read_toml(args.profile, "--profile") if args.profile else {}
+        rules = _read_toml(args.alert_rules, "--alert-rules").get("alerts", {}) if args.alert_rules else None
+    except Exit as err:
+        p.error(str(err))
+    flags = {s.flag: getattr(args, s.flag.lstrip("-").replace("-", "_")) for s in SETTINGS if s.flag}
+    if args.token_env:
+        if flags["--credential"] is not None:
+            p.error("--token-env and --credential: give one")
+        flags["--credential"] = f"env:{args.token_env}"
+    if rules is not None:
+        raw = {**raw, "alerts": rules}
+    try:
+        profile = load_profile(raw, flags)
+        if args.insecure_skip_verify:
+            profile = load_profile({**raw, "feed": {**raw.get("feed", {}), "insecure_skip_verify": True}}, flags)
+    except ProfileError as err:
+        where = args.profile if args.profile and not err.where.startswith("--") else None
+        if args.alert_rules and err.where.startswith("alerts"):
+            where = args.alert_rules
+        p.error(f"{where}: {err}" if where else str(err))
+    if args.demo:
+        profile = replace(profile, url=None)
+    elif profile.url is None:
+        p.error("give --demo, --url URL, or a --profile with feed.url")
+    if profile.ca_file and not os.path.isfile(profile.ca_file):
+        p.error(f"feed.ca_file {profile.ca_file}: no such file")
+    if profile.credential.startswith("env:") and not args.demo and not os.environ.get(profile.credential[4:]):
+        p.error(f"feed.credential {profile.credential}: environment variable {profile.credential[4:]} is empty or unset")
     if args.demo and not (1 <= args.agents <= 20_000):
         p.error("--agents must be between 1 and 20000")
     if args.demo and not (1 <= args.queues <= 200):
         p.error("--queues must be between 1 and 200")
     if args.speed <= 0:
         p.error("--speed must be > 0")
-    try:
-        w, h = (int(x) for x in args.size.lower().split("x"))
-        args.size = (w, h)
-    except ValueError:
-        p.error(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1920x1080")
-    if args.token_env and not os.environ.get(args.token_env):
-        p.error(f"--token-env: environment variable {args.token_env} is empty or unset")
-    if args.endpoint is None:
-        args.endpoint = "PJSIP/900" if args.demo else ""
-    args.rules = None
-    if args.alert_rules:
-        import tomllib
-
-        from .core.alerts import RuleError, rules_from_dict
+    if args.size is not None:
         try:
-            with open(args.alert_rules, "rb") as f:
-                data = tomllib.load(f)
-            args.rules = rules_from_dict(data.get("alerts", {}))
-        except OSError as err:
-            p.error(f"--alert-rules {args.alert_rules}: {err.strerror}")
-        except tomllib.TOMLDecodeError as err:
-            p.error(f"--alert-rules {args.alert_rules}: not valid TOML: {err}")
-        except RuleError as err:
-            p.error(f"--alert-rules {args.alert_rules}: {err}")
+            args.size = size(args.size)
+        except ValueError as err:
+            p.error(f"--size: {err}")
+    if args.demo and not profile.endpoint:
+        profile = replace(profile, endpoint="PJSIP/900")
+    args.profile_settings = profile
     return args
 
 
-async def _start_demo(agents: int, queues: int, speed: float, seed: int) -> str:
+async def _start_demo(agents: int, queues: int, speed: float, seed: int, language: str = "en") -> str:
     from .callcentre.engine import CallCentre
     from .callcentre.service import CallCentreService
     from .callcentre.traffic import demo_plan
@@ -104,7 +146,7 @@ async def _start_demo(agents: int, queues: int, speed: float, seed: int) -> str:
     # Run the first simulated hour before "now", so the board opens on a floor in full
     # swing, with every stamp still on the real clock.
     now = int(time.time() * 1000)
-    engine = CallCentre(demo_plan(agents, queues), now - 3_600_000, seed=seed)
+    engine = CallCentre(demo_plan(agents, queues, language=language), now - 3_600_000, seed=seed)
     engine.advance(now)
     service = CallCentreService(
         engine, lambda clock: FeedServer(clock, heartbeat_s=2.0, name="demo call centre",
@@ -117,43 +159,94 @@ async def _start_demo(agents: int, queues: int, speed: float, seed: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["credentials"]:
+        return credentials_main(argv[1:])
     args = parse_args(argv)
+    profile: Profile = args.profile_settings
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QSettings, Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
     from .feed.client import FeedClient, tls_context
     from .feed.thread import LoopThread
+    from .ui import i18n
     from .ui.crash import CrashGuard, connect_notices
-    from .ui.window import BoardWindow
+    from .ui.kiosk import pick_screen
+    from .ui.style import apply_theme, tr
+    from .ui.window import BoardWindow, CredentialHooks
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
+    app.setApplicationName("wallboard")
+    app.setOrganizationName("wallboard")
+    app.setApplicationVersion(__version__)
+    language = i18n.install(app, profile.language)
+    palette = apply_theme(profile.theme)
+    if palette is not None:
+        app.setPalette(palette)
     feed = LoopThread("feed").start()
     client_box: list[FeedClient] = []
+    notices: list[str] = []
 
     def send(req_id: str, action: str, args_: dict[str, object]) -> "Future[CommandResult]":
         if not client_box:
             raise ConnectionError("not connected to the feed")
         return feed.submit(client_box[0].command(req_id, action, dict(args_)))
 
-    window = BoardWindow("Wallboard — demo" if args.demo else "Wallboard", SLFormula(args.sl_formula),
-                         send_command=send, endpoint=args.endpoint, rules=args.rules, alert_sound=args.alert_sound)
-    window.resize(*args.size)
-    window.show()
+    url = profile.url
+    token, hooks = None, None
+    if url is not None:
+        token, hooks, note = _credentials_for(profile, url, client_box, feed.loop)
+        if note:
+            notices.append(note)
+        if profile.credential == "keychain" and hooks is not None and hooks.keychain is None and not profile.tv:
+            # No keychain here: say so, and ask (in memory only). A TV never waits on a dialog.
+            text, ok = QInputDialog.getText(
+                None, tr("Feed credentials"),
+                tr("This system has no keychain, so the feed's token cannot be stored.\n"
+                   "Enter it for this session (leave empty if the feed needs none):"), QLineEdit.EchoMode.Password)
+            token = text or None if ok else None
+
+    title = profile.title or (tr("Wallboard — demo") if args.demo else tr("Wallboard"))
+    screen = None
+    if profile.tv:
+        screens = app.screens()
+        at, warning = pick_screen([s.name() for s in screens], profile.screen)
+        screen = screens[at] if screens else None
+        if warning:
+            log.warning("tv.screen: %s", warning)
+            notices.append(warning)
+    window = BoardWindow(title, profile.formula, send_command=None if profile.tv else send,
+                         endpoint=profile.endpoint, supervisor=profile.supervisor, rules=profile.alerts,
+                         alert_sound=args.alert_sound, profile=profile, credentials=hooks,
+                         settings=None if profile.tv else QSettings(), screen=screen)
+    if profile.tv:
+        if screen is not None:
+            window.setGeometry(screen.geometry())
+        window.showFullScreen()
+        app.setOverrideCursor(Qt.CursorShape.BlankCursor)
+    else:
+        if args.size is not None:
+            window.resize(*args.size)
+        elif window.settings is None or window.settings.value("window/geometry") is None:
+            window.resize(1600, 1000)
+        window.show()
+    log.info("board: %s mode, language %s, theme %s, scale %.2f", profile.mode, language, profile.theme, window.scale)
     guard = CrashGuard(window.describe).install()
     connect_notices(guard, window.show_notice)
+    for note in notices:
+        window.show_notice(note)
 
-    url = args.url
     if args.demo:
-        url = feed.submit(_start_demo(args.agents, args.queues, args.speed, args.seed)).result(10)
+        url = feed.submit(_start_demo(args.agents, args.queues, args.speed, args.seed, language)).result(10)
         log.info("demo call centre serving on %s", url)
-    token = os.environ.get(args.token_env) if args.token_env else None
+    assert url is not None
 
     async def run_client() -> None:
         tls = None
         if url.startswith("wss://"):
-            tls = tls_context(args.ca_file, args.insecure_skip_verify)
+            tls = tls_context(profile.ca_file, profile.insecure_skip_verify)
         client = FeedClient(url, window.bridge.push, token=token, client_name=f"wallboard/{__version__}", ssl=tls)
         client_box.append(client)
         await client.run()
@@ -174,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.screenshot:
                 window.grab().save(args.screenshot)
                 log.info("screenshot saved to %s", args.screenshot)
+            window.save_layout()
             app.quit()
         QTimer.singleShot(int(args.quit_after * 1000), finish)
     try:
@@ -182,6 +276,99 @@ def main(argv: list[str] | None = None) -> int:
         if client_box:
             feed.loop.call_soon_threadsafe(client_box[0].stop)
         feed.stop()
+
+
+def _credentials_for(profile: Profile, url: str, client_box: list[Any],
+                     loop: asyncio.AbstractEventLoop) -> tuple[str | None, Any, str]:
+    """The token to start with, the settings dialog's hooks, and a notice for the board (or "")."""
+    from . import credentials
+    from .ui.style import tr
+    from .ui.window import CredentialHooks
+
+    def reconnect(new: str | None) -> None:
+        if client_box:
+            loop.call_soon_threadsafe(client_box[0].reconnect, new)
+
+    if profile.credential == "none":
+        return None, None, ""
+    if profile.credential.startswith("env:"):
+        return os.environ.get(profile.credential[4:]) or None, None, ""
+    keychain = credentials.keychain_name()
+    token: str | None = None
+    note = ""
+    if keychain is None:
+        log.warning("no keychain on this system: the feed token cannot be stored (asking for it instead)")
+        note = tr("No keychain on this system: the feed's token is not stored") if not profile.tv else \
+            tr("No keychain on this system: give this TV its token with feed.credential = \"env:VAR\"")
+    else:
+        try:
+            token = credentials.lookup(url)
+        except credentials.CredentialError as err:
+            log.warning("keychain: %s", err)
+            note = tr("Keychain: {0}").format(err)
+        if token is None and not note:
+            log.info("no token in the keychain for %s (set one: wallboard credentials set %s)",
+                     credentials.account_for(url), url)
+
+    def store(new: str) -> None:
+        if keychain is not None:
+            credentials.store(url, new)
+        reconnect(new)
+
+    def forget() -> bool:
+        removed = credentials.forget(url) if keychain is not None else False
+        reconnect(None)
+        return removed
+
+    return token, CredentialHooks(keychain, store, forget, credentials.account_for(url)), note
+
+
+def credentials_main(argv: list[str]) -> int:
+    """``wallboard credentials set|delete|status [URL] [--profile FILE]``: the keychain, from a shell."""
+    import getpass
+
+    from . import credentials
+    p = argparse.ArgumentParser(prog="wallboard credentials",
+                                description="Keep the feed's token in the OS keychain (never in a file).")
+    p.add_argument("action", choices=("set", "delete", "status"))
+    p.add_argument("url", nargs="?", help="the feed, ws://host:port or wss://host:port")
+    p.add_argument("--profile", metavar="TOML", help="use this profile's feed.url")
+    args = p.parse_args(argv)
+    url = args.url
+    try:
+        if url is None and args.profile:
+            url = load_profile(_read_toml(args.profile, "--profile")).url
+        if url is None:
+            p.error("give the feed URL, or --profile with feed.url")
+        account = credentials.account_for(url)
+        name = credentials.keychain_name()
+        if args.action == "status":
+            if name is None:
+                print("no keychain on this system (on Linux: gnome-keyring or KWallet, unlocked)")
+                return 1
+            stored = credentials.lookup(url) is not None
+            print(f"keychain {name}: {'a token is stored' if stored else 'no token stored'} for {account}")
+            return 0
+        if args.action == "delete":
+            print(f"removed the token for {account}" if credentials.forget(url) else f"no token was stored for {account}")
+            return 0
+        if name is None:
+            raise credentials.CredentialError("no keychain on this system; use feed.credential = \"env:VAR\" instead")
+        if sys.stdin.isatty():
+            token = getpass.getpass(f"token for {account}: ")
+            if getpass.getpass("again: ") != token:
+                raise Exit("the two entries differ; nothing stored", 1)
+        else:
+            token = sys.stdin.readline().rstrip("\r\n")
+        credentials.store(url, token)
+        print(f"stored the token for {account} in {name}")
+        return 0
+    except (credentials.CredentialError, ProfileError) as err:
+        print(f"wallboard credentials: {err}", file=sys.stderr)
+        return 1
+    except Exit as err:
+        print(f"wallboard credentials: {err}", file=sys.stderr)
+        return err.status
 
 
 if __name__ == "__main__":

@@ -111,7 +111,7 @@ def test_long_call_alert_then_listen_whisper_stop(qtbot, centre: Centre) -> None
                              ("sv-tanaka", "set_mode", aid, "whisper", "ok"),
                              ("sv-tanaka", "end", aid, "whisper", "stopped")]
     log = [e.text for e in w.monitor.log]
-    assert any("Listen" in t and ": ok" in t for t in log) and any("stopped" in t for t in log)
+    assert any("Listen" in t and ": done" in t for t in log) and any("stopped" in t for t in log)
     assert w.session_log.count() == len(w.monitor.log)
 
 

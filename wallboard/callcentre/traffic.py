@@ -111,13 +111,32 @@ GIVEN = (
 )
 
 
-def demo_plan(agents: int = 48, queues: int = 4, load: float = 0.93, time_of_day: bool = False) -> FloorPlan:
-    """A busy but sane floor: ``load`` is offered Erlangs per logged-in agent."""
-    catalogue = (
+#: The same names in kanji, for a Japanese demo (same order as SURNAMES and GIVEN).
+SURNAMES_JA = (
+    "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田", "佐々木", "山口",
+    "松本", "井上", "木村", "林", "清水", "山崎", "森", "阿部", "池田", "橋本", "石川", "小川", "岡田", "後藤",
+    "長谷川", "村上", "近藤", "石井",
+)
+GIVEN_JA = (
+    "愛子", "大輝", "恵美", "陽翔", "陽菜", "健太", "舞", "蓮", "咲", "颯太",
+    "結衣", "悠斗", "海斗", "美緒", "陸", "奈々", "拓海", "里奈", "翔太", "由佳",
+)
+assert len(SURNAMES_JA) == len(SURNAMES) and len(GIVEN_JA) == len(GIVEN)
+#: The demo's queue names, as a Japanese centre would show them (ids stay the same).
+QUEUE_NAMES_JA = {"sales": "営業", "support": "サポート", "billing": "請求", "complaints": "クレーム対応",
+                  "tech": "技術", "orders": "注文"}
+
+
+def demo_plan(agents: int = 48, queues: int = 4, load: float = 0.93, time_of_day: bool = False,
+              language: str = "en") -> FloorPlan:
+    """A busy but sane floor: ``load`` is offered Erlangs per logged-in agent; names in ``language``."""
+    catalogue: tuple[tuple[str, str, float, float], ...] = (
         ("sales", "Sales", 300.0, 10.0), ("support", "Support", 420.0, 15.0),
         ("billing", "Billing", 240.0, 10.0), ("complaints", "Complaints", 600.0, 30.0),
         ("tech", "Tech", 480.0, 20.0), ("orders", "Orders", 200.0, 10.0),
     )
+    if language == "ja":
+        catalogue = tuple((cid, QUEUE_NAMES_JA[cid], aht, wrap) for cid, _, aht, wrap in catalogue)
     chosen = [catalogue[i % len(catalogue)] for i in range(queues)]
     staffed = agents * 0.8  # about a fifth are on break, logged out or outbound
     per_queue_erl = staffed * load / len(chosen)
@@ -129,7 +148,11 @@ def demo_plan(agents: int = 48, queues: int = 4, load: float = 0.93, time_of_day
         )
         for i, (cid, name, aht, wrap) in enumerate(chosen)
     )
-    return FloorPlan(queues=qs, agents=agents, time_of_day=time_of_day)
+    names: tuple[str, ...] = ()
+    if language == "ja":
+        names = tuple(f"{SURNAMES_JA[i % len(SURNAMES_JA)]} {GIVEN_JA[(i * 7 + i // len(SURNAMES_JA)) % len(GIVEN_JA)]}"
+                      for i in range(agents))
+    return FloorPlan(queues=qs, agents=agents, time_of_day=time_of_day, names=names)
 
 
 def lognormal_mu(mean: float, sigma: float) -> float:

@@ -117,6 +117,7 @@ class FeedClient:
         self._publish_handle: asyncio.TimerHandle | None = None
         self._published_at = 0.0
         self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()  # cut a retry wait short (stop, or new credentials)
         self._logged_reasons: set[str] = set()
         self._pending: dict[str, asyncio.Future[CommandResult]] = {}
         self.sessions: dict[str, MonitorUpdate] = {}
@@ -125,6 +126,14 @@ class FeedClient:
 
     def stop(self) -> None:
         self._stopping.set()
+        self._wake.set()
+        if self._ws is not None:
+            asyncio.ensure_future(self._ws.close())
+
+    def reconnect(self, token: str | None) -> None:
+        """New credentials: use them at once (drop the connection, skip any retry wait)."""
+        self._token = token
+        self._wake.set()
         if self._ws is not None:
             asyncio.ensure_future(self._ws.close())
 
@@ -161,12 +170,13 @@ class FeedClient:
         self._set_link(LinkStatus("stopped", since_mono=self._mono()))
 
     async def _sleep(self, seconds: float) -> bool:
-        """Sleep unless stopped; True when stopped."""
+        """Sleep unless stopped or woken for new credentials; True when stopped."""
         try:
-            await asyncio.wait_for(self._stopping.wait(), seconds)
-            return True
+            await asyncio.wait_for(self._wake.wait(), seconds)
         except TimeoutError:
-            return False
+            pass
+        self._wake.clear()
+        return self._stopping.is_set()
 
     # -- one connection -------------------------------------------------------------
 

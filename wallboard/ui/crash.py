@@ -15,6 +15,8 @@ from types import TracebackType
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from .style import tr
+
 log = logging.getLogger("wallboard.crash")
 
 
@@ -57,7 +59,7 @@ class CrashGuard(QObject):
         where = "".join(traceback.format_exception(kind, value, tb, limit=20))
         state = self.context() if callable(self.context) else self.context
         log.error("unexpected error #%d in thread %s (board: %s)\n%s", self.count, thread, state, where)
-        self.notice.emit(f"An internal error was logged ({kind.__name__}); the board keeps running.")
+        self.notice.emit(tr("An internal error was logged ({0}); the board keeps running.").format(kind.__name__))
 
 
 def connect_notices(guard: CrashGuard, show: Callable[[str], None]) -> None:

@@ -27,20 +27,26 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ..core.protocol import CommandResult, MonitorUpdate
-from .style import clock_text, tr
+from .style import QT_TR_NOOP, clock_text, tr
 
 SendCommand = Callable[[str, str, dict[str, Any]], "concurrent.futures.Future[CommandResult]"]
 
-MODE_WORDS = {"listen": "LISTENING (silent)", "whisper": "WHISPERING to the agent", "barge": "BARGED IN: both hear you"}
+MODE_WORDS = {"listen": QT_TR_NOOP("LISTENING (silent)"), "whisper": QT_TR_NOOP("WHISPERING to the agent"),
+              "barge": QT_TR_NOOP("BARGED IN: both hear you")}
+MODE_NAMES = {"listen": QT_TR_NOOP("Listen"), "whisper": QT_TR_NOOP("Whisper"), "barge": QT_TR_NOOP("Barge")}
 MODE_COLOURS = {"listen": QColor("#0072B2"), "whisper": QColor("#E69F00"), "barge": QColor("#D55E00")}
 ERROR_WORDS = {
-    "not_on_call": "the agent is not on a call", "forbidden": "not allowed", "busy": "busy",
-    "not_supported": "not supported here", "supervisor_unreachable": "your phone could not be reached",
-    "timeout": "no answer from the server", "not_found": "not found", "bad_request": "bad request",
+    "not_on_call": QT_TR_NOOP("the agent is not on a call"), "forbidden": QT_TR_NOOP("not allowed"),
+    "busy": QT_TR_NOOP("busy"), "not_supported": QT_TR_NOOP("not supported here"),
+    "supervisor_unreachable": QT_TR_NOOP("your phone could not be reached"),
+    "timeout": QT_TR_NOOP("no answer from the server"), "not_found": QT_TR_NOOP("not found"),
+    "bad_request": QT_TR_NOOP("bad request"),
 }
 END_WORDS = {
-    "stopped": "stopped", "call_ended": "the call ended", "board_disconnected": "this board disconnected",
-    "connection_lost": "connection to the feed lost", "supervisor_unreachable": "your phone could not be reached",
+    "stopped": QT_TR_NOOP("stopped"), "call_ended": QT_TR_NOOP("the call ended"),
+    "board_disconnected": QT_TR_NOOP("this board disconnected"),
+    "connection_lost": QT_TR_NOOP("connection to the feed lost"),
+    "supervisor_unreachable": QT_TR_NOOP("your phone could not be reached"),
 }
 
 
@@ -129,14 +135,14 @@ class MonitorController(QObject):
         try:
             self._result.emit(label, fut.result(), None)
         except TimeoutError:
-            self._result.emit(label, None, ERROR_WORDS["timeout"])
+            self._result.emit(label, None, tr(ERROR_WORDS["timeout"]))
         except Exception as err:
             self._result.emit(label, None, str(err) or type(err).__name__)
 
     def _on_result(self, label: str, result: CommandResult | None, error: str | None) -> None:
         self.pending = None
         if result is not None and result.ok:
-            self._log(f"{label}: ok", True)
+            self._log(tr("{0}: done").format(label), True)
         else:
             if result is not None and result.error is not None:
                 error = f"{tr(ERROR_WORDS.get(result.error.code, result.error.code))} ({result.error.message})"
@@ -146,10 +152,11 @@ class MonitorController(QObject):
     def _label(self, action: str, args: dict[str, Any], agent_id: str) -> str:
         who = self.name_of(agent_id)
         if action == "monitor.start":
-            return f"{tr('Listen')} → {who}"
+            return tr("Listen → {0}").format(who)
         if action == "monitor.set_mode":
-            return f"{tr(str(args.get('mode', '')).capitalize())} → {who}"
-        return f"{tr('Stop')} → {who}"
+            mode = str(args.get("mode", ""))
+            return tr("{0} → {1}").format(tr(MODE_NAMES.get(mode, mode)), who)
+        return tr("Stop → {0}").format(who)
 
     def _log(self, text: str, ok: bool) -> None:
         self.log.append(LogEntry(time.time(), text, ok))
@@ -170,7 +177,7 @@ class MonitorController(QObject):
         if same and before is not None and before.state == "dialing" and latest.state == "active":
             self._log(tr("Connected: your phone is on the call"), True)
         if latest.state == "ended" and (not same or (before is not None and before.state != "ended")):
-            self._log(f"{tr('Session ended')}: {tr(END_WORDS.get(latest.reason, latest.reason))}",
+            self._log(tr("Session ended: {0}").format(tr(END_WORDS.get(latest.reason, latest.reason))),
                       latest.reason == "stopped")
         self.changed.emit()
 
@@ -220,7 +227,7 @@ class MonitorBanner(QWidget):
         self.setPalette(pal)
         self.text.setStyleSheet("color: white;")
         phase = tr("calling your phone {0}…").format(c.endpoint) if s.state == "dialing" else tr("connected")
-        dur = f" · {tr('call')} {clock_text(call_s)}" if call_s is not None else ""
+        dur = " · " + tr("call {0}").format(clock_text(call_s)) if call_s is not None else ""
         self.text.setText(f"● {tr(MODE_WORDS.get(s.mode, s.mode))} — {agent_name}{dur} · {phase}")
         self.listen.setEnabled(c.can_switch("listen"))
         self.whisper.setEnabled(c.can_switch("whisper"))

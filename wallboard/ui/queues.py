@@ -177,7 +177,7 @@ class QueuePanel(QWidget):
         avail = f.agents_by_state.get(AgentState.AVAILABLE, 0)
         waiting_colour = BAD if f.waiting and (f.longest_wait_s or 0) > (f.sl_threshold_s or 20) else INK
         return (
-            (f"{tr('Agents')} {avail}/{f.logged_in} {tr('free')}", MUTED),
+            (tr("Agents {0}/{1} free").format(avail, f.logged_in), MUTED),
             (str(f.waiting), waiting_colour),
             (str(f.abandoned), BAD if f.abandoned else INK),
             (_pct(f.service_level), sl_colour(f)),

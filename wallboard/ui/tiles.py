@@ -17,19 +17,34 @@ from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QFontMetrics, QMouse
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..core.model import ON_A_CALL, Agent, AgentState, Call, Queue
-from .style import HELP, INK, LOOKS, MUTED, clock_text, tr
+from .style import QT_TR_NOOP, HELP, INK, LOOKS, MUTED, PAPER, STATE_ORDER, clock_text, tr
 
 BASE_TILE = QSize(236, 86)
 #: (state, reason, direction, help, queue name, selected, monitor mode): everything a face shows.
 FaceKey = tuple[str, str, str, bool, str, bool, str]
 ALERT_COLOURS = {1: QColor("#E69F00"), 2: QColor("#D55E00")}
-MONITOR_BADGES = {"listen": "Listened", "whisper": "Whisper", "barge": "Barge"}
+MONITOR_BADGES = {"listen": QT_TR_NOOP("Listened"), "whisper": QT_TR_NOOP("Whisper"), "barge": QT_TR_NOOP("Barge")}
+#: Pause reasons a PBX commonly sends, in the board's language; any other reason is shown as sent.
+REASON_WORDS = {"break": QT_TR_NOOP("break"), "lunch": QT_TR_NOOP("lunch"), "meeting": QT_TR_NOOP("meeting"),
+                "training": QT_TR_NOOP("training"), "coaching": QT_TR_NOOP("coaching")}
 MONITOR_COLOURS = {"listen": QColor("#0072B2"), "whisper": QColor("#E69F00"), "barge": QColor("#D55E00")}
 GAP = 6
 
 
-def _order(a: Agent) -> tuple[str, str, str]:
-    return (a.team, a.name, a.id)
+_STATE_RANK = {st.value: i for i, st in enumerate((AgentState.ON_HOLD, AgentState.ON_CALL, AgentState.RINGING,
+                                                   AgentState.WRAPUP, AgentState.BUSY_OTHER, AgentState.PAUSED,
+                                                   AgentState.AVAILABLE, AgentState.LOGGED_OUT))}
+#: Tile orders a supervisor picks from. "state" groups by state with the longest in it
+#: first (the 20-minute call tops the talkers); "time" is longest in any state first.
+SORTS: dict[str, Callable[[Agent], tuple[object, ...]]] = {
+    "team": lambda a: (a.team, a.name, a.id),
+    "name": lambda a: (a.name, a.id),
+    "state": lambda a: (_STATE_RANK.get(a.state, 99), a.since, a.name, a.id),
+    "time": lambda a: (a.state == AgentState.LOGGED_OUT.value, a.since, a.name, a.id),
+}
+#: Orders that move when an agent changes state (they re-sort on every change).
+MOVING_SORTS = frozenset({"state", "time"})
+assert set(SORTS) >= {"team", "name", "state", "time"} and len(STATE_ORDER) == len(_STATE_RANK)
 
 
 class TileBoard(QWidget):
@@ -65,6 +80,14 @@ class TileBoard(QWidget):
         self._xy_key: tuple[int, int, int, int] = (0, 0, 0, 0)
         #: Called after every paint (latency measurement, diagnostics); must be cheap.
         self.after_paint: Callable[[], None] | None = None
+        #: Which agents show (None: all), in which order, and (on a TV) which page of them.
+        self.keep: Callable[[Agent], bool] | None = None
+        self.sort = "team"
+        self.paged = False
+        self.page = 0
+        self.page_size = 0
+        self.listed: list[str] = []  # every agent that passes the filter, in order; ``order`` is this page
+        self._listed_set: frozenset[str] = frozenset()
         self.set_scale(scale)
 
     # -- geometry ------------------------------------------------------------------
@@ -104,12 +127,25 @@ class TileBoard(QWidget):
         fill = (self.width() - self.gap * (cols + 1)) // cols
         return max(self.tile.width(), min(fill, self.tile.width() * 4 // 3))
 
+    @property
+    def _rows_per_page(self) -> int:
+        return max(1, (self.height() - self.gap) // (self.tile.height() + self.gap))
+
+    @property
+    def tile_height(self) -> int:
+        """On a TV page, rows stretch (up to a third taller) to fill the screen's height too."""
+        if not self.paged:
+            return self.tile.height()
+        rows = self._rows_per_page
+        fill = (self.height() - self.gap * (rows + 1)) // rows
+        return max(self.tile.height(), min(fill, self.tile.height() * 4 // 3))
+
     def tile_rect(self, i: int) -> QRect:
         cols = self.columns
         r, c = divmod(i, cols)
         tw = self.tile_width
-        return QRect(self.gap + c * (tw + self.gap), self.gap + r * (self.tile.height() + self.gap),
-                     tw, self.tile.height())
+        th = self.tile_height
+        return QRect(self.gap + c * (tw + self.gap), self.gap + r * (th + self.gap), tw, th)
 
     def _height_for(self, width: int) -> int:
         cols = max(1, (width - self.gap) // (self.tile.width() + self.gap))
@@ -130,10 +166,13 @@ class TileBoard(QWidget):
         self._faces.clear()  # tile width may have changed
         self._looks.clear()
         self._names.clear()
-        self.setMinimumHeight(self._height_for(self.width()))
+        if self.paged:
+            self._relist()
+        else:
+            self.setMinimumHeight(self._height_for(self.width()))
 
     def index_at(self, pos: QPoint) -> int | None:
-        step_w, step_h = self.tile_width + self.gap, self.tile.height() + self.gap
+        step_w, step_h = self.tile_width + self.gap, self.tile_height + self.gap
         c, r = (pos.x() - self.gap) // step_w, (pos.y() - self.gap) // step_h
         if c < 0 or r < 0 or c >= self.columns:
             return None
@@ -150,13 +189,10 @@ class TileBoard(QWidget):
         if layout:
             self.queue_names = {q.id: q.name for q in queues.values()}
             self._names.clear()
-            self.order = sorted(agents, key=lambda i: _order(agents[i]))
-            self.index = {aid: i for i, aid in enumerate(self.order)}
-            self.setMinimumHeight(self._height_for(self.width()))
-            self.updateGeometry()
-            self.update()
+        if layout or (changed and self._moved(changed)):
+            self._relist()
             return
-        tw, th = self.tile_width, self.tile.height()
+        tw, th = self.tile_width, self.tile_height
         xy = self._positions(self.columns, tw + self.gap, th + self.gap)
         index, update = self.index, self.update
         for aid in changed:
@@ -164,6 +200,53 @@ class TileBoard(QWidget):
             if i is not None:
                 x, y = xy[i]
                 update(x, y, tw, th)
+
+    def show_only(self, keep: Callable[[Agent], bool] | None, sort: str | None = None) -> None:
+        """Filter and order the tiles (desk: team, queue, state, name; TV: the profile's teams)."""
+        self.keep = keep
+        if sort is not None:
+            if sort not in SORTS:
+                raise ValueError(f"unknown sort {sort!r}")
+            self.sort = sort
+        self._relist()
+
+    def _moved(self, changed: frozenset[str]) -> bool:
+        """Did these changes move a tile: a state-based order, or an agent entering/leaving the filter?"""
+        if self.sort in MOVING_SORTS:
+            return True
+        keep, agents, listed = self.keep, self.agents, self._listed_set
+        return keep is not None and any(keep(agents[aid]) != (aid in listed) for aid in changed if aid in agents)
+
+    def _relist(self) -> None:
+        """Recompute which agents show, their order and (paged) this page's slice; repaint all."""
+        agents, keep, key = self.agents, self.keep, SORTS[self.sort]
+        listed = [aid for aid, a in agents.items() if keep is None or keep(a)]
+        listed.sort(key=lambda i: key(agents[i]))
+        self.listed = listed
+        self._listed_set = frozenset(listed)
+        if self.paged:
+            self.page_size = self.columns * self._rows_per_page
+            self.page %= self.pages
+            order = listed[self.page * self.page_size:(self.page + 1) * self.page_size]
+        else:
+            order = listed
+        if order != self.order:
+            self.order = order
+            self.index = {aid: i for i, aid in enumerate(order)}
+            if not self.paged:
+                self.setMinimumHeight(self._height_for(self.width()))
+                self.updateGeometry()
+        self.update()
+
+    @property
+    def pages(self) -> int:
+        if not self.paged or not self.page_size:
+            return 1
+        return max(1, -(-len(self.listed) // self.page_size))
+
+    def show_page(self, page: int) -> None:
+        self.page = page
+        self._relist()
 
     def set_alerts(self, alerts: dict[str, tuple[int, bool]]) -> None:
         """Agent alert levels (1 warn, 2 critical) and whether each flashes; repaints only changes."""
@@ -251,7 +334,7 @@ class TileBoard(QWidget):
             return
         tiles: list[int] = []
         seen: set[int] = set()
-        tw, th = self.tile_width, self.tile.height()
+        tw, th = self.tile_width, self.tile_height
         step_w, step_h = tw + self.gap, th + self.gap
         cols = self.columns
         n = len(self.order)
@@ -394,7 +477,7 @@ class TileBoard(QWidget):
         """
         state, reason, direction, help_flag, queue, selected, monitor = key
         dpr = self.devicePixelRatioF()
-        w, h = self.tile_width, self.tile.height()
+        w, h = self.tile_width, self.tile_height
         pm = QPixmap(round(w * dpr), round(h * dpr))
         pm.setDevicePixelRatio(dpr)
         st = AgentState.of(state)
@@ -416,17 +499,17 @@ class TileBoard(QWidget):
         p.setFont(self.f_small)
         label = tr(look.label)
         if st is AgentState.PAUSED and reason:
-            label = f"{label}: {reason}"
+            label = tr("{0}: {1}").format(label, tr(REASON_WORDS[reason]) if reason in REASON_WORDS else reason)
         elif st in ON_A_CALL and direction == "out":
-            label = f"{label} ↑ {tr('outbound')}"
+            label = tr("{0} ↑ outbound").format(label)
         p.setPen(look.colour if st is not AgentState.LOGGED_OUT else MUTED)
         y2 = top + line + round(6 * s)
         p.drawText(QPoint(x, y2 + p.fontMetrics().ascent()), f"{look.glyph} {label}")
         if help_flag:
             p.setFont(self.f_name)
-            flag = f"⚑ {tr('HELP')}"
+            flag = "⚑ " + tr("HELP")
             fw = p.fontMetrics().horizontalAdvance(flag)
-            p.fillRect(QRect(right - fw - round(4 * s), y2 - round(2 * s), fw + round(8 * s), line), QColor("#FFFFFF"))
+            p.fillRect(QRect(right - fw - round(4 * s), y2 - round(2 * s), fw + round(8 * s), line), PAPER)
             p.setPen(HELP)
             p.drawText(QPoint(right - fw, y2 + p.fontMetrics().ascent()), flag)
         # Row 3: the queue (the call's duration is drawn per paint).

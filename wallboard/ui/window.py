@@ -11,23 +11,28 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPaintEvent, QShortcut
+from PySide6.QtCore import QObject, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPainter, QPaintEvent, QScreen, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu, QPushButton,
-    QScrollArea, QSystemTrayIcon, QVBoxLayout, QWidget,
+    QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QListWidget, QListWidgetItem, QMainWindow, QMenu, QPushButton, QScrollArea, QSplitter, QStackedWidget,
+    QSystemTrayIcon, QVBoxLayout, QWidget,
 )
 
 from ..core.alerts import Alert, AlertBook, AlertRules, Level
 from ..core.metrics import FloorCounts, FloorFigures, SLFormula, figures_at, floor_counts
-from ..core.model import ON_A_CALL
+from ..core.model import ON_A_CALL, Agent
+from ..core.profile import Profile
 from ..feed.client import FloorView
+from .assets import app_icon
+from .kiosk import burn_in_offsets, rotation, tv_scale
 from .monitoring import MonitorBanner, MonitorController, SendCommand
-from .queues import QueuePanel
-from .style import BAD, GOOD, LOOKS, STATE_ORDER, WARN, clock_text, tr
+from .queues import BASE_CARD, QueuePanel
+from .style import QT_TR_NOOP, BAD, GOOD, INK, LOOKS, MUTED, PAPER, STATE_ORDER, TREND, WARN, WARN_TEXT, age_text, clock_text, tr
 from .tiles import TileBoard
 
 TREND_SECONDS = 3600
@@ -35,6 +40,10 @@ TREND_SECONDS = 3600
 #: recomputed and repainted 50 times a second would cost more than a TV PC should spend.
 FIGURES_INTERVAL_MS = 100
 TREND_REDRAW_S = 5
+SL_FORMULA_WORDS = {
+    SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS: QT_TR_NOOP("answered ≤T ÷ (answered + abandoned >T)"),
+    SLFormula.ANSWERED_OVER_OFFERED: QT_TR_NOOP("answered ≤T ÷ offered"),
+}
 
 
 class FeedBridge(QObject):
@@ -55,18 +64,41 @@ def freshness(view: FloorView | None, mono_now: float) -> tuple[str, str, QColor
     if link.state == "live" and view.synced:
         deadline = view.heartbeat_s * 2 + 1
         if age is not None and age > deadline:
-            return "stale", tr("STALE — no data for {0}").format(_age(age)), BAD
+            return "stale", tr("STALE — no data for {0}").format(age_text(age)), BAD
         return "live", tr("LIVE"), GOOD
     if link.state == "live":
         return "syncing", tr("Synchronising…"), WARN
-    since = _age(age) if age is not None else tr("never")
+    since = age_text(age) if age is not None else tr("never")
     if link.state == "refused":
-        return "refused", tr("REFUSED: {0} — data {1} old").format(link.detail, since), BAD
+        return "refused", tr("REFUSED: {0} — data {1} old").format(link_words(link.detail), since), BAD
     if link.state == "retrying":
         left = max(0.0, (link.retry_in_s or 0) - (mono_now - link.since_mono))
         return "retrying", tr("RECONNECTING in {0:.0f} s ({1}) — data {2} old").format(
-            left, link.detail, since), BAD
+            left, link_words(link.detail), since), BAD
     return "connecting", tr("Connecting… — data {0} old").format(since), WARN
+
+
+#: How the feed layer words a lost or refused link (its text starts with one of these).
+LINK_WORDS = {
+    "connection refused": QT_TR_NOOP("connection refused"),
+    "connection closed by the server": QT_TR_NOOP("connection closed by the server"),
+    "connection closed": QT_TR_NOOP("connection closed"),
+    "feed certificate not trusted": QT_TR_NOOP("feed certificate not trusted"),
+    "feed silent for": QT_TR_NOOP("feed silent for"),
+    "timed out": QT_TR_NOOP("timed out"),
+    "invalid feed URL": QT_TR_NOOP("invalid feed URL"),
+    "unauthorized": QT_TR_NOOP("unauthorized"),
+    "unsupported_version": QT_TR_NOOP("unsupported protocol version"),
+}
+_LINK_PREFIXES = sorted(LINK_WORDS, key=len, reverse=True)
+
+
+def link_words(detail: str) -> str:
+    """The feed's detail in the board's language: its known opening words translated, the rest as sent."""
+    for prefix in _LINK_PREFIXES:
+        if detail.startswith(prefix):
+            return tr(LINK_WORDS[prefix]) + detail[len(prefix):]
+    return detail
 
 
 def _set_text(label: QLabel, text: str) -> None:
@@ -75,31 +107,34 @@ def _set_text(label: QLabel, text: str) -> None:
         label.setText(text)
 
 
-def _age(seconds: float) -> str:
-    s = int(seconds)
-    if s < 60:
-        return f"{s} s"
-    if s < 3600:
-        return f"{s // 60} min {s % 60} s"
-    return f"{s // 3600} h {s % 3600 // 60} min"
+def _scope(teams: tuple[str, ...], queues: tuple[str, ...]) -> Callable[[Agent], bool] | None:
+    """The profile's part of the floor: these teams, agents skilled in these queues."""
+    if not teams and not queues:
+        return None
+    team_set, queue_set = frozenset(teams), frozenset(queues)
+    return lambda a: (not team_set or a.team in team_set) and (not queue_set or not queue_set.isdisjoint(a.queues))
 
 
 class StaleOverlay(QWidget):
     """A banner across the board whenever its numbers are not live. Never hidden behind anything."""
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, scale: float = 1.0) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.text = ""
+        self.scale = scale
         self.hide()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor(255, 255, 255, 150))
-        band = self.rect().adjusted(0, self.height() // 2 - 50, 0, -(self.height() // 2 - 50))
+        veil = QColor(PAPER)
+        veil.setAlpha(150)
+        p.fillRect(self.rect(), veil)
+        half = round(50 * self.scale)
+        band = self.rect().adjusted(0, self.height() // 2 - half, 0, -(self.height() // 2 - half))
         p.fillRect(band, QColor(213, 94, 0, 230))
         f = QFont(self.font())
-        f.setPixelSize(34)
+        f.setPixelSize(round(34 * self.scale))
         f.setBold(True)
         p.setFont(f)
         p.setPen(QColor("#FFFFFF"))
@@ -107,13 +142,35 @@ class StaleOverlay(QWidget):
         p.end()
 
 
+@dataclass(frozen=True, slots=True)
+class CredentialHooks:
+    """What the settings dialog may do with the feed's token; the app decides where it lives."""
+
+    keychain: str | None  # the keychain's name, or None when the system has none
+    store: Callable[[str], None]  # keep it (in the keychain) and reconnect with it
+    forget: Callable[[], bool]  # remove it; False if there was none
+    feed: str  # the feed it belongs to, shown in the dialog
+
+
 class BoardWindow(QMainWindow):
+    """The board, as a supervisor's desk window or as a wall TV (``profile.mode``)."""
+
     def __init__(self, title: str = "Wallboard", formula: SLFormula = SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS,
                  mono: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time,
                  send_command: SendCommand | None = None, endpoint: str = "", supervisor: str = "",
-                 rules: AlertRules | None = None, alert_sound: bool = False) -> None:
+                 rules: AlertRules | None = None, alert_sound: bool = False, profile: Profile | None = None,
+                 credentials: CredentialHooks | None = None, settings: QSettings | None = None,
+                 screen: QScreen | None = None) -> None:
         super().__init__()
+        if screen is not None:
+            self.setScreen(screen)
+            self.move(screen.geometry().topLeft())
+        self.profile = profile = profile or Profile()
+        self.tv = profile.tv
+        if self.tv:
+            send_command = None  # a wall board is view-only, whatever its token may do
         self.setWindowTitle(title)
+        self.setWindowIcon(app_icon())
         self.book = AlertBook(rules)
         self.alerts: list[Alert] = []
         self.alert_sound = alert_sound
@@ -134,123 +191,74 @@ class BoardWindow(QMainWindow):
         self._shown_link: object = None
         self._counts: FloorCounts | None = None
         self._counts_for: FloorView | None = None
+        self.credentials = credentials
+        self.settings = settings
+        self.link_state = "connecting"
+        #: The profile's scope (teams, queues): the board shows and counts only these.
+        self._scope = _scope(profile.teams, profile.queues)
+        self.scale = tv_scale(self._screen_height(), profile.viewing_distance_m, profile.screen_height_mm) \
+            if self.tv else (0.8 if profile.density == "compact" else 1.0)
 
-        central = QWidget()
-        columns = QHBoxLayout(central)
-        columns.setContentsMargins(0, 0, 0, 0)
-        main = QWidget()
-        outer = QVBoxLayout(main)
-        outer.setContentsMargins(6, 6, 6, 6)
-        outer.setSpacing(4)
-        columns.addWidget(main, 1)
-
-        top = QHBoxLayout()
-        self.title_label = QLabel(title)
-        tf = self.title_label.font()
-        tf.setPixelSize(22)
-        tf.setBold(True)
-        self.title_label.setFont(tf)
-        top.addWidget(self.title_label)
-        self.state_counts = QLabel()
+        # -- the widgets both modes show --
+        self.title_label = self._label(title, 22, bold=True)
+        self.page_label = self._label("", 18)
+        self.state_counts = self._label("", 13)
         self.state_counts.setTextFormat(Qt.TextFormat.RichText)
-        top.addWidget(self.state_counts, 1)
-        self.clock_label = QLabel("--:--:--")
-        cf = self.clock_label.font()
-        cf.setPixelSize(22)
-        cf.setBold(True)
-        self.clock_label.setFont(cf)
-        top.addWidget(self.clock_label)
-        self.link_label = QLabel()
-        lf = self.link_label.font()
-        lf.setPixelSize(18)
-        lf.setBold(True)
-        self.link_label.setFont(lf)
-        self.link_label.setMinimumWidth(120)
-        top.addWidget(self.link_label)
-        outer.addLayout(top)
-
-        self.queue_panel = QueuePanel()
-        outer.addWidget(self.queue_panel)
-        self.sl_note = QLabel()
-        self.sl_note.setStyleSheet("color: #555555;")
-        outer.addWidget(self.sl_note)
-
-        controls = QHBoxLayout()
-        self.listen_button = QPushButton(tr("Listen to selected agent (L)"))
-        self.listen_button.clicked.connect(self.listen_selected)
-        controls.addWidget(self.listen_button)
-        self.monitor_hint = QLabel()
-        self.monitor_hint.setStyleSheet("color: #555555;")
-        controls.addWidget(self.monitor_hint, 1)
-        outer.addLayout(controls)
-        self.banner = MonitorBanner(self.monitor)
-        outer.addWidget(self.banner)
-
-        self.tiles = TileBoard()
+        self.clock_label = self._label("--:--:--", 22, bold=True)
+        self.link_label = self._label("", 18, bold=True)
+        self.link_label.setMinimumWidth(round(120 * self.scale))
+        self.queue_panel = QueuePanel(scale=self.scale if not self.tv else 1.0)
+        self.sl_note = self._label("", 12)
+        self.sl_note.setStyleSheet(f"color: {MUTED.name()};")
+        self.tiles = TileBoard(scale=self.scale)
         self.tiles.agent_selected.connect(self._select)
         self.tiles.agent_activated.connect(self._activate)
         self.tiles.context_requested.connect(self._context_menu)
-        self.tiles_scroll = QScrollArea()
-        self.tiles_scroll.setWidgetResizable(True)
-        self.tiles_scroll.setWidget(self.tiles)
-        self.tiles_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(self.tiles_scroll, 1)
-
-        self.trend = pg.PlotWidget(background="w")
-        self.trend.setFixedHeight(150)
+        self.tiles.show_only(self._scope, profile.sort)
+        self.trend = pg.PlotWidget(background=PAPER)
         self.trend.setMouseEnabled(x=False, y=False)
         self.trend.hideButtons()
-        self.trend.setLabel("left", tr("Waiting"))
-        self.trend.setLabel("bottom", tr("minutes ago"))
+        axis_font = QFont(self.font())
+        axis_font.setPixelSize(round(12 * self.scale))
+        for side in ("left", "bottom"):
+            axis = self.trend.getAxis(side)
+            axis.setStyle(tickFont=axis_font)
+            axis.setPen(MUTED)
+            axis.setTextPen(INK)
+        label_style = {"font-size": f"{round(13 * self.scale)}px", "color": INK.name()}
+        self.trend.setLabel("left", tr("Waiting"), **label_style)
+        self.trend.setLabel("bottom", tr("minutes ago"), **label_style)
         self.trend.showGrid(x=True, y=True, alpha=0.3)
         self.trend.setXRange(-60, 0, padding=0)
         self.trend.setYRange(0, 5, padding=0)
-        self.trend_curve = self.trend.plot(pen=pg.mkPen("#0072B2", width=2))
+        self.trend_curve = self.trend.plot(pen=pg.mkPen(TREND, width=max(2, round(2 * self.scale))))
         self.trend_values = np.full(TREND_SECONDS, np.nan)
         self.trend_x = np.arange(-TREND_SECONDS + 1, 1) / 60.0
         self._last_sample_s: int | None = None
         self._trend_drawn = False
         self._trend_top = 0.0
-        outer.addWidget(self.trend)
-
-        side = QWidget()
-        side.setFixedWidth(400)
-        sl = QVBoxLayout(side)
-        sl.setContentsMargins(0, 6, 6, 6)
-        head = QLabel(tr("Alerts"))
-        hf = head.font()
-        hf.setPixelSize(18)
-        hf.setBold(True)
-        head.setFont(hf)
-        sl.addWidget(head)
         self.alert_list = QListWidget()
         self.alert_list.setWordWrap(True)
         lf2 = self.alert_list.font()
-        lf2.setPixelSize(15)
+        lf2.setPixelSize(round(15 * self.scale))
         self.alert_list.setFont(lf2)
         self.alert_list.itemClicked.connect(self._alert_clicked)
-        sl.addWidget(self.alert_list, 3)
+        self.listen_button = QPushButton(tr("Listen to selected agent (L)"))
+        self.listen_button.clicked.connect(self.listen_selected)
+        self.monitor_hint = self._label("", 13)
+        self.monitor_hint.setStyleSheet(f"color: {MUTED.name()};")
+        self.banner = MonitorBanner(self.monitor)
         self.ack_button = QPushButton(tr("Acknowledge selected alert (A)"))
         self.ack_button.clicked.connect(self.acknowledge_selected)
-        sl.addWidget(self.ack_button)
-        head2 = QLabel(tr("Monitoring, this session"))
-        head2.setFont(hf)
-        sl.addWidget(head2)
         self.session_log = QListWidget()
         self.session_log.setWordWrap(True)
-        sl.addWidget(self.session_log, 1)
-        columns.addWidget(side)
-        self.setCentralWidget(central)
-        for keys, slot in (("L", self.listen_selected), ("W", lambda: self._switch("whisper")),
-                           ("B", lambda: self._switch("barge")), ("Escape", self.monitor.stop),
-                           ("A", self.acknowledge_selected)):
-            QShortcut(QKeySequence(keys), self).activated.connect(slot)
         self.tray: QSystemTrayIcon | None = None
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(self.windowIcon(), self)
-            self.tray.setToolTip(title)
-            self.tray.show()
-        self.overlay = StaleOverlay(self.tiles_scroll)
+
+        if self.tv:
+            self._arrange_tv()
+        else:
+            self._arrange_desk(title)
+        self.overlay = StaleOverlay(self.body, self.scale)
         self.ticker = QTimer(self)
         self.ticker.setSingleShot(True)
         self.ticker.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer may fire early and tick twice
@@ -261,6 +269,334 @@ class BoardWindow(QMainWindow):
         self._figures_at = 0.0
         self._refresh_monitoring()  # no caps yet: no monitoring controls until the server offers them
         self.tick()
+
+    def _label(self, text: str, px: int, bold: bool = False) -> QLabel:
+        label = QLabel(text)
+        f = label.font()
+        f.setPixelSize(max(8, round(px * self.scale)))
+        f.setBold(bold)
+        label.setFont(f)
+        return label
+
+    def _screen_height(self) -> int:
+        screen = self.screen() or QApplication.primaryScreen()
+        return screen.geometry().height() if screen is not None else 1080
+
+    def _top_bar(self) -> QHBoxLayout:
+        top = QHBoxLayout()
+        top.addWidget(self.title_label)
+        top.addWidget(self.page_label)
+        top.addWidget(self.state_counts, 1)
+        top.addWidget(self.clock_label)
+        top.addWidget(self.link_label)
+        return top
+
+    def _arrange_desk(self, title: str) -> None:
+        """Desk: queue cards over filterable, scrolling tiles and the trend; alerts and sessions beside."""
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        main = QWidget()
+        outer = QVBoxLayout(main)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.setSpacing(4)
+        outer.addLayout(self._top_bar())
+        self.page_label.hide()
+        outer.addWidget(self.queue_panel)
+        outer.addWidget(self.sl_note)
+        controls = QHBoxLayout()
+        controls.addWidget(self.listen_button)
+        controls.addWidget(self.monitor_hint, 1)
+        outer.addLayout(controls)
+        outer.addWidget(self.banner)
+        outer.addLayout(self._filter_bar())
+        self.tiles_scroll = QScrollArea()
+        self.tiles_scroll.setWidgetResizable(True)
+        self.tiles_scroll.setWidget(self.tiles)
+        self.tiles_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.addWidget(self.tiles_scroll, 1)
+        self.trend.setFixedHeight(round(150 * self.scale))
+        outer.addWidget(self.trend)
+        self.body: QWidget = self.tiles_scroll
+
+        side = QWidget()
+        side.setMinimumWidth(280)
+        sl = QVBoxLayout(side)
+        sl.setContentsMargins(0, 6, 6, 6)
+        sl.addWidget(self._label(tr("Alerts"), 18, bold=True))
+        sl.addWidget(self.alert_list, 3)
+        sl.addWidget(self.ack_button)
+        sl.addWidget(self._label(tr("Monitoring, this session"), 18, bold=True))
+        sl.addWidget(self.session_log, 1)
+        self.splitter.addWidget(main)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setSizes([1200, 400])
+        self.setCentralWidget(self.splitter)
+        for keys, slot in (("L", self.listen_selected), ("W", lambda: self._switch("whisper")),
+                           ("B", lambda: self._switch("barge")), ("Escape", self.monitor.stop),
+                           ("A", self.acknowledge_selected), ("Ctrl+F", self.find_box.setFocus)):
+            QShortcut(QKeySequence(keys), self).activated.connect(slot)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.setToolTip(title)
+            menu = QMenu(self)
+            menu.addAction(tr("Show the board"), self._raise)
+            menu.addAction(tr("Quit"), QApplication.quit)
+            self.tray.setContextMenu(menu)
+            self.tray.activated.connect(lambda reason: self._raise())
+            self.tray.show()
+        self._restore_layout()
+
+    def _filter_bar(self) -> QHBoxLayout:
+        """Find an agent; filter by team, queue and state; order; density; the feed's token."""
+        bar = QHBoxLayout()
+        self.find_box = QLineEdit()
+        self.find_box.setPlaceholderText(tr("Find agent (Ctrl+F)…"))
+        self.find_box.setClearButtonEnabled(True)
+        self.find_box.setMinimumWidth(220)
+        self.find_box.textChanged.connect(self._find)
+        self.find_box.returnPressed.connect(lambda: self._find(self.find_box.text(), step=True))
+        bar.addWidget(self.find_box)
+        self.team_filter, self.queue_filter, self.state_filter = QComboBox(), QComboBox(), QComboBox()
+        self.team_filter.addItem(tr("All teams"), "")
+        self.queue_filter.addItem(tr("All queues"), "")
+        self.state_filter.addItem(tr("All states"), "")
+        states = self.profile.states or tuple(st.value for st in STATE_ORDER)
+        for st in STATE_ORDER:
+            if st.value in states:
+                look = LOOKS[st]
+                self.state_filter.addItem(f"{look.glyph} {tr(look.label)}", st.value)
+        self.sort_choice = QComboBox()
+        for key, words in (("team", QT_TR_NOOP("Order: team")), ("name", QT_TR_NOOP("Order: name")),
+                           ("state", QT_TR_NOOP("Order: state, longest first")),
+                           ("time", QT_TR_NOOP("Order: longest in state"))):
+            self.sort_choice.addItem(tr(words), key)
+        self.sort_choice.setCurrentIndex(max(0, self.sort_choice.findData(self.profile.sort)))
+        for combo in (self.team_filter, self.queue_filter, self.state_filter, self.sort_choice):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(self._apply_filters)
+            bar.addWidget(combo)
+        self.compact = QCheckBox(tr("Compact"))
+        self.compact.setChecked(self.profile.density == "compact")
+        self.compact.toggled.connect(self._set_density)
+        bar.addWidget(self.compact)
+        self.found_label = QLabel()
+        bar.addWidget(self.found_label, 1)
+        self.credentials_button = QPushButton(tr("Feed credentials…"))
+        self.credentials_button.clicked.connect(self.edit_credentials)
+        self.credentials_button.setVisible(self.credentials is not None)
+        bar.addWidget(self.credentials_button)
+        self._apply_filters()
+        return bar
+
+    def _arrange_tv(self) -> None:
+        """TV: no frame, no cursor, no controls; one page at a time, in turn; text sized for the room."""
+        self.setWindowFlags(self.windowFlags() | Qt.WindowType.FramelessWindowHint)
+        self.setCursor(Qt.CursorShape.BlankCursor)
+        frame = QWidget()
+        self.tv_layout = QVBoxLayout(frame)
+        self.tv_margin = round(8 * self.scale) + self.profile.burn_in_shift_px
+        self.tv_layout.setContentsMargins(*(self.tv_margin,) * 4)
+        self.tv_layout.setSpacing(round(4 * self.scale))
+        top = QHBoxLayout()  # a TV's top bar in two rows: the counts get the whole width
+        top.addWidget(self.title_label)
+        top.addWidget(self.page_label, 1)
+        top.addWidget(self.clock_label)
+        top.addSpacing(round(12 * self.scale))
+        top.addWidget(self.link_label)
+        self.tv_layout.addLayout(top)
+        self.state_counts.setWordWrap(True)
+        self.tv_layout.addWidget(self.state_counts)
+        self.stack = QStackedWidget()
+        self.tiles.paged = True
+        self.page_widgets: dict[str, QWidget] = {"agents": self.tiles, "trend": self.trend, "alerts": self.alert_list}
+        inner = QWidget()
+        cl = QVBoxLayout(inner)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.queue_panel)
+        cl.addWidget(self.sl_note)
+        cl.addStretch(1)
+        cards = QScrollArea()  # never scrolls (the cards are fitted); keeps their height off the window's
+        cards.setWidget(inner)
+        cards.setWidgetResizable(True)
+        cards.setFrameShape(QScrollArea.Shape.NoFrame)
+        cards.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        cards.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.page_widgets["queues"] = cards
+        self.sl_note.setWordWrap(True)
+        for name in self.profile.pages:
+            self.stack.addWidget(self.page_widgets[name])
+        self.tv_layout.addWidget(self.stack, 1)
+        self.body = self.stack
+        self.setCentralWidget(frame)
+        sb = self.statusBar()
+        f = sb.font()
+        f.setPixelSize(round(13 * self.scale))
+        sb.setFont(f)
+        # Controls a TV never shows: kept (the window's logic refers to them), never laid out.
+        self._unused = QWidget(self)
+        self._unused.hide()
+        for w in (self.listen_button, self.monitor_hint, self.banner, self.ack_button, self.session_log):
+            w.setParent(self._unused)
+        self._fitted_for = (0, 0, 0)
+        self.rotation = rotation(self.profile.pages, 1)
+        self.rotation_at = 0
+        self.rotator = QTimer(self)
+        self.rotator.setInterval(round(self.profile.dwell_s * 1000))
+        self.rotator.timeout.connect(self.next_page)
+        self.rotator.start()
+        self.burn_in = burn_in_offsets(self.profile.burn_in_shift_px)
+        self.burn_in_at = 0
+        self.burn_in_timer = QTimer(self)
+        self.burn_in_timer.setInterval(round(self.profile.burn_in_period_s * 1000))
+        self.burn_in_timer.timeout.connect(self.shift_picture)
+        self.burn_in_timer.start()
+        self._show_page()
+
+    # -- TV pages -------------------------------------------------------------------------
+
+    def next_page(self) -> None:
+        """The next page in turn; the agent pages are recounted each time (agents come and go)."""
+        self.rotation = rotation(self.profile.pages, self.tiles.pages)
+        self.rotation_at = (self.rotation_at + 1) % len(self.rotation)
+        self._show_page()
+
+    def _show_page(self) -> None:
+        name, page = self.rotation[self.rotation_at % len(self.rotation)]
+        self.stack.setCurrentWidget(self.page_widgets[name])
+        if name == "agents":
+            self.tiles.show_page(page)
+        if name == "queues":
+            self._fit_cards()
+        self._show_page_name()
+
+    def _show_page_name(self) -> None:
+        name, _ = self.rotation[self.rotation_at % len(self.rotation)]
+        words = {"agents": tr("Agents"), "queues": tr("Queues"), "trend": tr("Waiting calls, last hour"),
+                 "alerts": tr("Alerts")}[name]
+        if name == "agents" and self.tiles.pages > 1:
+            words = tr("{0} {1}/{2}").format(words, self.tiles.page + 1, self.tiles.pages)
+        _set_text(self.page_label, f"· {words}")
+
+    def shift_picture(self) -> None:
+        """One small step of the burn-in walk: the whole picture moves a few pixels."""
+        self.burn_in_at = (self.burn_in_at + 1) % len(self.burn_in)
+        dx, dy = self.burn_in[self.burn_in_at]
+        m = self.tv_margin
+        self.tv_layout.setContentsMargins(m + dx, m + dy, m - dx, m - dy)
+
+    def _fit_cards(self) -> None:
+        """TV: the biggest queue cards that all fit on the page (never smaller than readable)."""
+        n = len(self.queue_panel._cards()) or 1
+        w, h = self.stack.width(), self.stack.height() - self.sl_note.sizeHint().height()
+        if self._fitted_for == (n, w, h):
+            return
+        self._fitted_for = (n, w, h)
+        s = self.scale * 3
+        while s > self.scale:
+            cw, ch, gap = BASE_CARD.width() * s, BASE_CARD.height() * s, max(2, round(6 * s))
+            cols = max(1, int((w - gap) // (cw + gap)))
+            if -(-n // cols) * (ch + gap) + gap <= h:
+                break
+            s *= 0.95
+        s = max(s, self.scale)
+        if abs(s - self.queue_panel.scale) > 0.01:
+            self.queue_panel.set_scale(s)
+
+    # -- desk: filters, find, density, layout memory -------------------------------------------
+
+    def _apply_filters(self) -> None:
+        team, queue, state = (c.currentData() for c in (self.team_filter, self.queue_filter, self.state_filter))
+        allowed_states = frozenset(self.profile.states)
+        scope = self._scope
+
+        def keep(a: Agent) -> bool:
+            return ((scope is None or scope(a)) and (not team or a.team == team) and (not queue or queue in a.queues)
+                    and (not state or a.state == state) and (not allowed_states or a.state in allowed_states))
+        filtered = bool(team or queue or state or allowed_states) or scope is not None
+        self.tiles.show_only(keep if filtered else None, self.sort_choice.currentData())
+        self._show_found()
+
+    def _show_found(self) -> None:
+        total = len(self.view.agents) if self.view is not None else 0
+        shown = len(self.tiles.listed)
+        _set_text(self.found_label, tr("{0} of {1} agents shown").format(shown, total) if shown != total else "")
+
+    def _fill_filters(self, v: FloorView) -> None:
+        """Teams and queues as the feed has them (on layout changes only)."""
+        for combo, items in ((self.team_filter, sorted({a.team for a in v.agents.values() if a.team})),
+                             (self.queue_filter, sorted((q.name, q.id) for q in v.queues.values()))):
+            want = [(t, t) if isinstance(t, str) else t for t in items]
+            have = [(combo.itemText(i), combo.itemData(i)) for i in range(1, combo.count())]
+            if want == have:
+                continue
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for text, data in want:
+                combo.addItem(text, data)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    def _find(self, text: str, step: bool = False) -> None:
+        """Select (and scroll to) the next agent whose name contains ``text``."""
+        needle = text.strip().casefold()
+        if not needle or self.view is None:
+            return
+        agents = self.view.agents
+        hits = [aid for aid in self.tiles.listed if needle in agents[aid].name.casefold()]
+        if not hits:
+            _set_text(self.found_label, tr("No agent named “{0}” is shown").format(text.strip()))
+            return
+        at = hits.index(self.selected_agent) if self.selected_agent in hits else -1
+        aid = hits[(at + 1) % len(hits)] if step or at < 0 else hits[at]
+        self.select_agent(aid)
+        _set_text(self.found_label, tr("{0} found").format(len(hits)))
+
+    def _set_density(self, compact: bool) -> None:
+        self.scale = 0.8 if compact else 1.0
+        self.tiles.set_scale(self.scale)
+        self.queue_panel.set_scale(self.scale)
+
+    def _raise(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def _restore_layout(self) -> None:
+        st = self.settings
+        if st is None:
+            return
+        geometry = st.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = st.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        if st.value("board/compact") is not None:
+            self.compact.setChecked(str(st.value("board/compact")).lower() == "true")
+        sort = st.value("board/sort")
+        if sort is not None and self.sort_choice.findData(sort) >= 0:
+            self.sort_choice.setCurrentIndex(self.sort_choice.findData(sort))
+
+    def save_layout(self) -> None:
+        """Window size and place, the splitter, density and order. Never a secret: the token is not ours."""
+        st = self.settings
+        if st is None or self.tv:
+            return
+        st.setValue("window/geometry", self.saveGeometry())
+        st.setValue("window/splitter", self.splitter.saveState())
+        st.setValue("board/compact", self.compact.isChecked())
+        st.setValue("board/sort", self.sort_choice.currentData())
+        st.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_layout()
+        super().closeEvent(event)
+
+    def edit_credentials(self) -> None:
+        if self.credentials is not None:
+            CredentialsDialog(self.credentials, self).open()
 
     # -- time --------------------------------------------------------------------------
 
@@ -285,6 +621,8 @@ class BoardWindow(QMainWindow):
             self._refresh_monitoring()
         self._refresh_status(now)
         self._sample_trend(now)
+        if self.tv:
+            self._show_page_name()  # agents come and go: "Agents 2/3" stays true
 
     # -- data --------------------------------------------------------------------------
 
@@ -299,6 +637,9 @@ class BoardWindow(QMainWindow):
         ch = view.changes
         if ch.any:
             self.tiles.set_floor(view.agents, view.calls, view.queues, ch.agents, ch.layout, now)
+            if ch.layout and not self.tv:
+                self._fill_filters(view)
+                self._show_found()
         wait_ms = FIGURES_INTERVAL_MS - (self._mono() - self._figures_at) * 1000
         if ch.layout or wait_ms <= 0:
             self._refresh_figures(now)
@@ -314,21 +655,29 @@ class BoardWindow(QMainWindow):
         self._figures_at = self._mono()
         self._figures_due.stop()
         if self._counts_for is not v:  # the floor changed: count again; a clock tick reuses the counts
-            self._counts = floor_counts(v.agents.values(), v.queues, v.calls.values())
+            if self._scope is None:
+                self._counts = floor_counts(v.agents.values(), v.queues, v.calls.values())
+            else:  # the profile's part of the floor: its agents, queues and their calls
+                wanted = self.profile.queues
+                queues = {k: q for k, q in v.queues.items() if not wanted or k in wanted}
+                self._counts = floor_counts([a for a in v.agents.values() if self._scope(a)], queues,
+                                            [c for c in v.calls.values() if c.queue in queues])
             self._counts_for = v
         assert self._counts is not None
         self.figures = figures_at(self._counts, now, self.formula)
         self.queue_panel.set_figures(self.figures, self.formula)
+        if self.tv:
+            self._fit_cards()  # queues may have come or gone
         counts = self.figures.total.agents_by_state
         parts = []
         for st in STATE_ORDER:
             look = LOOKS[st]
             parts.append(f"<span style='color:{look.colour.name()}'>{look.glyph}</span> "
-                         f"{tr(look.label)} <b>{counts.get(st, 0)}</b>")
+                         f"{tr(look.label)} <b>{self.locale().toString(counts.get(st, 0))}</b>")
         _set_text(self.state_counts, "&nbsp;&nbsp; ".join(parts))
         t = self.figures.total.sl_threshold_s
         _set_text(self.sl_note, tr("Service level = {0}, T = {1}. Today since local midnight; short abandons excluded.")
-                  .format(self.formula.label, f"{t} s" if t is not None else tr("per queue")))
+                  .format(tr(SL_FORMULA_WORDS[self.formula]), tr("{0} s").format(t) if t is not None else tr("per queue")))
 
     # -- alerts ------------------------------------------------------------------------------
 
@@ -385,7 +734,7 @@ class BoardWindow(QMainWindow):
             texts[al.key] = (al, text)
             if item.text() != text:
                 item.setText(text)
-                item.setForeground(BAD if al.level is Level.CRITICAL else QColor("#8A5A00"))
+                item.setForeground(BAD if al.level is Level.CRITICAL else WARN_TEXT)
 
     def _alert_text(self, al: Alert, now: int) -> str:
         v = self.view
@@ -428,12 +777,18 @@ class BoardWindow(QMainWindow):
     def _alert_clicked(self, item: QListWidgetItem) -> None:
         kind, subject = item.data(Qt.ItemDataRole.UserRole)
         if self.view is not None and subject in self.view.agents:
-            self._select(subject)
-            i = self.tiles.index.get(subject)
-            if i is not None:
-                self.tiles.selected = subject
-                self.tiles.update()
-                self.tiles_scroll.ensureVisible(self.tiles.tile_rect(i).center().x(), self.tiles.tile_rect(i).center().y())
+            self.select_agent(subject)
+
+    def select_agent(self, aid: str) -> None:
+        """Select an agent's tile and bring it into view (desk)."""
+        self._select(aid)
+        i = self.tiles.index.get(aid)
+        if i is not None:
+            self.tiles.selected = aid
+            self.tiles.update()
+            if not self.tv:
+                centre = self.tiles.tile_rect(i).center()
+                self.tiles_scroll.ensureVisible(centre.x(), centre.y(), 0, self.tiles.tile_height)
 
     def acknowledge_selected(self) -> None:
         item = self.alert_list.currentItem() or (self.alert_list.item(0) if self.alert_list.count() else None)
@@ -548,7 +903,7 @@ class BoardWindow(QMainWindow):
             self.overlay.hide()
         else:
             self.overlay.text = text
-            self.overlay.setGeometry(self.tiles_scroll.rect())
+            self.overlay.setGeometry(self.body.rect())
             self.overlay.show()
             self.overlay.raise_()
             self.overlay.update()
@@ -576,4 +931,57 @@ class BoardWindow(QMainWindow):
     def resizeEvent(self, event: object) -> None:  # noqa: N802
         super().resizeEvent(event)  # type: ignore[arg-type]
         if self.overlay.isVisible():
-            self.overlay.setGeometry(self.tiles_scroll.rect())
+            self.overlay.setGeometry(self.body.rect())
+        if self.tv:
+            QTimer.singleShot(0, self._fit_cards)  # once the stack has its new size
+
+
+class CredentialsDialog(QDialog):
+    """Set or remove the feed's token. It goes to the keychain (or, without one, to memory only)."""
+
+    def __init__(self, hooks: CredentialHooks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hooks = hooks
+        self.setWindowTitle(tr("Feed credentials"))
+        form = QFormLayout(self)
+        form.addRow(tr("Feed"), QLabel(hooks.feed))
+        where = (tr("Stored in the system keychain ({0}); never in a file.").format(hooks.keychain)
+                 if hooks.keychain else
+                 tr("This system has no keychain: the token is kept in memory until the board closes."))
+        note = QLabel(where)
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText(tr("token or password"))
+        form.addRow(tr("Token"), self.token)
+        self.result_label = QLabel()
+        form.addRow(self.result_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
+        self.forget_button = buttons.addButton(tr("Remove stored token"), QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.forget_button.setEnabled(hooks.keychain is not None)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.forget_button.clicked.connect(self.remove)
+        form.addRow(buttons)
+
+    def save(self) -> None:
+        token = self.token.text()
+        if not token.strip():
+            self.result_label.setText(tr("Enter a token first."))
+            return
+        try:
+            self.hooks.store(token)
+        except Exception as err:  # the keychain's own words, one line, never the token
+            self.result_label.setText(str(err))
+            return
+        self.token.clear()
+        self.accept()
+
+    def remove(self) -> None:
+        try:
+            removed = self.hooks.forget()
+        except Exception as err:
+            self.result_label.setText(str(err))
+            return
+        self.result_label.setText(tr("Removed.") if removed else tr("No token was stored for this feed."))

@@ -1,0 +1,585 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja">
+<context>
+    <name></name>
+    <message>
+        <source>Feed credentials</source>
+        <translation>フィードの認証情報</translation>
+    </message>
+    <message>
+        <source>This system has no keychain, so the feed&apos;s token cannot be stored.
+Enter it for this session (leave empty if the feed needs none):</source>
+        <translation>このシステムにはキーチェーンがないため、フィードのトークンを保存できません。
+このセッション用に入力してください（不要なら空欄のまま）：</translation>
+    </message>
+    <message>
+        <source>Wallboard — demo</source>
+        <translation>ウォールボード — デモ</translation>
+    </message>
+    <message>
+        <source>Wallboard</source>
+        <translation>ウォールボード</translation>
+    </message>
+    <message>
+        <source>No keychain on this system: the feed&apos;s token is not stored</source>
+        <translation>キーチェーンがありません：フィードのトークンは保存されません</translation>
+    </message>
+    <message>
+        <source>No keychain on this system: give this TV its token with feed.credential = &quot;env:VAR&quot;</source>
+        <translation>キーチェーンがありません：このテレビには feed.credential = &quot;env:VAR&quot; でトークンを渡してください</translation>
+    </message>
+    <message>
+        <source>Keychain: {0}</source>
+        <translation>キーチェーン：{0}</translation>
+    </message>
+    <message>
+        <source>An internal error was logged ({0}); the board keeps running.</source>
+        <translation>内部エラーを記録しました（{0}）。ボードは動作を続けます。</translation>
+    </message>
+    <message>
+        <source>LISTENING (silent)</source>
+        <translation>聞き耳中（こちらの声は届きません）</translation>
+    </message>
+    <message>
+        <source>WHISPERING to the agent</source>
+        <translation>ささやき中（オペレーターだけに聞こえます）</translation>
+    </message>
+    <message>
+        <source>BARGED IN: both hear you</source>
+        <translation>割り込み中（双方に聞こえます）</translation>
+    </message>
+    <message>
+        <source>Listen</source>
+        <translation>聞き耳</translation>
+    </message>
+    <message>
+        <source>Whisper</source>
+        <translation>ささやき</translation>
+    </message>
+    <message>
+        <source>Barge</source>
+        <translation>割り込み</translation>
+    </message>
+    <message>
+        <source>the agent is not on a call</source>
+        <translation>オペレーターは通話中ではありません</translation>
+    </message>
+    <message>
+        <source>not allowed</source>
+        <translation>権限がありません</translation>
+    </message>
+    <message>
+        <source>busy</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>not supported here</source>
+        <translation>このサーバーでは使えません</translation>
+    </message>
+    <message>
+        <source>your phone could not be reached</source>
+        <translation>あなたの電話につながりませんでした</translation>
+    </message>
+    <message>
+        <source>no answer from the server</source>
+        <translation>サーバーから応答がありません</translation>
+    </message>
+    <message>
+        <source>not found</source>
+        <translation>見つかりません</translation>
+    </message>
+    <message>
+        <source>bad request</source>
+        <translation>不正な要求</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>停止しました</translation>
+    </message>
+    <message>
+        <source>the call ended</source>
+        <translation>通話が終了しました</translation>
+    </message>
+    <message>
+        <source>this board disconnected</source>
+        <translation>このボードの接続が切れました</translation>
+    </message>
+    <message>
+        <source>connection to the feed lost</source>
+        <translation>フィードとの接続が切れました</translation>
+    </message>
+    <message>
+        <source>This board is view-only</source>
+        <translation>このボードは表示専用です</translation>
+    </message>
+    <message>
+        <source>Set your phone (--endpoint) to monitor calls</source>
+        <translation>モニタリングするには電話（--endpoint）を設定してください</translation>
+    </message>
+    <message>
+        <source>{0}: done</source>
+        <translation>{0}：完了</translation>
+    </message>
+    <message>
+        <source>Listen → {0}</source>
+        <translation>聞き耳 → {0}</translation>
+    </message>
+    <message>
+        <source>{0} → {1}</source>
+        <translation>{0} → {1}</translation>
+    </message>
+    <message>
+        <source>Stop → {0}</source>
+        <translation>停止 → {0}</translation>
+    </message>
+    <message>
+        <source>Connected: your phone is on the call</source>
+        <translation>接続しました：あなたの電話が通話に入りました</translation>
+    </message>
+    <message>
+        <source>Session ended: {0}</source>
+        <translation>セッション終了：{0}</translation>
+    </message>
+    <message>
+        <source>Whisper (W)</source>
+        <translation>ささやき (W)</translation>
+    </message>
+    <message>
+        <source>Barge (B)</source>
+        <translation>割り込み (B)</translation>
+    </message>
+    <message>
+        <source>Listen (L)</source>
+        <translation>聞き耳 (L)</translation>
+    </message>
+    <message>
+        <source>■ Stop (Esc)</source>
+        <translation>■ 停止 (Esc)</translation>
+    </message>
+    <message>
+        <source>calling your phone {0}…</source>
+        <translation>あなたの電話 {0} を呼び出し中…</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>接続中</translation>
+    </message>
+    <message>
+        <source>call {0}</source>
+        <translation>通話 {0}</translation>
+    </message>
+    <message>
+        <source>All queues</source>
+        <translation>全キュー</translation>
+    </message>
+    <message>
+        <source>Agents {0}/{1} free</source>
+        <translation>空き {0}/{1} 人</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <extracomment>The profile&apos;s scope (teams, queues): the board shows and counts only these.</extracomment>
+        <translation>待ち呼</translation>
+    </message>
+    <message>
+        <source>Abandoned</source>
+        <translation>放棄呼</translation>
+    </message>
+    <message>
+        <source>Service level</source>
+        <translation>サービスレベル</translation>
+    </message>
+    <message>
+        <source>Longest</source>
+        <translation>最長待ち</translation>
+    </message>
+    <message>
+        <source>Aband. %</source>
+        <translation>放棄率</translation>
+    </message>
+    <message>
+        <source>ASA</source>
+        <translation>平均応答</translation>
+    </message>
+    <message>
+        <source>AHT</source>
+        <translation>平均処理</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <extracomment>state: (standard colour, standard tint, high-contrast colour, glyph, words)</extracomment>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>呼出中</translation>
+    </message>
+    <message>
+        <source>On call</source>
+        <translation>通話中</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>保留中</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>後処理</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>離席</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>取込中</translation>
+    </message>
+    <message>
+        <source>Logged out</source>
+        <translation>ログオフ</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <source>{0} s</source>
+        <extracomment>The order of the legend and of &quot;agents by state&quot; counts. name: (standard, high contrast)</extracomment>
+        <translation>{0}秒</translation>
+    </message>
+    <message>
+        <source>{0} min {1} s</source>
+        <translation>{0}分{1}秒</translation>
+    </message>
+    <message>
+        <source>{0} h {1} min</source>
+        <translation>{0}時間{1}分</translation>
+    </message>
+    <message>
+        <source>Listened</source>
+        <extracomment>(state, reason, direction, help, queue name, selected, monitor mode): everything a face shows.</extracomment>
+        <translation>聞き耳</translation>
+    </message>
+    <message>
+        <source>break</source>
+        <extracomment>Pause reasons a PBX commonly sends, in the board&apos;s language; any other reason is shown as sent.</extracomment>
+        <translation>休憩</translation>
+    </message>
+    <message>
+        <source>lunch</source>
+        <translation>昼食</translation>
+    </message>
+    <message>
+        <source>meeting</source>
+        <translation>会議</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>研修</translation>
+    </message>
+    <message>
+        <source>coaching</source>
+        <translation>指導</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <extracomment>Tile orders a supervisor picks from. &quot;state&quot; groups by state with the longest in it first (the 20-minute call tops the talkers); &quot;time&quot; is longest in any state first. Orders that move when an agent changes state (they re-sort on every change). per agent: (agent, call, selected, look key, name, face); identity of the first two is the fast test Called after every paint (latency measurement, diagnostics); must be cheap. Which agents show (None: all), in which order, and (on a TV) which page of them.</extracomment>
+        <translation>通話</translation>
+    </message>
+    <message>
+        <source>No agents yet</source>
+        <translation>オペレーターはまだいません</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>{0} ↑ outbound</source>
+        <translation>{0} ↑ 発信</translation>
+    </message>
+    <message>
+        <source>HELP</source>
+        <translation>ヘルプ</translation>
+    </message>
+    <message>
+        <source>answered ≤T ÷ (answered + abandoned &gt;T)</source>
+        <extracomment>Queue figures refresh at most this often (agent tiles are not throttled): 50 cards recomputed and repainted 50 times a second would cost more than a TV PC should spend.</extracomment>
+        <translation>T秒以内の応答 ÷（応答 ＋ T秒超の放棄）</translation>
+    </message>
+    <message>
+        <source>answered ≤T ÷ offered</source>
+        <translation>T秒以内の応答 ÷ 着信</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>接続中…</translation>
+    </message>
+    <message>
+        <source>STALE — no data for {0}</source>
+        <translation>データ停止 — {0}間 更新なし</translation>
+    </message>
+    <message>
+        <source>LIVE</source>
+        <translation>ライブ</translation>
+    </message>
+    <message>
+        <source>Synchronising…</source>
+        <translation>同期中…</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>REFUSED: {0} — data {1} old</source>
+        <translation>接続拒否：{0} — データは{1}前のもの</translation>
+    </message>
+    <message>
+        <source>RECONNECTING in {0:.0f} s ({1}) — data {2} old</source>
+        <translation>再接続まで{0:.0f}秒（{1}）— データは{2}前のもの</translation>
+    </message>
+    <message>
+        <source>Connecting… — data {0} old</source>
+        <translation>接続中… — データは{0}前のもの</translation>
+    </message>
+    <message>
+        <source>connection refused</source>
+        <extracomment>How the feed layer words a lost or refused link (its text starts with one of these).</extracomment>
+        <translation>接続を拒否されました</translation>
+    </message>
+    <message>
+        <source>connection closed by the server</source>
+        <translation>サーバーが接続を閉じました</translation>
+    </message>
+    <message>
+        <source>connection closed</source>
+        <translation>接続が閉じられました</translation>
+    </message>
+    <message>
+        <source>feed certificate not trusted</source>
+        <translation>フィードの証明書を信頼できません</translation>
+    </message>
+    <message>
+        <source>feed silent for</source>
+        <translation>フィードの無応答</translation>
+    </message>
+    <message>
+        <source>timed out</source>
+        <translation>タイムアウト</translation>
+    </message>
+    <message>
+        <source>invalid feed URL</source>
+        <translation>フィードの URL が不正です</translation>
+    </message>
+    <message>
+        <source>unauthorized</source>
+        <translation>認証されていません</translation>
+    </message>
+    <message>
+        <source>unsupported protocol version</source>
+        <translation>対応していないプロトコルのバージョン</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>SV</translation>
+    </message>
+    <message>
+        <source>minutes ago</source>
+        <translation>分前</translation>
+    </message>
+    <message>
+        <source>Listen to selected agent (L)</source>
+        <translation>選択したオペレーターを聞き耳 (L)</translation>
+    </message>
+    <message>
+        <source>Acknowledge selected alert (A)</source>
+        <translation>選択したアラートを確認 (A)</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>アラート</translation>
+    </message>
+    <message>
+        <source>Monitoring, this session</source>
+        <translation>モニタリング履歴（このセッション）</translation>
+    </message>
+    <message>
+        <source>Show the board</source>
+        <translation>ボードを表示</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>Find agent (Ctrl+F)…</source>
+        <translation>オペレーターを検索 (Ctrl+F)…</translation>
+    </message>
+    <message>
+        <source>All teams</source>
+        <translation>全チーム</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>全状態</translation>
+    </message>
+    <message>
+        <source>Order: team</source>
+        <translation>並び順：チーム</translation>
+    </message>
+    <message>
+        <source>Order: name</source>
+        <translation>並び順：名前</translation>
+    </message>
+    <message>
+        <source>Order: state, longest first</source>
+        <translation>並び順：状態（長い順）</translation>
+    </message>
+    <message>
+        <source>Order: longest in state</source>
+        <translation>並び順：状態継続時間の長い順</translation>
+    </message>
+    <message>
+        <source>Compact</source>
+        <translation>コンパクト表示</translation>
+    </message>
+    <message>
+        <source>Feed credentials…</source>
+        <translation>フィードの認証情報…</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>オペレーター</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>キュー</translation>
+    </message>
+    <message>
+        <source>Waiting calls, last hour</source>
+        <translation>待ち呼の推移（直近1時間）</translation>
+    </message>
+    <message>
+        <source>{0} {1}/{2}</source>
+        <translation>{0} {1}/{2}</translation>
+    </message>
+    <message>
+        <source>{0} of {1} agents shown</source>
+        <translation>{1}人中{0}人を表示</translation>
+    </message>
+    <message>
+        <source>No agent named “{0}” is shown</source>
+        <translation>「{0}」という名前のオペレーターは表示されていません</translation>
+    </message>
+    <message>
+        <source>{0} found</source>
+        <translation>{0}件</translation>
+    </message>
+    <message>
+        <source>Service level = {0}, T = {1}. Today since local midnight; short abandons excluded.</source>
+        <translation>サービスレベル = {0}、T = {1}。本日0時から集計、短時間の放棄は除外。</translation>
+    </message>
+    <message>
+        <source>per queue</source>
+        <translation>キューごと</translation>
+    </message>
+    <message>
+        <source>call over {0}</source>
+        <translation>通話が{0}超</translation>
+    </message>
+    <message>
+        <source>caller on hold over {0}</source>
+        <translation>保留が{0}超</translation>
+    </message>
+    <message>
+        <source>wrap-up over {0}</source>
+        <translation>後処理が{0}超</translation>
+    </message>
+    <message>
+        <source>paused over {0}</source>
+        <translation>離席が{0}超</translation>
+    </message>
+    <message>
+        <source>asked for help</source>
+        <translation>ヘルプを要請</translation>
+    </message>
+    <message>
+        <source>a caller waiting over {0}</source>
+        <translation>待ち時間が{0}超の呼</translation>
+    </message>
+    <message>
+        <source>{0:.0f}+ callers waiting</source>
+        <translation>待ち呼{0:.0f}件以上</translation>
+    </message>
+    <message>
+        <source>service level below {0:.0f}%</source>
+        <translation>サービスレベルが{0:.0f}%未満</translation>
+    </message>
+    <message>
+        <source>CRITICAL</source>
+        <translation>重大</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Critical alert</source>
+        <translation>重大アラート</translation>
+    </message>
+    <message>
+        <source>Stop (Esc)</source>
+        <translation>停止 (Esc)</translation>
+    </message>
+    <message>
+        <source>Select an agent on a call: L listens; then W whispers, B barges; Esc stops.</source>
+        <translation>通話中のオペレーターを選択：L で聞き耳、続いて W でささやき、B で割り込み、Esc で停止。</translation>
+    </message>
+    <message>
+        <source>{0} is not on a call</source>
+        <translation>{0} は通話中ではありません</translation>
+    </message>
+    <message>
+        <source>A session is active: switch or stop it on the banner.</source>
+        <translation>セッション中です：バナーで切り替えるか停止してください。</translation>
+    </message>
+    <message>
+        <source>Feed</source>
+        <translation>フィード</translation>
+    </message>
+    <message>
+        <source>Stored in the system keychain ({0}); never in a file.</source>
+        <translation>システムのキーチェーン（{0}）に保存されます。ファイルには書きません。</translation>
+    </message>
+    <message>
+        <source>This system has no keychain: the token is kept in memory until the board closes.</source>
+        <translation>このシステムにはキーチェーンがありません：トークンはボードを閉じるまでメモリにだけ保持されます。</translation>
+    </message>
+    <message>
+        <source>token or password</source>
+        <translation>トークンまたはパスワード</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>トークン</translation>
+    </message>
+    <message>
+        <source>Remove stored token</source>
+        <translation>保存したトークンを削除</translation>
+    </message>
+    <message>
+        <source>Enter a token first.</source>
+        <translation>先にトークンを入力してください。</translation>
+    </message>
+    <message>
+        <source>Removed.</source>
+        <translation>削除しました。</translation>
+    </message>
+    <message>
+        <source>No token was stored for this feed.</source>
+        <translation>このフィードのトークンは保存されていません。</translation>
+    </message>
+</context>
+</TS>
