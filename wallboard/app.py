@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
@@ -137,7 +138,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-async def _start_demo(agents: int, queues: int, speed: float, seed: int, language: str = "en") -> str:
+async def _start_demo(agents: int, queues: int, speed: float, seed: int,
+                      language: str = "en") -> tuple[str, Callable[[], Coroutine[Any, Any, None]]]:
+    """The embedded call centre on loopback: its URL, and how to stop it."""
     from .callcentre.engine import CallCentre
     from .callcentre.service import CallCentreService
     from .callcentre.traffic import demo_plan
@@ -154,8 +157,12 @@ async def _start_demo(agents: int, queues: int, speed: float, seed: int, languag
         speed=speed,
     )
     port = await service.server.start("127.0.0.1", 0)
-    asyncio.get_running_loop().create_task(service.run())
-    return f"ws://127.0.0.1:{port}"
+    ticking = asyncio.get_running_loop().create_task(service.run())
+
+    async def stop() -> None:
+        ticking.cancel()
+        await service.server.stop()
+    return f"ws://127.0.0.1:{port}", stop
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     if palette is not None:
         app.setPalette(palette)
     feed = LoopThread("feed").start()
+    stopping: list[Callable[[], Coroutine[Any, Any, None]]] = []  # what must end before the loop does
     client_box: list[FeedClient] = []
     notices: list[str] = []
 
@@ -196,17 +204,13 @@ def main(argv: list[str] | None = None) -> int:
 
     url = profile.url
     token, hooks = None, None
+    ask = False
     if url is not None:
         token, hooks, note = _credentials_for(profile, url, client_box, feed.loop)
         if note:
             notices.append(note)
-        if profile.credential == "keychain" and hooks is not None and hooks.keychain is None and not profile.tv:
-            # No keychain here: say so, and ask (in memory only). A TV never waits on a dialog.
-            text, ok = QInputDialog.getText(
-                None, tr("Feed credentials"),
-                tr("This system has no keychain, so the feed's token cannot be stored.\n"
-                   "Enter it for this session (leave empty if the feed needs none):"), QLineEdit.EchoMode.Password)
-            token = text or None if ok else None
+        # No keychain here: say so, and ask (in memory only), over the board. A TV never waits on a dialog.
+        ask = profile.credential == "keychain" and hooks is not None and hooks.keychain is None and not profile.tv
 
     title = profile.title or (tr("Wallboard — demo") if args.demo else tr("Wallboard"))
     screen = None
@@ -217,10 +221,14 @@ def main(argv: list[str] | None = None) -> int:
         if warning:
             log.warning("tv.screen: %s", warning)
             notices.append(warning)
+    # The board's own close ends the app. Qt's "last window closed" would also fire when the
+    # window is destroyed after exec() returns, and end the next event loop of an embedding caller.
+    app.setQuitOnLastWindowClosed(False)
     window = BoardWindow(title, profile.formula, send_command=None if profile.tv else send,
                          endpoint=profile.endpoint, supervisor=profile.supervisor, rules=profile.alerts,
                          alert_sound=args.alert_sound, profile=profile, credentials=hooks,
                          settings=None if profile.tv else QSettings(), screen=screen)
+    window.closed.connect(app.quit)
     if profile.tv:
         if screen is not None:
             window.setGeometry(screen.geometry())
@@ -239,11 +247,14 @@ def main(argv: list[str] | None = None) -> int:
         window.show_notice(note)
 
     if args.demo:
-        url = feed.submit(_start_demo(args.agents, args.queues, args.speed, args.seed, language)).result(10)
+        url, stop_demo = feed.submit(_start_demo(args.agents, args.queues, args.speed, args.seed, language)).result(10)
+        stopping.append(stop_demo)
         log.info("demo call centre serving on %s", url)
     assert url is not None
 
-    async def run_client() -> None:
+    running: list[Future[None]] = []
+
+    async def run_client(token: str | None) -> None:
         tls = None
         if url.startswith("wss://"):
             tls = tls_context(profile.ca_file, profile.insecure_skip_verify)
@@ -251,7 +262,17 @@ def main(argv: list[str] | None = None) -> int:
         client_box.append(client)
         await client.run()
 
-    feed.submit(run_client())
+    def ask_then_connect() -> None:
+        text, ok = QInputDialog.getText(
+            window, tr("Feed credentials"),
+            tr("This system has no keychain, so the feed's token cannot be stored.\n"
+               "Enter it for this session (leave empty if the feed needs none):"), QLineEdit.EchoMode.Password)
+        running.append(feed.submit(run_client(text or None if ok else None)))
+
+    if ask:
+        QTimer.singleShot(0, ask_then_connect)  # once the board is up: the dialog sits over it
+    else:
+        running.append(feed.submit(run_client(token)))
 
     if args.exit_on_first_paint:
         def first_paint() -> None:
@@ -273,8 +294,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
+        guard.uninstall()
+        window.closed.disconnect(app.quit)
+        window.close()
         if client_box:
             feed.loop.call_soon_threadsafe(client_box[0].stop)
+        for done in running:  # let the client close its connection before the loop goes
+            try:
+                done.result(5)
+            except Exception as err:  # noqa: BLE001 - shutting down: note it, never hang or crash here
+                log.warning("feed client did not stop cleanly: %s", err)
+        for stop in stopping:
+            feed.submit(stop()).result(5)
         feed.stop()
 
 

@@ -31,9 +31,9 @@ from wallboard.ui.window import BoardWindow, freshness
 class LiveFloor:
     """Call centre + feed server + feed client on a real asyncio thread, as in the app."""
 
-    def __init__(self, window: BoardWindow, agents: int = 36) -> None:
+    def __init__(self, window: BoardWindow, agents: int = 36, language: str = "en") -> None:
         self.thread = LoopThread("test-feed").start()
-        self.engine = CallCentre(demo_plan(agents, 3), int(time.time() * 1000) - 1_800_000, seed=4)
+        self.engine = CallCentre(demo_plan(agents, 3, language=language), int(time.time() * 1000) - 1_800_000, seed=4)
         self.engine.advance(int(time.time() * 1000))
         self.window = window
         self.port = self.thread.submit(self._start()).result(10)

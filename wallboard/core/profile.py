@@ -191,9 +191,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("board.endpoint", "endpoint", "--endpoint", "", text(200),
             "your phone, rung to listen/whisper/barge (e.g. PJSIP/900); demo default PJSIP/900", "DIAL"),
     Setting("desk.density", "density", "--density", "comfortable", choice(*DENSITIES), "tile density on a desk"),
-    Setting("desk.sort", "sort", "--sort", "team", choice(*SORTS),
+    Setting("board.sort", "sort", "--sort", "team", choice(*SORTS),
             "tile order: team, name, state, or time (longest in state first)"),
-    Setting("desk.states", "states", "--states", (), words(STATES), "show only agents in these states", "S1,S2"),
+    Setting("board.states", "states", "--states", (), words(STATES), "show only agents in these states", "S1,S2"),
     Setting("tv.screen", "screen", "--screen", "0", screen, "tv: the screen, by index (0, 1…) or name (HDMI-1)",
             "N|NAME"),
     Setting("tv.pages", "pages", "--pages", ("agents", "queues", "trend"), words(PAGES, unique=True),
@@ -203,7 +203,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("tv.viewing_distance_m", "viewing_distance_m", "--viewing-distance", 4.0, number(1, 20, "metres"),
             "tv: how far the furthest reader sits; text is sized for it", "M"),
     Setting("tv.screen_height_mm", "screen_height_mm", "--screen-height-mm", 0.0, number(0, 5000, "mm"),
-            "tv: the picture's physical height (0: ask the display, else assume a 55-inch panel)", "MM"),
+            "tv: the picture's physical height (0: a 55-inch 16:9 panel, 685 mm)", "MM"),
     Setting("tv.burn_in_shift_px", "burn_in_shift_px", None, 6, integer(0, 40, "pixels"),
             "tv: how far the picture wanders, slowly, against burn-in (0: never)"),
     Setting("tv.burn_in_period_s", "burn_in_period_s", None, 120.0, number(10, 86400, "seconds"),
@@ -306,8 +306,11 @@ def describe_settings() -> str:
     """The profile's keys for ``--help`` and the README: key, flag, default, meaning."""
     lines = []
     for s in SETTINGS:
-        default = s.default if not isinstance(s.default, tuple) else ",".join(s.default) or "(all)"
-        lines.append(f"  {s.key:<26} {s.flag or '':<20} default {default!s:<12} {s.help}")
+        default = ",".join(s.default) or "(all)" if isinstance(s.default, tuple) else s.default
+        shown = "(none)" if default is None or default == "" else str(default).lower() if isinstance(default, bool) \
+            else default
+        flag = f"{s.flag}; " if s.flag else ""
+        lines.append(f"  {s.key}  ({flag}default {shown})\n      {s.help}")
     return "\n".join(lines)
 
 

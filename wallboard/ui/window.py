@@ -20,7 +20,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPa
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QMainWindow, QMenu, QPushButton, QScrollArea, QSplitter, QStackedWidget,
-    QSystemTrayIcon, QVBoxLayout, QWidget,
+    QSizePolicy, QSystemTrayIcon, QVBoxLayout, QWidget,
 )
 
 from ..core.alerts import Alert, AlertBook, AlertRules, Level
@@ -154,6 +154,8 @@ class CredentialHooks:
 
 class BoardWindow(QMainWindow):
     """The board, as a supervisor's desk window or as a wall TV (``profile.mode``)."""
+
+    closed = Signal()  # the user closed the board
 
     def __init__(self, title: str = "Wallboard", formula: SLFormula = SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS,
                  mono: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time,
@@ -398,8 +400,10 @@ class BoardWindow(QMainWindow):
         self.tv_layout.setContentsMargins(*(self.tv_margin,) * 4)
         self.tv_layout.setSpacing(round(4 * self.scale))
         top = QHBoxLayout()  # a TV's top bar in two rows: the counts get the whole width
-        top.addWidget(self.title_label)
-        top.addWidget(self.page_label, 1)
+        for label in (self.title_label, self.page_label):  # a long title gives way; the window never outgrows the screen
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        top.addWidget(self.title_label, 2)
+        top.addWidget(self.page_label, 3)
         top.addWidget(self.clock_label)
         top.addSpacing(round(12 * self.scale))
         top.addWidget(self.link_label)
@@ -593,6 +597,7 @@ class BoardWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_layout()
         super().closeEvent(event)
+        self.closed.emit()
 
     def edit_credentials(self) -> None:
         if self.credentials is not None:
@@ -640,6 +645,8 @@ class BoardWindow(QMainWindow):
             if ch.layout and not self.tv:
                 self._fill_filters(view)
                 self._show_found()
+            elif ch.layout:
+                self._show_page_name()  # "Agents 1/3" as soon as the agents are known
         wait_ms = FIGURES_INTERVAL_MS - (self._mono() - self._figures_at) * 1000
         if ch.layout or wait_ms <= 0:
             self._refresh_figures(now)
