@@ -44,7 +44,7 @@ def update(ts: Path | None = None, language: str = "ja") -> Path:
 
 
 def compile_qm(ts: Path, qm: Path) -> None:
-    subprocess.run([_tool("lrelease"), "-removeidentical", str(ts), "-qm", str(qm)], check=True, capture_output=True)
+    subprocess.run([_tool("lrelease"), str(ts), "-qm", str(qm)], check=True, capture_output=True)
 
 
 def messages(ts: Path) -> dict[str, tuple[str, str]]:

@@ -6,7 +6,9 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen, with two screens like a supervisor's PC driving a wall TV: a 1080p desk and a 4K TV.
+SCREENS = os.path.join(os.path.dirname(__file__), "offscreen-screens.json")
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={SCREENS}")
 
 import pytest
 

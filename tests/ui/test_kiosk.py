@@ -144,3 +144,28 @@ def test_the_app_opens_a_tv_full_screen_without_a_cursor(qapp: QApplication) -> 
             QApplication.restoreOverrideCursor()
     assert seen["full"] and seen["frameless"] and seen["cursor"] == Qt.CursorShape.BlankCursor, seen
     assert seen["controls"] is False and seen["screen"] == QApplication.primaryScreen().name()
+
+
+@pytest.mark.parametrize(("wanted", "screen", "notice"), [("TV-4K", "TV-4K", ""), ("1", "TV-4K", ""),
+                                                          ("HDMI-9", "DESK-1", "no screen named 'HDMI-9'")])
+def test_the_tv_goes_to_its_screen_and_scales_to_it(qapp: QApplication, wanted: str, screen: str,
+                                                    notice: str) -> None:
+    """tests/offscreen-screens.json gives this process a 1080p desk screen and a 4K TV."""
+    from wallboard import app
+    seen: dict[str, object] = {}
+
+    def look() -> None:
+        w = next(w for w in QApplication.topLevelWidgets() if isinstance(w, BoardWindow) and w.isVisible())
+        seen.update(screen=w.screen().name(), size=(w.width(), w.height()), scale=w.scale,
+                    notice=w.statusBar().currentMessage(), tile=w.tiles.tile.height())
+
+    QTimer.singleShot(1200, look)
+    try:
+        assert app.main(["--demo", "--mode", "tv", "--screen", wanted, "--agents", "30", "--quit-after", "1.6"]) == 0
+    finally:
+        while QApplication.overrideCursor() is not None:
+            QApplication.restoreOverrideCursor()
+    geometry = next(s for s in QApplication.screens() if s.name() == screen).geometry()
+    assert seen["screen"] == screen and seen["size"] == (geometry.width(), geometry.height())
+    assert seen["scale"] == pytest.approx(tv_scale(geometry.height()))
+    assert notice in str(seen["notice"])

@@ -302,6 +302,7 @@ class BoardWindow(QMainWindow):
         outer.setSpacing(4)
         outer.addLayout(self._top_bar())
         self.page_label.hide()
+        self.state_counts.setWordWrap(True)  # wraps on a narrow window instead of widening it
         outer.addWidget(self.queue_panel)
         outer.addWidget(self.sl_note)
         controls = QHBoxLayout()
@@ -320,7 +321,7 @@ class BoardWindow(QMainWindow):
         self.body: QWidget = self.tiles_scroll
 
         side = QWidget()
-        side.setMinimumWidth(280)
+        side.setMinimumWidth(220)
         sl = QVBoxLayout(side)
         sl.setContentsMargins(0, 6, 6, 6)
         sl.addWidget(self._label(tr("Alerts"), 18, bold=True))
@@ -354,7 +355,7 @@ class BoardWindow(QMainWindow):
         self.find_box = QLineEdit()
         self.find_box.setPlaceholderText(tr("Find agent (Ctrl+F)…"))
         self.find_box.setClearButtonEnabled(True)
-        self.find_box.setMinimumWidth(220)
+        self.find_box.setMinimumWidth(160)
         self.find_box.textChanged.connect(self._find)
         self.find_box.returnPressed.connect(lambda: self._find(self.find_box.text(), step=True))
         bar.addWidget(self.find_box)
@@ -374,7 +375,8 @@ class BoardWindow(QMainWindow):
             self.sort_choice.addItem(tr(words), key)
         self.sort_choice.setCurrentIndex(max(0, self.sort_choice.findData(self.profile.sort)))
         for combo in (self.team_filter, self.queue_filter, self.state_filter, self.sort_choice):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)  # a narrow desk window still fits; the list opens wide
             combo.currentIndexChanged.connect(self._apply_filters)
             bar.addWidget(combo)
         self.compact = QCheckBox(tr("Compact"))
@@ -382,6 +384,7 @@ class BoardWindow(QMainWindow):
         self.compact.toggled.connect(self._set_density)
         bar.addWidget(self.compact)
         self.found_label = QLabel()
+        self.found_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(self.found_label, 1)
         self.credentials_button = QPushButton(tr("Feed credentials…"))
         self.credentials_button.clicked.connect(self.edit_credentials)

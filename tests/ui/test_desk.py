@@ -1,0 +1,180 @@
+"""Desk mode: filter, order and find agents; density; the window remembers its layout; credentials dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor
+
+from tests.ui.test_board import LiveFloor
+from wallboard.core.model import AgentState
+from wallboard.core.profile import load_profile
+from wallboard.ui.style import LOOKS, apply_theme
+from wallboard.ui.tiles import TileBoard
+from wallboard.ui.window import BoardWindow, CredentialHooks, CredentialsDialog
+
+
+@pytest.fixture
+def desk(qtbot) -> Iterator[tuple[BoardWindow, LiveFloor]]:  # type: ignore[no-untyped-def]
+    w = BoardWindow("desk")
+    w.resize(1400, 900)
+    qtbot.addWidget(w)
+    w.show()
+    floor = LiveFloor(w, agents=48)
+    qtbot.waitUntil(lambda: w.view is not None and w.view.synced and len(w.tiles.listed) == 48, timeout=5000)
+    yield w, floor
+    floor.close()
+
+
+def pick(combo, data: str) -> None:  # type: ignore[no-untyped-def]
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def test_filters_narrow_the_tiles_and_say_so(desk: tuple[BoardWindow, LiveFloor]) -> None:
+    w, floor = desk
+    teams = [w.team_filter.itemData(i) for i in range(1, w.team_filter.count())]
+    assert teams == sorted({a.team for a in floor.server.agents.values()})
+    pick(w.team_filter, teams[1])
+    agents = w.view.agents  # type: ignore[union-attr]
+    assert w.tiles.listed and all(agents[a].team == teams[1] for a in w.tiles.listed)
+    assert len(w.tiles.listed) == sum(a.team == teams[1] for a in agents.values())
+    assert f"{len(w.tiles.listed)} of 48 agents shown" == w.found_label.text()
+    pick(w.state_filter, AgentState.ON_CALL.value)
+    assert all(agents[a].team == teams[1] and agents[a].state == "on_call" for a in w.tiles.listed)
+    pick(w.team_filter, "")
+    pick(w.state_filter, "")
+    pick(w.queue_filter, "support")
+    assert w.tiles.listed and all("support" in agents[a].queues for a in w.tiles.listed)
+    pick(w.queue_filter, "")
+    assert len(w.tiles.listed) == 48 and w.found_label.text() == ""
+
+
+def test_a_state_filter_follows_the_floor(qtbot, desk: tuple[BoardWindow, LiveFloor]) -> None:  # type: ignore[no-untyped-def]
+    w, floor = desk
+    pick(w.state_filter, AgentState.AVAILABLE.value)
+    for _ in range(6):
+        floor.step(15)
+        qtbot.waitUntil(lambda: dict(w.view.agents) == floor.server.agents, timeout=5000)  # type: ignore[union-attr]
+        want = sorted(a.id for a in floor.server.agents.values() if a.state == "available")
+        assert sorted(w.tiles.listed) == want
+
+
+def test_order_by_state_puts_the_longest_call_first(desk: tuple[BoardWindow, LiveFloor]) -> None:
+    w, _ = desk
+    pick(w.sort_choice, "state")
+    agents = w.view.agents  # type: ignore[union-attr]
+    talking = [a for a in w.tiles.listed if agents[a].state in ("on_hold", "on_call")]
+    assert talking == w.tiles.listed[:len(talking)]  # talkers first (hold before talk)
+    on_call = [agents[a] for a in w.tiles.listed if agents[a].state == "on_call"]
+    assert [a.since for a in on_call] == sorted(a.since for a in on_call)  # longest first
+    pick(w.sort_choice, "name")
+    assert [agents[a].name for a in w.tiles.listed] == sorted(a.name for a in agents.values())
+
+
+def test_find_selects_and_shows_the_agent(desk: tuple[BoardWindow, LiveFloor]) -> None:
+    w, _ = desk
+    agents = w.view.agents  # type: ignore[union-attr]
+    target = agents[w.tiles.listed[-1]]  # the last tile: below the fold
+    w.find_box.setText(target.name[:-1].lower())
+    assert w.selected_agent is not None and target.name[:-1].lower() in agents[w.selected_agent].name.lower()
+    w.find_box.setText(target.name)
+    assert w.selected_agent == target.id and w.tiles.selected == target.id
+    rect = w.tiles.tile_rect(w.tiles.index[target.id])
+    viewport = w.tiles_scroll.viewport().rect().translated(0, w.tiles_scroll.verticalScrollBar().value())
+    assert viewport.contains(rect.center())
+    w.find_box.setText("nobody-by-this-name")
+    assert "nobody-by-this-name" in w.found_label.text()
+
+
+def test_compact_density_fits_more(desk: tuple[BoardWindow, LiveFloor]) -> None:
+    w, _ = desk
+    before = (w.tiles.tile.width(), w.tiles.columns)
+    w.compact.setChecked(True)
+    assert w.tiles.tile.width() < before[0] and w.tiles.columns > before[1]
+
+
+def test_the_window_remembers_its_layout(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ini = str(tmp_path / "wallboard.ini")
+    first = BoardWindow("desk", settings=QSettings(ini, QSettings.Format.IniFormat))
+    qtbot.addWidget(first)
+    first.resize(1234, 777)
+    first.show()
+    pick(first.sort_choice, "time")
+    first.compact.setChecked(True)
+    first.splitter.setSizes([900, 334])
+    sizes = first.splitter.sizes()
+    first.close()
+    again = BoardWindow("desk", settings=QSettings(ini, QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == (1234, 777)
+    assert again.sort_choice.currentData() == "time" and again.tiles.sort == "time" and again.compact.isChecked()
+    assert again.splitter.sizes() == sizes
+    assert "token" not in Path(ini).read_text().lower()
+
+
+def test_profile_scope_limits_tiles_and_figures(qtbot) -> None:  # type: ignore[no-untyped-def]
+    w = BoardWindow("scoped", profile=load_profile({"board": {"teams": ["Team A"], "queues": ["sales"]}}))
+    qtbot.addWidget(w)
+    w.show()
+    floor = LiveFloor(w, agents=48)
+    try:
+        qtbot.waitUntil(lambda: w.figures is not None and w.view is not None and w.view.synced, timeout=5000)
+        agents = w.view.agents  # type: ignore[union-attr]
+        want = {a.id for a in agents.values() if a.team == "Team A" and "sales" in a.queues}
+        assert set(w.tiles.listed) == want and want
+        assert [q.queue_id for q in w.figures.queues] == ["sales"]  # type: ignore[union-attr]
+        assert w.figures.total.logged_in == sum(  # type: ignore[union-attr]
+            1 for aid in want if agents[aid].state != "logged_out")
+    finally:
+        floor.close()
+
+
+def test_credentials_dialog_stores_and_forgets_through_its_hooks(qtbot) -> None:  # type: ignore[no-untyped-def]
+    stored: list[str] = []
+    hooks = CredentialHooks("SecretService.Keyring", stored.append, lambda: bool(stored), "wss://bridge:8765")
+    d = CredentialsDialog(hooks)
+    qtbot.addWidget(d)
+    d.save()
+    assert not stored and "Enter a token first" in d.result_label.text()
+    d.token.setText("s3cret")
+    assert d.token.echoMode() == d.token.EchoMode.Password
+    d.save()
+    assert stored == ["s3cret"] and d.token.text() == ""
+    d.remove()
+    assert d.result_label.text() == "Removed."
+
+    def refuse(token: str) -> None:
+        raise RuntimeError("the keychain refused to store it (locked?)")
+    d2 = CredentialsDialog(CredentialHooks(None, refuse, lambda: False, "wss://bridge:8765"))
+    qtbot.addWidget(d2)
+    assert not d2.forget_button.isEnabled()  # nothing stored without a keychain
+    d2.token.setText("x")
+    d2.save()
+    assert "locked?" in d2.result_label.text()
+
+
+def test_high_contrast_theme_is_light_on_dark_and_keeps_words(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers import T0, agent
+    try:
+        apply_theme("high-contrast")
+        board = TileBoard()
+        qtbot.addWidget(board)
+        board.resize(400, 200)
+        a = agent("a1", "on_call", since=T0 - 65_000, name="Sato")
+        board.set_floor({"a1": a}, {}, {}, frozenset({"a1"}), True, T0)
+        img = board.grab().toImage()
+        r = board.tile_rect(0)
+        tint = QColor(img.pixel(r.right() - 4, r.bottom() - 4))
+        assert tint.lightness() < 40  # dark tile
+        band = QColor(img.pixel(r.left() + 2, r.center().y()))
+        assert band == LOOKS[AgentState.ON_CALL].colour and band.lightness() > 100
+        bright = sum(QColor(img.pixel(x, y)).lightness() > 200 for x in range(r.left(), r.right())
+                     for y in range(r.top(), r.top() + r.height() // 3))
+        assert bright > 50  # the name and the clock in light ink
+    finally:
+        apply_theme("standard")
+    assert LOOKS[AgentState.ON_CALL].colour == QColor("#0072B2")

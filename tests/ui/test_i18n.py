@@ -1,0 +1,136 @@
+"""日本語: every text has a Japanese translation, and a Japanese board shows no English it should not."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QListWidget, QWidget
+
+from tests.ui.test_board import LiveFloor
+from wallboard.core.profile import load_profile
+from wallboard.ui import i18n
+from wallboard.ui.assets import resources_dir
+from wallboard.ui.window import BoardWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _translations():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("translations", ROOT / "packaging" / "translations.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["translations"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_text_has_a_japanese_translation() -> None:
+    """Runs lupdate over the sources: a new tr("…") without a translation fails here (and in CI)."""
+    assert _translations().problems("ja") == []
+
+
+def test_the_check_has_teeth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    t = _translations()
+    extra = tmp_path / "new_panel.py"
+    extra.write_text('from wallboard.ui.style import tr\nLABEL = tr("Calls parked")\n')
+    real = t.sources
+    monkeypatch.setattr(t, "sources", lambda: [*real(), extra])
+    assert any("Calls parked" in p for p in t.problems("ja"))
+
+
+class Recorder(QTranslator):
+    """The shipped catalogue, noting every board text it was asked for and could not translate."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        assert self.load(str(resources_dir() / "i18n" / "wallboard_ja.qm"))
+        self.missing: set[str] = set()
+        self.asked = 0
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:  # type: ignore[override]
+        found = super().translate(context, source, disambiguation, n)
+        if context == "":
+            self.asked += 1
+            if not found:
+                self.missing.add(source)
+        return found
+
+
+@pytest.fixture
+def japanese(qapp: QApplication) -> Iterator[Recorder]:
+    locale, font = QLocale(), qapp.font()
+    assert i18n.install(qapp, "ja") == "ja"
+    recorder = Recorder()
+    qapp.installTranslator(recorder)
+    yield recorder
+    for t in qapp.findChildren(QTranslator) + [recorder]:
+        qapp.removeTranslator(t)
+    QLocale.setDefault(locale)
+    qapp.setFont(font)
+
+
+ALLOWED = {"Team", "PJSIP", "Esc", "Ctrl", "wallboard"}  # feed data and key names, not board words
+
+
+def english_words(root: QWidget) -> set[str]:
+    texts: list[str] = [root.windowTitle()]
+    for w in root.findChildren(QWidget):
+        if not w.isVisibleTo(root):
+            continue
+        if isinstance(w, (QLabel, QAbstractButton)):
+            texts.append(re.sub(r"<[^>]+>|&\w+;", " ", w.text()))
+        elif isinstance(w, QComboBox):
+            texts.extend(w.itemText(i) for i in range(w.count()))
+        elif isinstance(w, QListWidget):
+            texts.extend(w.item(i).text() for i in range(w.count()))
+        if hasattr(w, "placeholderText"):
+            texts.append(w.placeholderText())
+    return {word for t in texts for word in re.findall(r"[A-Za-z]{3,}", t)} - ALLOWED
+
+
+@pytest.mark.parametrize("mode", ["desk", "tv"])
+def test_a_japanese_board_is_japanese(qtbot, japanese: Recorder, mode: str) -> None:  # type: ignore[no-untyped-def]
+    w = BoardWindow("ウォールボード", send_command=lambda *a: None, endpoint="PJSIP/900",  # type: ignore[arg-type,return-value]
+                    profile=load_profile({"board": {"mode": mode, "language": "ja"},
+                                          "tv": {"pages": ["agents", "queues", "trend", "alerts"]}}))
+    w.resize(1920, 1080)
+    qtbot.addWidget(w)
+    w.show()
+    floor = LiveFloor(w, agents=40, language="ja")
+    try:
+        qtbot.waitUntil(lambda: bool(w.view and w.view.synced and w.tiles.order and w.alerts), timeout=8000)
+        floor.step(30)
+        qtbot.wait(300)
+        if mode == "tv":
+            for _ in range(len(w.rotation) + 1):
+                w.grab()  # paint every page: tiles, cards, trend, alerts
+                w.next_page()
+        else:
+            w.grab()
+            w.team_filter.setCurrentIndex(1)
+            w.find_box.setText("該当なし")
+            w._select(next(iter(w.view.agents)))  # type: ignore[union-attr]
+        floor.stop_server()
+        qtbot.waitUntil(lambda: w.link_state == "retrying", timeout=5000)
+        w.grab()
+        assert japanese.asked > 50
+        assert japanese.missing == set()
+        assert english_words(w) == set()
+        assert "再接続まで" in w.link_label.text() and "接続が閉じられました" in w.link_label.text()
+        qtbot.waitUntil(lambda: "接続を拒否されました" in w.link_label.text(), timeout=5000)  # the retry is refused
+        assert "ライブ" not in w.link_label.text()
+    finally:
+        floor.close()
+
+
+def test_language_follows_the_system_unless_the_profile_says() -> None:
+    assert i18n.resolve("system", QLocale("ja_JP")) == "ja"
+    assert i18n.resolve("system", QLocale("de_DE")) == "en"
+    assert i18n.resolve("en", QLocale("ja_JP")) == "en"
+    assert i18n.resolve("ja", QLocale("en_US")) == "ja"
