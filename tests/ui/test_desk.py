@@ -111,8 +111,8 @@ def test_the_window_remembers_its_layout(qtbot, tmp_path: Path) -> None:  # type
     qtbot.addWidget(again)
     again.show()
     assert (again.width(), again.height()) == (1234, 777)
-    assert again.sort_choice.currentData() == "time" and again.tiles.sort == "time" and again.compact.isChecked()
     assert again.splitter.sizes() == sizes
+    assert again.sort_choice.currentData() == "team" and not again.compact.isChecked()  # the profile's, not last time's
     assert "token" not in Path(ini).read_text().lower()
 
 

@@ -285,11 +285,14 @@ class BoardWindow(QMainWindow):
         return screen.geometry().height() if screen is not None else 1080
 
     def _top_bar(self) -> QHBoxLayout:
+        """Title (and on a TV, the page), the server's clock and the feed's state; the counts go below."""
         top = QHBoxLayout()
-        top.addWidget(self.title_label)
-        top.addWidget(self.page_label)
-        top.addWidget(self.state_counts, 1)
+        for label in (self.title_label, self.page_label):  # a long title gives way; the window never outgrows the screen
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        top.addWidget(self.title_label, 2)
+        top.addWidget(self.page_label, 3)
         top.addWidget(self.clock_label)
+        top.addSpacing(round(12 * self.scale))
         top.addWidget(self.link_label)
         return top
 
@@ -302,7 +305,8 @@ class BoardWindow(QMainWindow):
         outer.setSpacing(4)
         outer.addLayout(self._top_bar())
         self.page_label.hide()
-        self.state_counts.setWordWrap(True)  # wraps on a narrow window instead of widening it
+        self.state_counts.setWordWrap(True)  # its own row; wraps on a narrow window instead of widening it
+        outer.addWidget(self.state_counts)
         outer.addWidget(self.queue_panel)
         outer.addWidget(self.sl_note)
         controls = QHBoxLayout()
@@ -379,6 +383,7 @@ class BoardWindow(QMainWindow):
             combo.setMinimumContentsLength(8)  # a narrow desk window still fits; the list opens wide
             combo.currentIndexChanged.connect(self._apply_filters)
             bar.addWidget(combo)
+        self.sort_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.compact = QCheckBox(tr("Compact"))
         self.compact.setChecked(self.profile.density == "compact")
         self.compact.toggled.connect(self._set_density)
@@ -402,15 +407,7 @@ class BoardWindow(QMainWindow):
         self.tv_margin = round(8 * self.scale) + self.profile.burn_in_shift_px
         self.tv_layout.setContentsMargins(*(self.tv_margin,) * 4)
         self.tv_layout.setSpacing(round(4 * self.scale))
-        top = QHBoxLayout()  # a TV's top bar in two rows: the counts get the whole width
-        for label in (self.title_label, self.page_label):  # a long title gives way; the window never outgrows the screen
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        top.addWidget(self.title_label, 2)
-        top.addWidget(self.page_label, 3)
-        top.addWidget(self.clock_label)
-        top.addSpacing(round(12 * self.scale))
-        top.addWidget(self.link_label)
-        self.tv_layout.addLayout(top)
+        self.tv_layout.addLayout(self._top_bar())
         self.state_counts.setWordWrap(True)
         self.tv_layout.addWidget(self.state_counts)
         self.stack = QStackedWidget()
@@ -580,21 +577,17 @@ class BoardWindow(QMainWindow):
         splitter = st.value("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
-        if st.value("board/compact") is not None:
-            self.compact.setChecked(str(st.value("board/compact")).lower() == "true")
-        sort = st.value("board/sort")
-        if sort is not None and self.sort_choice.findData(sort) >= 0:
-            self.sort_choice.setCurrentIndex(self.sort_choice.findData(sort))
 
     def save_layout(self) -> None:
-        """Window size and place, the splitter, density and order. Never a secret: the token is not ours."""
+        """Window size and place, and the splitter (order and density come from the profile).
+
+        Never a secret: the token is not ours to keep.
+        """
         st = self.settings
         if st is None or self.tv:
             return
         st.setValue("window/geometry", self.saveGeometry())
         st.setValue("window/splitter", self.splitter.saveState())
-        st.setValue("board/compact", self.compact.isChecked())
-        st.setValue("board/sort", self.sort_choice.currentData())
         st.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
