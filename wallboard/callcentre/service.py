@@ -13,7 +13,8 @@ from collections.abc import Callable
 from ..core.model import Agent
 from ..feed.server import FeedServer
 from .engine import CallCentre
-from .monitoring import MODES, MonitorDesk
+from ..feed.monitoring import MODES, MonitorDesk
+from .monitoring import SimulatedPhone
 
 
 class CallCentreService:
@@ -29,7 +30,8 @@ class CallCentreService:
         self.server = server_factory(self.sim_now)
         self.desk: MonitorDesk | None = None
         if monitoring:
-            self.desk = MonitorDesk(engine, self.server, dial_s=dial_s)
+            phone = SimulatedPhone(dial_s=dial_s)
+            self.desk = phone.desk = MonitorDesk(self.server, phone)
             self.server.monitor_modes = MODES
             self.server.on_command = self.desk.handle
             self.server.on_disconnect = self.desk.on_disconnect
@@ -46,7 +48,7 @@ class CallCentreService:
         if desk is None:
             return self.server.publish(updates)
         sent = self.server.publish([desk.mark(u) if isinstance(u, Agent) else u for u in updates])
-        desk.after_step()
+        desk.after_publish()
         return sent
 
     async def run(self) -> None:

@@ -1,0 +1,231 @@
+"""Listen / whisper / barge: the server's side, for any backend (the embedded call centre, Asterisk).
+
+The server decides, never the board: who may monitor (a supervisor principal, scoped
+to teams), whom (an agent on a call), how (a mode this backend offers), and whether
+the supervisor already has a session (one phone, one call at a time). Each request is
+answered at once (ok with a session id, or a typed error); the session then lives
+through ``monitor.update`` messages sent to the requesting board: ``dialing`` (the
+supervisor's phone rings), ``active``, ``ended`` (stopped, call ended, board gone,
+supervisor unreachable, timeout). Every monitored agent's tile is marked on every board.
+Every start, mode change, stop, end and refusal goes to the audit log.
+
+A repeated request id from the same supervisor gets the same answer (idempotent), so
+a board that retries after a timeout never starts a second session.
+
+What it knows of the floor is what the server serves (``server.agents``); how the
+supervisor's phone is rung is the :class:`Dialer`'s business, which reports back with
+:meth:`MonitorDesk.connected` and :meth:`MonitorDesk.end`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import msgspec
+
+from ..core.model import ON_A_CALL, Agent
+from ..core.protocol import Command, CommandResult, ErrorInfo, MonitorUpdate
+from .server import FeedServer, Peer
+
+log = logging.getLogger(__name__)
+
+MODES = ("listen", "whisper", "barge")
+
+
+@dataclass(slots=True)
+class Session:
+    id: str
+    peer: Peer
+    supervisor: str
+    endpoint: str
+    agent_id: str
+    call_id: str | None
+    mode: str
+    state: str = "dialing"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    ts: int
+    who: str
+    action: str  # start | set_mode | stop | end | refused
+    agent_id: str
+    call_id: str | None
+    mode: str
+    result: str  # ok | an error code | why it ended
+    session_id: str = ""
+
+
+class Dialer(Protocol):
+    """Rings the supervisor's phone into the agent's call; reports back to the desk."""
+
+    def dial(self, s: Session) -> None:
+        """Start the supervisor's leg in ``s.mode``; later ``desk.connected`` or ``desk.end``."""
+
+    def switch(self, s: Session, mode: str) -> None:
+        """Change the mode of a live session (the desk has already recorded the new mode)."""
+
+    def hang_up(self, s: Session) -> None:
+        """End the supervisor's leg (stop, call over, board gone)."""
+
+
+@dataclass
+class MonitorDesk:
+    server: FeedServer
+    dialer: Dialer
+    sessions: dict[str, Session] = field(default_factory=dict)
+    audit: list[AuditRecord] = field(default_factory=list)
+    _answers: dict[tuple[str, str], CommandResult] = field(default_factory=dict)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    # -- wiring ----------------------------------------------------------------------
+
+    def mark(self, agent: Agent) -> Agent:
+        """The agent as boards should see it: with the mode of any session on them (or none)."""
+        for s in self.sessions.values():
+            if s.agent_id == agent.id:
+                if agent.monitor == s.mode and agent.monitored_by == s.supervisor:
+                    return agent
+                return msgspec.structs.replace(agent, monitor=s.mode, monitored_by=s.supervisor)
+        if agent.monitor or agent.monitored_by:
+            return msgspec.structs.replace(agent, monitor="", monitored_by="")
+        return agent
+
+    def after_publish(self) -> None:
+        """End sessions whose call is over (the agent moved on), as the server now shows the floor."""
+        for s in list(self.sessions.values()):
+            a = self.server.agents.get(s.agent_id)
+            if a is None or a.call_id != s.call_id or a.status not in ON_A_CALL:
+                self.end(s.id, "call_ended")
+
+    def on_disconnect(self, peer: Peer) -> None:
+        for s in list(self.sessions.values()):
+            if s.peer is peer:
+                self.end(s.id, "board_disconnected")
+
+    # -- what the dialer reports --------------------------------------------------------
+
+    def connected(self, sid: str) -> None:
+        """The supervisor is on the call."""
+        s = self.sessions.get(sid)
+        if s is not None and s.state == "dialing":
+            s.state = "active"
+            self._tell(s)
+
+    def end(self, sid: str, why: str) -> None:
+        s = self.sessions.pop(sid, None)
+        if s is None:
+            return
+        s.state = "ended"
+        self._record(s.supervisor, "end", s, why)
+        self._tell(s, why)
+        self._publish_mark(s.agent_id)
+        self.dialer.hang_up(s)
+
+    # -- commands ----------------------------------------------------------------------
+
+    async def handle(self, cmd: Command, peer: Peer) -> CommandResult:
+        key = (peer.principal.name, cmd.req_id)
+        if key in self._answers:
+            return self._answers[key]  # a retry: same answer, nothing done twice
+        result = self._dispatch(cmd, peer)
+        self._answers[key] = result
+        if len(self._answers) > 10_000:
+            self._answers.pop(next(iter(self._answers)))
+        return result
+
+    def _dispatch(self, cmd: Command, peer: Peer) -> CommandResult:
+        args = cmd.args
+        if cmd.action == "monitor.start":
+            return self._start(cmd.req_id, peer, args)
+        if cmd.action in ("monitor.set_mode", "monitor.stop"):
+            sid = args.get("session_id")
+            s = self.sessions.get(sid) if isinstance(sid, str) else None
+            if s is None:
+                return self._error(cmd.req_id, "not_found", f"no active session {sid!r}")
+            if s.supervisor != peer.principal.name:
+                return self._refuse(cmd.req_id, peer, s.agent_id, s.mode, "forbidden",
+                                    "that session belongs to another supervisor")
+            if cmd.action == "monitor.stop":
+                self.end(s.id, "stopped")
+                return self._ok(cmd.req_id, s.id)
+            mode = args.get("mode")
+            if mode not in self.server.monitor_modes:
+                return self._refuse(cmd.req_id, peer, s.agent_id, str(mode), "not_supported",
+                                    f"mode {mode!r} is not offered here")
+            s.mode = str(mode)
+            self._record(peer.principal.name, "set_mode", s, "ok")
+            self.dialer.switch(s, s.mode)
+            self._tell(s)
+            self._publish_mark(s.agent_id)
+            return self._ok(cmd.req_id, s.id)
+        return self._error(cmd.req_id, "not_supported", f"unknown action {cmd.action!r}")
+
+    def _start(self, req_id: str, peer: Peer, args: dict[str, Any]) -> CommandResult:
+        who = peer.principal
+        mode, agent_id = args.get("mode"), args.get("agent_id")
+        supervisor = args.get("supervisor")
+        endpoint = supervisor.get("endpoint") if isinstance(supervisor, dict) else None
+        aid = str(agent_id)
+        if who.role != "supervisor":
+            return self._refuse(req_id, peer, aid, str(mode), "forbidden", "this board is view-only")
+        if mode not in self.server.monitor_modes:
+            return self._refuse(req_id, peer, aid, str(mode), "not_supported", f"mode {mode!r} is not offered here")
+        if not isinstance(endpoint, str) or not endpoint.strip():
+            return self._refuse(req_id, peer, aid, str(mode), "bad_request",
+                                "no supervisor endpoint: set your phone in the profile")
+        a = self.server.agents.get(aid)
+        if a is None:
+            return self._refuse(req_id, peer, aid, str(mode), "not_found", f"no agent {aid!r}")
+        if not who.may_monitor(a.team):
+            return self._refuse(req_id, peer, aid, str(mode), "forbidden", f"{a.name} is not in your teams")
+        if a.status not in ON_A_CALL or a.call_id is None:
+            return self._refuse(req_id, peer, aid, str(mode), "not_on_call", f"{a.name} is not on a call")
+        for s in self.sessions.values():
+            if s.agent_id == aid:
+                return self._refuse(req_id, peer, aid, str(mode), "busy", f"{a.name} is already monitored by {s.supervisor}")
+            if s.supervisor == who.name:
+                return self._refuse(req_id, peer, aid, str(mode), "busy", "you are already monitoring a call: stop it first")
+        s = Session(f"m{next(self._ids)}", peer, who.name, endpoint, aid, a.call_id, str(mode))
+        self.sessions[s.id] = s
+        self._record(who.name, "start", s, "ok")
+        self._tell(s)
+        self._publish_mark(aid)
+        self.dialer.dial(s)
+        return self._ok(req_id, s.id)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _tell(self, s: Session, reason: str = "") -> None:
+        self.server.send_to(s.peer, MonitorUpdate(
+            ts=self.server.clock(), session_id=s.id, state=s.state, mode=s.mode, agent_id=s.agent_id,
+            call_id=s.call_id, reason=reason,
+        ))
+
+    def _publish_mark(self, agent_id: str) -> None:
+        a = self.server.agents.get(agent_id)
+        if a is not None:
+            marked = self.mark(a)
+            if marked is not a:
+                self.server.publish([marked])
+
+    def _record(self, who: str, action: str, s: Session, result: str) -> None:
+        rec = AuditRecord(self.server.clock(), who, action, s.agent_id, s.call_id, s.mode, result, s.id)
+        self.audit.append(rec)
+        log.info("audit: %s %s %s on %s (call %s): %s", who, action, s.mode, s.agent_id, s.call_id, result)
+
+    def _refuse(self, req_id: str, peer: Peer, agent_id: str, mode: str, code: str, message: str) -> CommandResult:
+        a = self.server.agents.get(agent_id)
+        self.audit.append(AuditRecord(self.server.clock(), peer.principal.name, "refused", agent_id,
+                                      a.call_id if a is not None else None, mode, code))
+        log.info("audit: %s refused %s on %s: %s", peer.principal.name, mode, agent_id, code)
+        return self._error(req_id, code, message)
+
+    def _ok(self, req_id: str, session_id: str) -> CommandResult:
+        return CommandResult(req_id=req_id, ts=self.server.clock(), ok=True, result={"session_id": session_id})
+
+    def _error(self, req_id: str, code: str, message: str) -> CommandResult:
+        return CommandResult(req_id=req_id, ts=self.server.clock(), ok=False, error=ErrorInfo(code=code, message=message))
