@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..feed.server import FeedServer, Principal
+from ..feed.serving import add_serving_arguments, serving_from
 from .engine import CallCentre
 from .service import CallCentreService
 from .summary import run_fast
@@ -88,18 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("serve", help="run in real time (or faster) and serve the feed on a websocket")
     add_traffic_arguments(s)
-    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    s.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    add_serving_arguments(s)
     s.add_argument("--speed", type=_positive(float), default=1.0, help="simulated seconds per real second")
-    s.add_argument("--heartbeat", type=_positive(float), default=2.0, help="heartbeat interval in s")
-    s.add_argument("--token-env", metavar="VAR",
-                   help="a view-only board token, read from environment variable VAR (never a flag)")
-    s.add_argument("--supervisor-token-env", metavar="VAR",
-                   help="a supervisor token (may listen/whisper/barge), read from environment variable VAR")
-    s.add_argument("--tls-cert", metavar="PEM", help="serve wss:// with this certificate chain (with --tls-key)")
-    s.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
-    s.add_argument("--anonymous", choices=("viewer", "supervisor", "none"),
-                   help="what a board without a token may do (default: viewer if no token is set, else none)")
     r = sub.add_parser("run", help="run faster than real time and print a JSON summary")
     add_traffic_arguments(r)
     r.add_argument("--hours", type=_positive(float), default=500.0, help="simulated hours measured (default 500)")
@@ -112,33 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         print(json.dumps(run_fast(plan, args.hours, args.seed, args.warmup_hours), indent=2))
         return 0
-    import os
-
-    principals: dict[str, Principal] = {}
-    for flag, var, role in (("--token-env", args.token_env, "viewer"),
-                            ("--supervisor-token-env", args.supervisor_token_env, "supervisor")):
-        if var:
-            value = os.environ.get(var)
-            if not value:
-                parser.error(f"{flag}: environment variable {var} is empty or unset")
-            principals[value] = Principal(role, role)
-    anonymous_role = args.anonymous or ("none" if principals else "viewer")
-    tls = None
-    if bool(args.tls_cert) != bool(args.tls_key):
-        parser.error("--tls-cert and --tls-key go together")
-    if args.tls_cert:
-        import ssl
-
-        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        try:
-            tls.load_cert_chain(args.tls_cert, args.tls_key)
-        except (OSError, ssl.SSLError) as err:
-            parser.error(f"--tls-cert/--tls-key: {err}")
-    anonymous = None if anonymous_role == "none" else Principal("anonymous", anonymous_role)
+    serving = serving_from(args, parser)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        asyncio.run(serve_forever(plan, args.seed, args.host, args.port, args.speed, principals, anonymous,
-                                  args.heartbeat, tls))
+        asyncio.run(serve_forever(plan, args.seed, serving.host, serving.port, args.speed, serving.principals,
+                                  serving.anonymous, serving.heartbeat_s, serving.tls))
     except KeyboardInterrupt:
         return 0
     except OSError as err:
