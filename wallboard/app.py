@@ -333,7 +333,7 @@ def _credentials_for(profile: Profile, url: str, client_box: list[Any],
             tr("No keychain on this system: give this TV its token with feed.credential = \"env:VAR\"")
     else:
         try:
-            token = credentials.lookup(url)
+            token = credentials.lookup(credentials.account_for(url))
         except credentials.CredentialError as err:
             log.warning("keychain: %s", err)
             note = tr("Keychain: {0}").format(err)
@@ -343,11 +343,11 @@ def _credentials_for(profile: Profile, url: str, client_box: list[Any],
 
     def store(new: str) -> None:
         if keychain is not None:
-            credentials.store(url, new)
+            credentials.store(credentials.account_for(url), new)
         reconnect(new)
 
     def forget() -> bool:
-        removed = credentials.forget(url) if keychain is not None else False
+        removed = credentials.forget(credentials.account_for(url)) if keychain is not None else False
         reconnect(None)
         return removed
 
@@ -356,8 +356,6 @@ def _credentials_for(profile: Profile, url: str, client_box: list[Any],
 
 def credentials_main(argv: list[str]) -> int:
     """``wallboard credentials set|delete|status [URL] [--profile FILE]``: the keychain, from a shell."""
-    import getpass
-
     from . import credentials
     p = argparse.ArgumentParser(prog="wallboard credentials",
                                 description="Keep the feed's token in the OS keychain (never in a file).")
@@ -372,34 +370,11 @@ def credentials_main(argv: list[str]) -> int:
         if url is None:
             p.error("give the feed URL, or --profile with feed.url")
         account = credentials.account_for(url)
-        name = credentials.keychain_name()
-        if args.action == "status":
-            if name is None:
-                print("no keychain on this system (on Linux: gnome-keyring or KWallet, unlocked)")
-                return 1
-            stored = credentials.lookup(url) is not None
-            print(f"keychain {name}: {'a token is stored' if stored else 'no token stored'} for {account}")
-            return 0
-        if args.action == "delete":
-            print(f"removed the token for {account}" if credentials.forget(url) else f"no token was stored for {account}")
-            return 0
-        if name is None:
-            raise credentials.CredentialError("no keychain on this system; use feed.credential = \"env:VAR\" instead")
-        if sys.stdin.isatty():
-            token = getpass.getpass(f"token for {account}: ")
-            if getpass.getpass("again: ") != token:
-                raise Exit("the two entries differ; nothing stored", 1)
-        else:
-            token = sys.stdin.readline().rstrip("\r\n")
-        credentials.store(url, token)
-        print(f"stored the token for {account} in {name}")
-        return 0
-    except (credentials.CredentialError, ProfileError) as err:
+    except (credentials.CredentialError, ProfileError, Exit) as err:
         print(f"wallboard credentials: {err}", file=sys.stderr)
         return 1
-    except Exit as err:
-        print(f"wallboard credentials: {err}", file=sys.stderr)
-        return err.status
+    return credentials.run_cli("wallboard credentials", args.action, account, credentials.SERVICE, "token",
+                               'use feed.credential = "env:VAR" instead')
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ one desk can hold tokens for several bridges.
 
 from __future__ import annotations
 
+import getpass
 import logging
+import sys
 from typing import Any
 from urllib.parse import urlparse
 
@@ -54,32 +56,63 @@ def _keyring() -> Any:
     return keyring
 
 
-def store(url: str, token: str) -> None:
-    if not token or any(c in token for c in "\r\n\0"):
+def store(account: str, secret: str, service: str = SERVICE) -> None:
+    """Keep ``secret`` for ``account`` (a feed's :func:`account_for`, or an AMI login)."""
+    if not secret or any(c in secret for c in "\r\n\0"):
         raise CredentialError("a token is one line of text, and not empty")
     kr = _keyring()
     try:
-        kr.set_password(SERVICE, account_for(url), token)
+        kr.set_password(service, account, secret)
     except Exception as err:  # noqa: BLE001 - keyring raises backend-specific errors
         raise CredentialError(f"the keychain refused to store it ({type(err).__name__}: locked?)") from None
 
 
-def lookup(url: str) -> str | None:
+def lookup(account: str, service: str = SERVICE) -> str | None:
     kr = _keyring()
     try:
-        token: str | None = kr.get_password(SERVICE, account_for(url))
+        secret: str | None = kr.get_password(service, account)
     except Exception as err:  # noqa: BLE001
         raise CredentialError(f"the keychain could not be read ({type(err).__name__}: locked?)") from None
-    return token
+    return secret
 
 
-def forget(url: str) -> bool:
-    """Remove the feed's token; False if there was none."""
+def forget(account: str, service: str = SERVICE) -> bool:
+    """Remove the secret; False if there was none."""
     kr = _keyring()
     try:
-        if kr.get_password(SERVICE, account_for(url)) is None:
+        if kr.get_password(service, account) is None:
             return False
-        kr.delete_password(SERVICE, account_for(url))
+        kr.delete_password(service, account)
     except Exception as err:  # noqa: BLE001
         raise CredentialError(f"the keychain could not remove it ({type(err).__name__})") from None
     return True
+
+
+def run_cli(prog: str, verb: str, account: str, service: str, noun: str, instead: str) -> int:
+    """``set`` (asks twice on a terminal, else reads one line of stdin), ``delete`` or ``status``."""
+    try:
+        name = keychain_name()
+        if verb == "status":
+            if name is None:
+                print("no keychain on this system (on Linux: gnome-keyring or KWallet, unlocked)")
+                return 1
+            stored = lookup(account, service) is not None
+            print(f"keychain {name}: {f'a {noun} is stored' if stored else f'no {noun} stored'} for {account}")
+            return 0
+        if verb == "delete":
+            print(f"removed the {noun} for {account}" if forget(account, service) else f"no {noun} was stored for {account}")
+            return 0
+        if name is None:
+            raise CredentialError(f"no keychain on this system; {instead}")
+        if sys.stdin.isatty():
+            secret = getpass.getpass(f"{noun} for {account}: ")
+            if getpass.getpass("again: ") != secret:
+                raise CredentialError("the two entries differ; nothing stored")
+        else:
+            secret = sys.stdin.readline().rstrip("\r\n")
+        store(account, secret, service)
+        print(f"stored the {noun} for {account} in {name}")
+        return 0
+    except CredentialError as err:
+        print(f"{prog}: {err}", file=sys.stderr)
+        return 1

@@ -100,6 +100,8 @@ class FeedServer:
         self.on_command = on_command
         self.on_disconnect = on_disconnect
         self.refused = 0
+        #: False while whatever feeds this server has lost its own source (a bridge without its PBX).
+        self.source_live = True
         self._server: Server | None = None
         self._beat: asyncio.Task[None] | None = None
         self._commands: set[asyncio.Task[None]] = set()
@@ -178,7 +180,8 @@ class FeedServer:
     async def _heartbeats(self) -> None:
         while True:
             await asyncio.sleep(self.heartbeat_s)
-            self._broadcast(encode(Heartbeat(stream=self.stream, seq=self.seq, ts=self.clock())))
+            if self.source_live:  # a source that lost its PBX falls silent: boards show STALE, not LIVE
+                self._broadcast(encode(Heartbeat(stream=self.stream, seq=self.seq, ts=self.clock())))
 
     async def _refuse(self, ws: ServerConnection, code: str, message: str) -> None:
         self.refused += 1
