@@ -110,6 +110,14 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>フィードとの接続が切れました</translation>
     </message>
     <message>
+        <source>the agent&apos;s call could not be joined</source>
+        <translation>オペレーターの通話に入れませんでした</translation>
+    </message>
+    <message>
+        <source>your phone hung up</source>
+        <translation>あなたの電話が切れました</translation>
+    </message>
+    <message>
         <source>This board is view-only</source>
         <translation>このボードは表示専用です</translation>
     </message>

@@ -155,3 +155,214 @@ async def wait_for_action(ami: Any, name: str, count: int = 1, timeout: float = 
     return ami.sent(name)[count - 1]  # type: ignore[no-any-return]
 
 
+
+
+def capture_block(t: float, action_id: str | None = None) -> list[list[str]]:
+    """The capture's received frames at time ``t`` (ActionID set to ``action_id``, as Asterisk echoes ours)."""
+    out = []
+    for ft, direction, lines in frames():
+        if direction == "recv" and abs(ft - t) < 0.0005:
+            out.append([f"ActionID: {action_id}" if action_id and line.startswith("ActionID:") else line
+                        for line in lines])
+    return out
+
+
+def spy_events(action_id: str, n: int, data: str, success: bool = True, start: bool = True) -> list[list[str]]:
+    """What Asterisk sends after ``Originate … Application: ChanSpy`` (fields as in the capture)."""
+    channel, uid = f"Local/900@sv-0000004{n};1", f"1795343700.{200 + n}"
+    if not success:
+        return [[f"Event: OriginateResponse", "Privilege: call,all", f"ActionID: {action_id}", "Response: Failure",
+                 "Channel: Local/901@sv", "Application: ChanSpy", f"Data: {data}", "Reason: 5",
+                 "Uniqueid: <null>", "CallerIDNum: <unknown>", "CallerIDName: <unknown>"]]
+    out = [["Event: OriginateResponse", "Privilege: call,all", f"ActionID: {action_id}", "Response: Success",
+            f"Channel: {channel}", "Application: ChanSpy", f"Data: {data}", "Reason: 4", f"Uniqueid: {uid}",
+            "CallerIDNum: <unknown>", "CallerIDName: <unknown>"]]
+    if start:
+        out.append(["Event: ChanSpyStart", "Privilege: call,all", f"SpyerChannel: {channel}", "SpyerChannelState: 6",
+                    "SpyerChannelStateDesc: Up", "SpyerContext: sv", "SpyerExten: 900", "SpyerPriority: 1",
+                    f"SpyerUniqueid: {uid}", "SpyeeChannel: Local/1001@agents-00000033;1", "SpyeeChannelState: 6",
+                    "SpyeeChannelStateDesc: Up", "SpyeeContext: agents", "SpyeeExten: sales", "SpyeePriority: 1",
+                    "SpyeeUniqueid: 1795343682.102"])
+    return out
+
+
+def spy_gone(n: int) -> list[list[str]]:
+    """What a hung-up spy leg leaves behind: ChanSpyStop, then its Hangup."""
+    channel, uid = f"Local/900@sv-0000004{n};1", f"1795343700.{200 + n}"
+    return [["Event: ChanSpyStop", "Privilege: call,all", f"SpyerChannel: {channel}", f"SpyerUniqueid: {uid}",
+             "SpyeeChannel: Local/1001@agents-00000033;1", "SpyeeUniqueid: 1795343682.102"],
+            ["Event: Hangup", "Privilege: call,all", f"Channel: {channel}", "ChannelState: 6",
+             "ChannelStateDesc: Up", "CallerIDNum: <unknown>", "CallerIDName: <unknown>", "Context: sv",
+             "Exten: 900", "Priority: 1", f"Uniqueid: {uid}", f"Linkedid: {uid}", "Cause: 16",
+             "Cause-txt: Normal Clearing"]]
+
+
+class Pbx:
+    """A hand-played Asterisk: the capture's login, snapshot and first two calls; ChanSpy as the test says."""
+
+    def __init__(self) -> None:
+        self.spies: list[tuple[AmiMessage, Callable[[list[str]], Awaitable[None]]]] = []
+        self.refuse_login = False
+        self.listener = Scripted(self.handle)
+
+    async def handle(self, msg: AmiMessage, push: Callable[[list[str]], Awaitable[None]]) -> None:
+        action, aid = msg.get("Action"), msg.action_id
+        if action == "Login":
+            if self.refuse_login:
+                await push(["Response: Error", f"ActionID: {aid}", "Message: Authentication failed"])
+                return
+            await push(["Response: Success", f"ActionID: {aid}", "Message: Authentication accepted"])
+        elif action == "QueueStatus":
+            for lines in capture_block(1.006, aid):
+                await push(lines)
+            for t in (3.509, 7.509, 7.51):  # Alice's and Carol's calls, as recorded
+                for lines in capture_block(t):
+                    await push(lines)
+        elif action == "QueueSummary":
+            for lines in capture_block(2.006, aid):
+                await push(lines)
+        elif action in ("Originate", "Hangup"):
+            await push(["Response: Success", f"ActionID: {aid}",
+                        "Message: Originate successfully queued" if action == "Originate" else "Message: Channel Hungup"])
+            if action == "Originate":
+                self.spies.append((msg, push))
+
+
+def test_listen_whisper_barge_stop_and_every_way_a_spy_fails(run: Runner) -> None:
+    async def go() -> None:
+        pbx = Pbx()
+        clock = Clock(1.0)
+        bridge, sv, tv = await bridge_and_boards(await pbx.listener.start(), clock, spy_timeout_s=0.5)
+        ami = pbx.listener
+        try:
+            await wait_until(lambda: bool(tv.views) and tv.last.synced and tv.last.agents.get(CAROL) is not None
+                             and tv.last.agents[CAROL].state == "on_call", 10, "both calls on the boards")
+
+            async def command(action: str, **args: Any) -> Any:
+                res = await sv.client.command(f"r{len(ami.actions)}-{action}", action, args)
+                assert res.ok, res.error
+                return res.result
+
+            async def answer(n: int, success: bool = True, start: bool = True) -> AmiMessage:
+                await wait_until(lambda: len(pbx.spies) >= n, 5, f"Originate #{n}")
+                msg, push = pbx.spies[n - 1]
+                for lines in spy_events(msg.action_id, n, msg.get("Data"), success, start):
+                    await push(lines)
+                return msg
+
+            def session(sid: str) -> Any:
+                return sv.last.sessions.get(sid)
+
+            # listen, then whisper, then barge: each a new ring of the phone with the exact ChanSpy options
+            sid = (await command("monitor.start", mode="listen", agent_id=ALICE, supervisor=PHONE))["session_id"]
+            first = await answer(1)
+            assert (first.get("Channel"), first.get("Data")) == ("Local/900@sv", "Local/1001@agents-,qbE")
+            await wait_until(lambda: session(sid) is not None and session(sid).state == "active", 5, "listening")
+            await command("monitor.set_mode", session_id=sid, mode="whisper")
+            hang = await wait_for_action(ami, "Hangup")
+            assert hang.get("Channel") == "Local/900@sv-00000041;1"  # the listening leg, exactly
+            for lines in spy_gone(1):  # the old leg's goodbye must not end the session
+                await pbx.listener.push(lines)
+            second = await answer(2)
+            assert second.get("Data") == "Local/1001@agents-,qwE"
+            await wait_until(lambda: session(sid).state == "active" and session(sid).mode == "whisper", 5, "whispering")
+            assert tv.last.agents[ALICE].monitor == "whisper"
+            await command("monitor.set_mode", session_id=sid, mode="barge")
+            third = await answer(3)
+            assert third.get("Data") == "Local/1001@agents-,qBE"
+            await wait_until(lambda: session(sid).state == "active" and session(sid).mode == "barge", 5, "barged in")
+            await command("monitor.stop", session_id=sid)
+            stop = await wait_for_action(ami, "Hangup", 3)
+            assert stop.get("Channel") == "Local/900@sv-00000043;1"
+            await wait_until(lambda: session(sid).state == "ended", 5, "stopped")
+            assert session(sid).reason == "stopped" and tv.last.agents[ALICE].monitor == ""
+
+            # the phone cannot be reached: OriginateResponse Failure
+            sid2 = (await command("monitor.start", mode="listen", agent_id=CAROL,
+                                  supervisor={"endpoint": "Local/901@sv"}))["session_id"]
+            fourth = await answer(4, success=False)
+            assert fourth.get("Data") == "Local/1003@agents-,qbE"
+            await wait_until(lambda: session(sid2) is not None and session(sid2).state == "ended", 5, "unreachable")
+            assert session(sid2).reason == "supervisor_unreachable"
+
+            # the phone answers but ChanSpy finds nothing to spy on: no ChanSpyStart, never "listening"
+            sid3 = (await command("monitor.start", mode="listen", agent_id=CAROL, supervisor=PHONE))["session_id"]
+            await answer(5, start=False)
+            await asyncio.sleep(0.2)
+            assert session(sid3).state == "dialing"
+            await wait_until(lambda: session(sid3).state == "ended", 5, "the spy timed out")
+            assert session(sid3).reason == "timeout"
+            assert ami.sent("Hangup")[-1].get("Channel") == "Local/900@sv-00000045;1"  # its leg hung up
+
+            audit = [(r.action, r.mode, r.result) for r in bridge.desk.audit]
+            assert audit == [("start", "listen", "ok"), ("set_mode", "whisper", "ok"), ("set_mode", "barge", "ok"),
+                             ("end", "barge", "stopped"), ("start", "listen", "ok"),
+                             ("end", "listen", "supervisor_unreachable"), ("start", "listen", "ok"),
+                             ("end", "listen", "timeout")]
+            assert len(ami.sent("Originate")) == 5 and ami.connections == 1
+        finally:
+            bridge.stop()
+            await sv.close()
+            await tv.close()
+            await bridge.server.stop()
+            await ami.stop()
+    run(go)
+
+
+def test_ami_lost_is_shown_and_the_bridge_resyncs(run: Runner) -> None:
+    async def go() -> None:
+        pbx = Pbx()
+        clock = Clock(1.0)
+        bridge, sv, tv = await bridge_and_boards(await pbx.listener.start(), clock)
+        try:
+            await wait_until(lambda: bool(tv.views) and tv.last.synced and len(tv.last.agents) == 3, 10, "synced")
+            before = dict(tv.last.agents)
+            sid = (await sv.client.command("r1", "monitor.start", {"mode": "listen", "agent_id": ALICE,
+                                                                   "supervisor": PHONE})).result["session_id"]  # type: ignore[index]
+            pbx.listener.drop()  # the PBX restarts
+            await wait_until(lambda: not bridge.connected, 5, "the bridge noticed")
+            assert bridge.server.source_live is False
+            await wait_until(lambda: sid in sv.last.sessions and sv.last.sessions[sid].state == "ended", 5, "session ended")
+            assert sv.last.sessions[sid].reason == "connection_lost"
+            await wait_until(lambda: bridge.logins == 2 and bridge.server.source_live, 10, "logged in again")
+            assert pbx.listener.connections == 2 and len(pbx.listener.sent("QueueStatus")) == 2  # a fresh snapshot
+            await wait_until(lambda: tv.last.synced and tv.last.agents.keys() == before.keys(), 5, "boards resynced")
+            assert tv.last.agents[ALICE].state == "on_call" and tv.last.agents[ALICE].monitor == ""
+        finally:
+            bridge.stop()
+            await sv.close()
+            await tv.close()
+            await bridge.server.stop()
+            await pbx.listener.stop()
+    run(go)
+
+
+def test_a_silent_pbx_makes_the_boards_stale_not_frozen(run: Runner) -> None:
+    """While AMI is away no heartbeat goes out: a board shows STALE with the data's age."""
+    async def go() -> None:
+        pbx = Pbx()
+        bridge, sv, tv = await bridge_and_boards(await pbx.listener.start(), Clock(1.0), refused_retry_s=5.0)
+        try:
+            await wait_until(lambda: bool(tv.views) and tv.last.synced, 10, "synced")
+            pbx.refuse_login = True  # the PBX comes back with the wrong secret for us
+            pbx.listener.drop()
+            await wait_until(lambda: pbx.listener.connections == 2, 5, "reconnect attempt")
+            deadline = 2 * 0.3 + 1  # a board's STALE deadline: 2 heartbeats + 1 s
+            await asyncio.sleep(deadline)
+            seen = set()
+            for _ in range(30):  # 3 s: the boards drop the silent feed, reconnect, get no snapshot, and so on
+                await asyncio.sleep(0.1)
+                v = tv.last
+                age = v.age_s(time.monotonic())
+                live = v.link.state == "live" and v.synced and age is not None and age <= deadline
+                seen.add((v.link.state, v.synced))
+                assert not live, v.link
+            assert ("connecting", False) in seen or ("retrying", False) in seen or ("live", False) in seen, seen
+            assert pbx.listener.connections == 2  # a refused login is not retried in a tight loop
+        finally:
+            bridge.stop()
+            await sv.close()
+            await tv.close()
+            await bridge.server.stop()
+            await pbx.listener.stop()
+    run(go)

@@ -4,10 +4,10 @@ Rules:
 
 1. A snapshot replaces everything and sets ``seq``; deltas must then arrive with
    ``seq`` exactly one higher each. A duplicate (``seq`` already seen) is dropped and
-   counted. A gap, a reordering, a heartbeat announcing a ``seq`` we never got, or a
-   new ``stream`` make the state *unsynced*: nothing more is applied until a fresh
-   snapshot, and the caller is told to ask for one (``Verdict.RESYNC``). Never a silent
-   drift.
+   counted. A gap, a reordering, a heartbeat announcing a ``seq`` we never got, a
+   new ``stream``, or a new connection (``welcome``) make the state *unsynced*: nothing
+   more is applied until a fresh snapshot (after a gap, the caller is told to ask for
+   one: ``Verdict.RESYNC``). Never a silent drift, and never old data shown as live.
 2. Nothing here raises on feed data. Oddities are counted in :class:`FeedCounters`.
 3. ``changed_agents`` / ``changed_queues`` / ``layout_changed`` accumulate until the
    reader takes them (:meth:`FloorState.take_changes`), so the board repaints only what
@@ -103,8 +103,9 @@ class FloorState:
             self._load(msg)
             return Verdict.APPLIED
         if isinstance(msg, Welcome):
-            if msg.stream != self.stream:
-                self.synced = False  # a new stream: the snapshot that follows resets us
+            # A new connection: what we hold is as old as the last connection, until the snapshot
+            # that follows (at once, or once a bridge has its PBX back) says what is true now.
+            self.synced = False
             return Verdict.IGNORED
         if isinstance(msg, Heartbeat):
             if not self.synced:

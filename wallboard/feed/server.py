@@ -100,13 +100,29 @@ class FeedServer:
         self.on_command = on_command
         self.on_disconnect = on_disconnect
         self.refused = 0
-        #: False while whatever feeds this server has lost its own source (a bridge without its PBX).
-        self.source_live = True
+        self._source_ready = asyncio.Event()
+        self._source_ready.set()
         self._server: Server | None = None
         self._beat: asyncio.Task[None] | None = None
         self._commands: set[asyncio.Task[None]] = set()
 
     # -- the source side -------------------------------------------------------------
+
+    @property
+    def source_live(self) -> bool:
+        """False while whatever feeds this server has lost its own source (a bridge without its PBX).
+
+        Then heartbeats stop (boards show STALE with the data's age) and a board that connects
+        gets no snapshot until the source is back (it never shows old data as live).
+        """
+        return self._source_ready.is_set()
+
+    @source_live.setter
+    def source_live(self, live: bool) -> None:
+        if live:
+            self._source_ready.set()
+        else:
+            self._source_ready.clear()
 
     def load(self, agents: Iterable[Agent], queues: Iterable[Queue], calls: Iterable[Call]) -> None:
         """Set the whole floor (start-up, or a bridge that resynchronised with its PBX)."""
@@ -218,8 +234,15 @@ class FeedServer:
             version=PROTOCOL_VERSION, stream=self.stream, ts=self.clock(), heartbeat_s=self.heartbeat_s,
             caps=caps, server=self.name,
         ))
-        # welcome + snapshot + joining the broadcast set: one synchronous step.
         broadcast([ws], welcome, text=True)
+        if not self._source_ready.is_set():
+            # The source (a bridge's PBX) is away: no snapshot, so no board ever shows old data as live.
+            try:
+                await asyncio.wait_for(self._source_ready.wait(), self.heartbeat_s * 3)
+            except TimeoutError:
+                await ws.close(1013, "the feed's source is unavailable; try again")
+                return
+        # snapshot + joining the broadcast set: one synchronous step.
         broadcast([ws], self._snapshot_frame(), text=True)
         self.peers[ws] = peer
         log.info("board connected from %s (%s); %d boards", ws.remote_address, peer.client, len(self.peers))

@@ -47,6 +47,8 @@ END_WORDS = {
     "board_disconnected": QT_TR_NOOP("this board disconnected"),
     "connection_lost": QT_TR_NOOP("connection to the feed lost"),
     "supervisor_unreachable": QT_TR_NOOP("your phone could not be reached"),
+    "timeout": QT_TR_NOOP("the agent's call could not be joined"),
+    "hung_up": QT_TR_NOOP("your phone hung up"),
 }
 
 
