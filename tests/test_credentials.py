@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -59,15 +59,36 @@ def _secret_service_tools() -> bool:
     return have
 
 
+def in_secret_service(tmp_path: Path, script: str, watch: Callable[[], None], **env_extra: str) -> tuple[int, str, str]:
+    """Run ``script`` in its own session bus with an unlocked gnome-keyring and an empty home."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "XDG_", "PYTHON_KEYRING"))}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local/share"),
+               XDG_RUNTIME_DIR=str(tmp_path), PYTHONPATH=str(Path(__file__).resolve().parents[1]), **env_extra)
+    unlock = "set -e\necho -n throwaway-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n"
+    proc = subprocess.Popen(["dbus-run-session", "--", "bash", "-c", unlock + script], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        watch()
+        time.sleep(0.05)
+    out, err = proc.communicate(timeout=30)
+    return proc.returncode, out, err
+
+
+def never_written(root: Path, secret: str) -> None:
+    for f in root.rglob("*"):
+        if f.is_file():
+            assert secret.encode() not in f.read_bytes(), f"the secret was written to {f}"
+
+
 @pytest.mark.skipif(not _secret_service_tools(), reason="needs dbus-run-session and gnome-keyring (Debian)")
 def test_token_round_trip_in_a_real_secret_service(tmp_path: Path, server: Server) -> None:
     home = tmp_path / "home"
-    home.mkdir()
     log = tmp_path / "board.log"
     py = sys.executable
     script = f"""
-set -e
-echo -n throwaway-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 {py} -c 'import keyring; print("backend", keyring.get_keyring())'
 printf '%s\\n' "$TOKEN" | {py} -m wallboard.app credentials set {server.url}
 {py} -m wallboard.app credentials status {server.url}
@@ -75,27 +96,17 @@ QT_QPA_PLATFORM=offscreen {py} -m wallboard.app --url {server.url} --quit-after 
 {py} -m wallboard.app credentials delete {server.url}
 {py} -m wallboard.app credentials status {server.url}
 """
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "XDG_", "PYTHON_KEYRING"))}
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local/share"),
-               XDG_RUNTIME_DIR=str(tmp_path), TOKEN=TOKEN, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
-    proc = subprocess.Popen(["dbus-run-session", "--", "bash", "-c", script], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
     seen: set[str] = set()
-    deadline = time.monotonic() + 60
-    while proc.poll() is None and time.monotonic() < deadline:
-        seen.update(server.admitted())  # the board, let in by the token it read from the keychain
-        time.sleep(0.05)
-    out, err = proc.communicate(timeout=30)
+    returncode, out, err = in_secret_service(tmp_path, script, lambda: seen.update(server.admitted()), TOKEN=TOKEN)
+    proc = subprocess.CompletedProcess([], returncode)
     assert proc.returncode == 0, out + err
     assert "backend keyring.backends.SecretService.Keyring" in out, out
-    assert f"stored the token for {server.url}" in out and "a token is stored for" in out
+    assert f"stored the token for {server.url}" in out and f"token stored for {server.url}" in out
     assert f"removed the token for {server.url}" in out and out.rstrip().endswith(f"no token stored for {server.url}")
     assert seen == {"wall tv"}, (seen, log.read_text())
     # Never written by us: not to settings, logs, output; the keychain's own files are encrypted.
     assert TOKEN not in out + err + log.read_text()
-    for f in tmp_path.rglob("*"):
-        if f.is_file():
-            assert TOKEN.encode() not in f.read_bytes(), f"the token was written to {f}"
+    never_written(tmp_path, TOKEN)
     assert list((home / ".config").rglob("*.conf")), "the board saved no settings: the search above proved little"
 
 
@@ -162,3 +173,38 @@ def test_tv_without_a_keychain_never_waits_on_a_dialog(qapp: QApplication, serve
     assert modal == [None]
     assert any("No keychain on this system" in n for n in notices), notices
     assert server.admitted() == []  # no token: the server keeps it out, and the board says REFUSED
+
+
+@pytest.mark.skipif(not _secret_service_tools(), reason="needs dbus-run-session and gnome-keyring (Debian)")
+def test_the_bridge_logs_in_to_ami_with_the_secret_from_the_keychain(tmp_path: Path) -> None:
+    from tests.asterisk.amiserver import Scripted
+    secret = "ami-secret-41c7"
+    logins: list[tuple[str, str]] = []
+
+    async def pbx(msg, push):  # type: ignore[no-untyped-def]
+        if msg.get("Action") == "Login":
+            logins.append((msg.get("Username"), msg.get("Secret")))
+        await push(["Response: Success", f"ActionID: {msg.action_id}", "Message: ok"])
+
+    thread = LoopThread("ami").start()
+    ami = Scripted(pbx)
+    port = thread.submit(ami.start()).result(5)
+    log = tmp_path / "bridge.log"
+    py = sys.executable
+    flags = f"--ami-host 127.0.0.1 --ami-port {port} --ami-user wallboard"
+    script = f"""
+printf '%s\\n' "$AMI_SECRET" | {py} -m wallboard.bridge credentials set {flags}
+{py} -m wallboard.bridge credentials status {flags}
+timeout -s INT 4 {py} -m wallboard.bridge {flags} --port 0 > {log} 2>&1 || true
+"""
+    try:
+        returncode, out, err = in_secret_service(tmp_path, script, lambda: None, AMI_SECRET=secret)
+    finally:
+        thread.submit(ami.stop()).result(5)
+        thread.stop()
+    assert returncode == 0, out + err
+    assert f"stored the AMI secret for ami://wallboard@127.0.0.1:{port}" in out and ": AMI secret stored for ami://" in out
+    assert logins and logins[0] == ("wallboard", secret), (logins, log.read_text())
+    assert "serving feed protocol v1" in log.read_text()
+    assert secret not in out + err + log.read_text()
+    never_written(tmp_path, secret)

@@ -97,7 +97,7 @@ def run_cli(prog: str, verb: str, account: str, service: str, noun: str, instead
                 print("no keychain on this system (on Linux: gnome-keyring or KWallet, unlocked)")
                 return 1
             stored = lookup(account, service) is not None
-            print(f"keychain {name}: {f'a {noun} is stored' if stored else f'no {noun} stored'} for {account}")
+            print(f"keychain {name}: {noun if stored else f'no {noun}'} stored for {account}")
             return 0
         if verb == "delete":
             print(f"removed the {noun} for {account}" if forget(account, service) else f"no {noun} was stored for {account}")
