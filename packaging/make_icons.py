@@ -40,4 +40,9 @@ if __name__ == "__main__":
     out.mkdir(parents=True, exist_ok=True)
     for size in (32, 64, 128, 256):
         draw(size).save(str(out / f"wallboard-{size}.png"))
+    # The Windows installer's and the macOS app's icons (Qt's ico and icns image plugins write them).
+    if not draw(256).save(str(out / "wallboard.ico"), "ICO"):
+        raise SystemExit("could not write wallboard.ico (Qt's ico image plugin missing?)")
+    if not draw(512).save(str(out / "wallboard.icns"), "ICNS"):
+        raise SystemExit("could not write wallboard.icns (Qt's icns image plugin missing?)")
     print(f"icons written to {out}")

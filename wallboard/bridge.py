@@ -21,7 +21,7 @@ import time
 import tomllib
 from typing import Any
 
-from . import credentials
+from . import __version__, credentials
 from .asterisk.bridge import AmiSettings, AsteriskBridge
 from .asterisk.floor import AsteriskFloor, QueueConfig
 from .feed.server import FeedServer
@@ -84,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--ami-secret-env", metavar="VAR",
                    help="read the AMI secret from environment variable VAR (default: the OS keychain)")
     p.add_argument("--config", metavar="TOML", help="queues (names, wrap-up, targets), teams, time zone")
+    p.add_argument("--version", action="version", version=f"wallboard-asterisk-bridge {__version__}")
     add_serving_arguments(p)
     return p
 

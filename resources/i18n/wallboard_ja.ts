@@ -458,6 +458,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>フィードの認証情報…</translation>
     </message>
     <message>
+        <source>About</source>
+        <translation>情報</translation>
+    </message>
+    <message>
         <source>Agents</source>
         <translation>オペレーター</translation>
     </message>
@@ -484,6 +488,18 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>{0} found</source>
         <translation>{0}件</translation>
+    </message>
+    <message>
+        <source>not connected yet</source>
+        <translation>未接続</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Wallboard {0}&lt;/h3&gt;&lt;p&gt;Live call-centre supervisor board.&lt;/p&gt;&lt;p&gt;Feed: {1}&lt;br&gt;Qt {2}, PySide6 {3}, Python {4}&lt;/p&gt;&lt;p&gt;MIT licence.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;ウォールボード {0}&lt;/h3&gt;&lt;p&gt;コールセンターのスーパーバイザー向けリアルタイムボード。&lt;/p&gt;&lt;p&gt;フィード：{1}&lt;br&gt;Qt {2}、PySide6 {3}、Python {4}&lt;/p&gt;&lt;p&gt;MIT ライセンス。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>About Wallboard</source>
+        <translation>ウォールボードについて</translation>
     </message>
     <message>
         <source>Service level = {0}, T = {1}. Today since local midnight; short abandons excluded.</source>

@@ -178,3 +178,11 @@ def test_high_contrast_theme_is_light_on_dark_and_keeps_words(qtbot) -> None:  #
     finally:
         apply_theme("standard")
     assert LOOKS[AgentState.ON_CALL].colour == QColor("#0072B2")
+
+
+def test_about_names_the_one_version(desk: tuple[BoardWindow, LiveFloor]) -> None:
+    import wallboard
+    w, _ = desk
+    text = w.about_text()
+    assert f"Wallboard {wallboard.__version__}" in text and "Qt 6." in text and "wallboard" in text  # the feed's name
+    assert w.about_button.isVisible()

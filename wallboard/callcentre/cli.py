@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .. import __version__
 from ..feed.server import FeedServer, Principal
 from ..feed.serving import add_serving_arguments, serving_from
 from .engine import CallCentre
@@ -86,6 +87,7 @@ async def serve_forever(plan: FloorPlan, seed: int, host: str, port: int, speed:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="wallboard-callcentre", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"wallboard-callcentre {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("serve", help="run in real time (or faster) and serve the feed on a websocket")
     add_traffic_arguments(s)

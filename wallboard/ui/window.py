@@ -9,6 +9,7 @@ that goes quiet is shown as STALE within a second of its deadline.
 
 from __future__ import annotations
 
+import platform
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from PySide6.QtCore import QObject, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPainter, QPaintEvent, QScreen, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-    QListWidget, QListWidgetItem, QMainWindow, QMenu, QPushButton, QScrollArea, QSplitter, QStackedWidget,
+    QListWidget, QListWidgetItem, QMainWindow, QMenu, QMessageBox, QPushButton, QScrollArea, QSplitter, QStackedWidget,
     QSizePolicy, QSystemTrayIcon, QVBoxLayout, QWidget,
 )
 
@@ -395,6 +396,9 @@ class BoardWindow(QMainWindow):
         self.credentials_button.clicked.connect(self.edit_credentials)
         self.credentials_button.setVisible(self.credentials is not None)
         bar.addWidget(self.credentials_button)
+        self.about_button = QPushButton(tr("About"))
+        self.about_button.clicked.connect(self.show_about)
+        bar.addWidget(self.about_button)
         self._apply_filters()
         return bar
 
@@ -594,6 +598,20 @@ class BoardWindow(QMainWindow):
         self.save_layout()
         super().closeEvent(event)
         self.closed.emit()
+
+    def about_text(self) -> str:
+        """Version (the package's one ``__version__``), what it runs on, and where its data comes from."""
+        from PySide6 import __version__ as pyside
+        from PySide6.QtCore import qVersion
+
+        from .. import __version__
+        feed = self.view.link.detail if self.view is not None else tr("not connected yet")
+        return tr("<h3>Wallboard {0}</h3><p>Live call-centre supervisor board.</p>"
+                  "<p>Feed: {1}<br>Qt {2}, PySide6 {3}, Python {4}</p><p>MIT licence.</p>").format(
+            __version__, feed, qVersion(), pyside, platform.python_version())
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, tr("About Wallboard"), self.about_text())
 
     def edit_credentials(self) -> None:
         if self.credentials is not None:

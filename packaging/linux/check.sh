@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install the built .deb into a clean temporary root and run it headless: --version, a short offscreen
+# demo with a screenshot, the bridge's --help; then check the bundle holds no tests, caches or build
+# leftovers. CI runs it after packaging/build-linux.sh.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+version=$(.venv/bin/python -c "import wallboard; print(wallboard.__version__)")
+deb=$(ls dist/wallboard_"$version"_*.deb)
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+dpkg-deb -x "$deb" "$root"
+dpkg-deb -x dist/wallboard-kiosk_"$version"_all.deb "$root"
+fail() { echo "check: $*" >&2; exit 1; }
+
+got=$(env -i PATH=/usr/bin:/bin "$root/usr/bin/wallboard" --version)
+[ "$got" = "wallboard $version" ] || fail "--version said '$got', expected 'wallboard $version'"
+"$root/usr/bin/wallboard-asterisk-bridge" --help | grep -q "Asterisk Manager Interface" || fail "bridge --help"
+home=$(mktemp -d -p "$root")
+env -i PATH=/usr/bin:/bin HOME="$home" QT_QPA_PLATFORM=offscreen \
+  "$root/usr/bin/wallboard" --demo --agents 24 --language ja --quit-after 4 --screenshot "$root/shot.png" \
+  > "$root/demo.log" 2>&1 || { cat "$root/demo.log"; fail "the demo did not run"; }
+grep -q "board connected" "$root/demo.log" || { cat "$root/demo.log"; fail "the demo board never connected"; }
+[ "$(stat -c %s "$root/shot.png")" -gt 20000 ] || fail "the screenshot is empty"
+grep -q "language ja" "$root/demo.log" || fail "the Japanese catalogue did not load"
+
+bundle="$root/opt/wallboard"
+leftovers=$(find "$bundle" \( -name tests -o -name test -o -name __pycache__ -o -name '*.pyc' -o -name '*.ts' \
+  -o -name '*.spec' -o -name '*.egg-info' -o -name '.git*' \) -print | head -5)
+[ -z "$leftovers" ] || fail "leftovers in the bundle: $leftovers"
+[ -f "$bundle/_internal/resources/i18n/wallboard_ja.qm" ] || fail "no Japanese catalogue in the bundle"
+[ -f "$root/usr/share/applications/wallboard.desktop" ] || fail "no desktop entry"
+[ -f "$root/etc/xdg/autostart/wallboard-kiosk.desktop" ] || fail "no kiosk autostart entry"
+[ -f "$root/usr/share/icons/hicolor/256x256/apps/wallboard.png" ] || fail "no icon"
+echo "check: ok — bundle $(du -sh "$bundle" | cut -f1) installed, $(du -h "$deb" | cut -f1) .deb ($(basename "$deb"))"
