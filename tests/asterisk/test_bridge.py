@@ -55,6 +55,14 @@ async def bridge_and_boards(ami_port: int, clock: Callable[[], int], **kw: Any) 
     return bridge, sv, tv
 
 
+async def close(bridge: AsteriskBridge, sv: Board, tv: Board, ami: Any) -> None:
+    bridge.stop()
+    await sv.close()
+    await tv.close()
+    await bridge.server.stop()
+    await ami.stop()
+
+
 def states(views: list[FloorView], agent: str) -> list[tuple[str, str, int]]:
     """(state, reason, since) of one agent, each change once, as a board saw them."""
     out: list[tuple[str, str, int]] = []
@@ -117,11 +125,7 @@ def test_the_recorded_session_reaches_every_board(run: Runner) -> None:
             await asyncio.sleep(0.5)
             end = tv.last
         finally:
-            bridge.stop()
-            await sv.close()
-            await tv.close()
-            await bridge.server.stop()
-            await ami.stop()
+            await close(bridge, sv, tv, ami)
 
         seen = tv.views
         alice_states = [(s, r, round(at(t), 1)) for s, r, t in states(seen, ALICE)]
@@ -301,11 +305,7 @@ def test_listen_whisper_barge_stop_and_every_way_a_spy_fails(run: Runner) -> Non
                              ("end", "listen", "timeout")]
             assert len(ami.sent("Originate")) == 5 and ami.connections == 1
         finally:
-            bridge.stop()
-            await sv.close()
-            await tv.close()
-            await bridge.server.stop()
-            await ami.stop()
+            await close(bridge, sv, tv, ami)
     run(go)
 
 
@@ -329,11 +329,7 @@ def test_ami_lost_is_shown_and_the_bridge_resyncs(run: Runner) -> None:
             await wait_until(lambda: tv.last.synced and tv.last.agents.keys() == before.keys(), 5, "boards resynced")
             assert tv.last.agents[ALICE].state == "on_call" and tv.last.agents[ALICE].monitor == ""
         finally:
-            bridge.stop()
-            await sv.close()
-            await tv.close()
-            await bridge.server.stop()
-            await pbx.listener.stop()
+            await close(bridge, sv, tv, pbx.listener)
     run(go)
 
 
@@ -360,9 +356,5 @@ def test_a_silent_pbx_makes_the_boards_stale_not_frozen(run: Runner) -> None:
             assert ("connecting", False) in seen or ("retrying", False) in seen or ("live", False) in seen, seen
             assert pbx.listener.connections == 2  # a refused login is not retried in a tight loop
         finally:
-            bridge.stop()
-            await sv.close()
-            await tv.close()
-            await bridge.server.stop()
-            await pbx.listener.stop()
+            await close(bridge, sv, tv, pbx.listener)
     run(go)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
+from ..core.metrics import QueueCounters
 from ..core.model import Agent, AgentState, Call, CallState, Queue
 from .ami import AmiMessage
 
@@ -86,23 +87,10 @@ class _Caller:
 
 
 @dataclass(slots=True)
-class _Counters:
-    offered: int = 0
-    answered: int = 0
-    abandoned: int = 0
-    abandoned_short: int = 0
-    answered_in_sl: int = 0
-    abandoned_in_sl: int = 0
-    wait_answered_ms: int = 0
-    handled: int = 0
-    handle_ms: int = 0
-
-
-@dataclass(slots=True)
 class _Queue:
     id: str
     sl_threshold_s: int = 20
-    counters: _Counters = field(default_factory=_Counters)
+    counters: QueueCounters = field(default_factory=QueueCounters)
     shown: Queue | None = None
 
 
@@ -176,7 +164,7 @@ class AsteriskFloor:
             self.interval_start = self.next_midnight
             self.next_midnight = self._midnight_after(now)
             for q in self.queues.values():  # callers still waiting are offered to the new day too
-                q.counters = _Counters(offered=sum(1 for c in self.callers.values() if c.call.queue == q.id
+                q.counters = QueueCounters(offered=sum(1 for c in self.callers.values() if c.call.queue == q.id
                                                    and c.call.status is not CallState.CONNECTED))
                 changed.queues.add(q.id)
         return changed.out(self, now)
@@ -417,13 +405,9 @@ class AsteriskFloor:
 
     def _queue(self, q: _Queue) -> Queue:
         cfg = self.config.get(q.id, QueueConfig())
-        c = q.counters
-        queue = Queue(id=q.id, name=cfg.name or q.id, interval_start=self.interval_start,
-                      sl_threshold_s=q.sl_threshold_s, sl_target_pct=cfg.sl_target_pct,
-                      short_abandon_s=cfg.short_abandon_s, offered=c.offered, answered=c.answered,
-                      abandoned=c.abandoned, abandoned_short=c.abandoned_short, answered_in_sl=c.answered_in_sl,
-                      abandoned_in_sl=c.abandoned_in_sl, wait_answered_ms=c.wait_answered_ms, handled=c.handled,
-                      handle_ms=c.handle_ms)
+        queue = q.counters.queue(id=q.id, name=cfg.name or q.id, interval_start=self.interval_start,
+                                 sl_threshold_s=q.sl_threshold_s, sl_target_pct=cfg.sl_target_pct,
+                                 short_abandon_s=cfg.short_abandon_s)
         q.shown = queue
         return queue
 

@@ -532,13 +532,8 @@ class CallCentre:
 
     def queue_view(self, qid: str) -> Queue:
         q, s = self.queues[qid], self.qstats[qid]
-        return Queue(
-            id=q.id, name=q.name, interval_start=s.interval_start, sl_threshold_s=q.sl_threshold_s,
-            sl_target_pct=q.sl_target_pct, short_abandon_s=q.short_abandon_s, offered=s.offered,
-            answered=s.answered, abandoned=s.abandoned, abandoned_short=s.abandoned_short,
-            answered_in_sl=s.answered_in_sl, abandoned_in_sl=s.abandoned_in_sl,
-            wait_answered_ms=s.wait_answered_ms, handled=s.handled, handle_ms=s.handle_ms,
-        )
+        return s.queue(id=q.id, name=q.name, interval_start=s.interval_start, sl_threshold_s=q.sl_threshold_s,
+                       sl_target_pct=q.sl_target_pct, short_abandon_s=q.short_abandon_s)
 
     def snapshot(self) -> tuple[list[Agent], list[Queue], list[Call]]:
         return (

@@ -23,7 +23,7 @@ Nothing here reads a clock: ``now_ms`` is always passed in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import Enum
 
 from .model import WAITING_CALL_STATES, Agent, AgentState, Call, Queue
@@ -116,6 +116,13 @@ class QueueCounters:
         self.wait_answered_ms += q.wait_answered_ms
         self.handled += q.handled
         self.handle_ms += q.handle_ms
+
+    def queue(self, *, id: str, name: str, interval_start: int, sl_threshold_s: int, sl_target_pct: float,
+              short_abandon_s: int) -> Queue:
+        """The feed's ``Queue`` with these counters (every producer builds it here, field for field)."""
+        return Queue(id=id, name=name, interval_start=interval_start, sl_threshold_s=sl_threshold_s,
+                     sl_target_pct=sl_target_pct, short_abandon_s=short_abandon_s,
+                     **{f.name: getattr(self, f.name) for f in fields(QueueCounters)})
 
 
 def _figures(
