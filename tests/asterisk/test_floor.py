@@ -44,7 +44,8 @@ def snapshot(floor: AsteriskFloor, *extra: AmiMessage) -> None:
                   LoginTime=str(T0 // 1000 - 3600), InCall="0", Status="1", Paused="0", PausedReason="",
                   Wrapuptime="0"), *extra):
         floor.on(m, T0)
-    floor.end_snapshot(T0)
+    floor.end_snapshot()
+    floor.snapshot(T0)  # published at once, as the bridge does
 
 
 def test_the_snapshot_takes_waiting_callers_and_time_in_state() -> None:
@@ -146,3 +147,14 @@ def test_the_example_bridge_config_parses() -> None:
     queues, teams, offset = load_config(raw)
     assert queues["sales"] == QueueConfig(name="営業", wrapup_s=5, sl_target_pct=80, short_abandon_s=5)
     assert teams["Carol"] == "Team B" and offset == 540
+
+
+def test_a_resync_keeps_time_in_state_and_the_call() -> None:
+    f = AsteriskFloor(T0)
+    snapshot(f)
+    f.on(caller("QueueCallerJoin", "sales", "9.6", Position="1", Count="1"), T0 + 1000)
+    f.on(caller("AgentConnect", "sales", "9.6", Interface=ALICE, MemberName="Alice", HoldTime="0", RingTime="0"),
+         T0 + 2000)
+    snapshot(f)  # AMI came back: a fresh QueueStatus says nothing of the call
+    [alice] = f.snapshot(T0 + 60_000)[0]
+    assert (alice.state, alice.call_id, alice.since) == ("on_call", "9.6", T0 + 2000)

@@ -235,7 +235,7 @@ class AsteriskBridge:
         now = self.clock()
         if event == "queuestatuscomplete":
             if self.floor.in_snapshot():
-                self.floor.end_snapshot(now)
+                self.floor.end_snapshot()
                 agents, queues, calls = self.floor.snapshot(now)
                 self.server.load([self.desk.mark(a) for a in agents], queues, calls)
                 self.server.source_live = True

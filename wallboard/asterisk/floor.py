@@ -115,7 +115,7 @@ class AsteriskFloor:
         """A QueueStatus of ours is under way: its list events build a fresh picture."""
         self._snapshot = ({}, {}, {})
 
-    def end_snapshot(self, now: int) -> None:
+    def end_snapshot(self) -> None:
         """QueueStatusComplete: the fresh picture replaces the old (calls in progress are kept)."""
         if self._snapshot is None:
             return
@@ -123,19 +123,17 @@ class AsteriskFloor:
         self._snapshot = None
         for iface, m in members.items():
             old = self.members.get(iface)
-            if old is not None:  # what AMI's list does not say, we keep: the call, wrap-up, since
+            if old is not None:  # what AMI's list does not say, we keep: the call, wrap-up, and what the
+                # boards were shown (so time in state restarts only if the state really changed)
                 m.call_id, m.ringing_call, m.wrapup_until, m.wrapup_handle = (
                     old.call_id, old.ringing_call, old.wrapup_until, old.wrapup_handle)
-                if old.call_id is None and m.device in IN_USE and m.call_id is None:
-                    m.since = old.since
+                m.since, m.shown = old.since, old.shown
         for qid, q in queues.items():
             old_q = self.queues.get(qid)
             if old_q is not None:
                 q.counters = old_q.counters
         kept = {cid: c for cid, c in self.callers.items() if c.call.status is CallState.CONNECTED}
         self.members, self.queues, self.callers = members, queues, {**kept, **callers}
-        for m in self.members.values():
-            m.since = m.since or now
 
     def in_snapshot(self) -> bool:
         return self._snapshot is not None
