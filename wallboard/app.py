@@ -56,12 +56,12 @@ credentials (kept in the OS keychain, never in a profile or a log):
     p.add_argument("--profile", metavar="TOML", help="a deployment profile (a TV's, a desk's): see below")
     p.add_argument("--demo", action="store_true", help="run the embedded call centre on 127.0.0.1 and show it")
     for s in SETTINGS:
-        if s.flag:
+        if s.flag and isinstance(s.default, bool):  # a switch: present means true
+            p.add_argument(s.flag, action="store_true", default=None, help=f"{s.help} [{s.key}]")
+        elif s.flag:
             p.add_argument(s.flag, metavar=s.metavar, help=f"{s.help} [{s.key}]")
     p.add_argument("--token-env", metavar="VAR", help="read the feed token from environment variable VAR "
                    "(same as --credential env:VAR)")
-    p.add_argument("--insecure-skip-verify", action="store_true", default=None,
-                   help="wss://: DO NOT verify the feed's certificate (labs only; logged as a warning; never on a TV)")
     p.add_argument("--agents", type=int, default=48, help="demo: agents on the floor (default 48)")
     p.add_argument("--queues", type=int, default=4, help="demo: queues (default 4)")
     p.add_argument("--speed", type=float, default=1.0, help="demo: simulated seconds per real second (default 1)")
@@ -106,8 +106,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         raw = {**raw, "alerts": rules}
     try:
         profile = load_profile(raw, flags)
-        if args.insecure_skip_verify:
-            profile = load_profile({**raw, "feed": {**raw.get("feed", {}), "insecure_skip_verify": True}}, flags)
     except ProfileError as err:
         where = args.profile if args.profile and not err.where.startswith("--") else None
         if args.alert_rules and err.where.startswith("alerts"):

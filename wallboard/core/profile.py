@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 
 from .alerts import AlertRules, RuleError, rules_from_dict
 from .metrics import SLFormula
+from .model import AgentState
 
 MODES = ("desk", "tv")
 LANGUAGES = ("system", "en", "ja")
@@ -29,7 +30,7 @@ THEMES = ("standard", "high-contrast")
 DENSITIES = ("comfortable", "compact")
 SORTS = ("team", "name", "state", "time")
 PAGES = ("agents", "queues", "trend", "alerts")
-STATES = ("available", "ringing", "on_call", "on_hold", "wrapup", "paused", "busy_other", "logged_out")
+STATES = tuple(s.value for s in AgentState if s is not AgentState.UNKNOWN)
 #: Keys a secret would hide behind; refused with a pointer to the keychain.
 SECRET_WORDS = ("token", "password", "secret")
 
@@ -171,8 +172,8 @@ SETTINGS: tuple[Setting, ...] = (
             "env:VAR, or none", "SOURCE"),
     Setting("feed.ca_file", "ca_file", "--ca-file", None, text(1000),
             "wss://: trust this CA (certificates are always verified)", "PEM"),
-    Setting("feed.insecure_skip_verify", "insecure_skip_verify", None, False, flag,
-            "wss://: do not verify the certificate (labs only; refused in tv mode)"),
+    Setting("feed.insecure_skip_verify", "insecure_skip_verify", "--insecure-skip-verify", False, flag,
+            "wss://: DO NOT verify the feed's certificate (labs only; logged as a warning; refused in tv mode)"),
     Setting("board.mode", "mode", "--mode", "desk", choice(*MODES),
             "desk: a supervisor's window with controls; tv: full-screen, view-only, rotating pages"),
     Setting("board.language", "language", "--language", "system", choice(*LANGUAGES),

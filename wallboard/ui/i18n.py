@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication
 
 from .assets import resources_dir
 
-LANGUAGES = ("en", "ja")
 log = logging.getLogger(__name__)
 #: Han characters drawn the Japanese way (not the Chinese forms a generic CJK fallback may pick).
 JAPANESE_FONTS = ["Noto Sans CJK JP", "Noto Sans JP", "Yu Gothic UI", "Meiryo", "Hiragino Sans"]

@@ -19,8 +19,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QPalette
 
 from ..core.model import AgentState
-
-THEMES = ("standard", "high-contrast")
+from ..core.profile import THEMES
 
 
 def QT_TR_NOOP(text: str) -> str:  # noqa: N802 - the name Qt's lupdate looks for
@@ -73,7 +72,6 @@ _COLOURS = {
 INK, MUTED, GOOD, WARN, BAD, HELP = (QColor(_COLOURS[k][0]) for k in ("INK", "MUTED", "GOOD", "WARN", "BAD", "HELP"))
 PAPER, CARD, CARD_TOTAL, CARD_LINE = (QColor(_COLOURS[k][0]) for k in ("PAPER", "CARD", "CARD_TOTAL", "CARD_LINE"))
 WARN_TEXT, TREND = (QColor(_COLOURS[k][0]) for k in ("WARN_TEXT", "TREND"))
-current_theme = "standard"
 
 
 def _set(colour: QColor, hex_colour: str) -> None:
@@ -82,11 +80,9 @@ def _set(colour: QColor, hex_colour: str) -> None:
 
 def apply_theme(name: str) -> QPalette | None:
     """Switch every colour to ``name``'s; the application palette it needs (None: the platform's)."""
-    global current_theme
     if name not in THEMES:
         raise ValueError(f"unknown theme {name!r}")
     hc = name == "high-contrast"
-    current_theme = name
     for st, (c, t, hc_c, _, _) in _STATES.items():
         _set(LOOKS[st].colour, hc_c if hc else c)
         _set(LOOKS[st].tint, "#141414" if hc else t)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QStaticText
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ..core import profile
 from ..core.model import ON_A_CALL, Agent, AgentState, Call, Queue
 from .style import QT_TR_NOOP, HELP, INK, LOOKS, MUTED, PAPER, STATE_ORDER, clock_text, tr
 
@@ -44,7 +45,7 @@ SORTS: dict[str, Callable[[Agent], tuple[object, ...]]] = {
 }
 #: Orders that move when an agent changes state (they re-sort on every change).
 MOVING_SORTS = frozenset({"state", "time"})
-assert set(SORTS) >= {"team", "name", "state", "time"} and len(STATE_ORDER) == len(_STATE_RANK)
+assert set(SORTS) == set(profile.SORTS) and set(_STATE_RANK) == {st.value for st in STATE_ORDER}
 
 
 class TileBoard(QWidget):

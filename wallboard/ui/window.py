@@ -217,7 +217,6 @@ class BoardWindow(QMainWindow):
         self.tiles.agent_selected.connect(self._select)
         self.tiles.agent_activated.connect(self._activate)
         self.tiles.context_requested.connect(self._context_menu)
-        self.tiles.show_only(self._scope, profile.sort)
         self.trend = pg.PlotWidget(background=PAPER)
         self.trend.setMouseEnabled(x=False, y=False)
         self.trend.hideButtons()
@@ -416,6 +415,7 @@ class BoardWindow(QMainWindow):
         self.tv_layout.addWidget(self.state_counts)
         self.stack = QStackedWidget()
         self.tiles.paged = True
+        self.tiles.show_only(self._scope, self.profile.sort)  # a desk does this in its filter bar
         self.page_widgets: dict[str, QWidget] = {"agents": self.tiles, "trend": self.trend, "alerts": self.alert_list}
         inner = QWidget()
         cl = QVBoxLayout(inner)
