@@ -100,13 +100,11 @@ class AsteriskBridge:
         self.legs: dict[str, _Leg] = {}  # by action id
         self.connected = False
         self.logins = 0
-        self.sent: list[str] = []  # actions sent, by name (diagnostics and tests)
         self._writer: asyncio.StreamWriter | None = None
         self._pending: list[tuple[str, asyncio.Future[AmiMessage]]] = []  # in the order sent
         self._awaited: set[str] = set()  # actions whose answer we wait for (login, snapshot)
         self._ids = itertools.count(1)
         self._stopping = asyncio.Event()
-        self._synced = asyncio.Event()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -145,13 +143,8 @@ class AsteriskBridge:
         if self._writer is not None:
             self._writer.close()
 
-    async def wait_synced(self) -> None:
-        await self._synced.wait()
-
     def _lost(self, why: str) -> None:
-        was = self.connected
         self.connected = False
-        self._synced.clear()
         self.server.source_live = False  # boards see STALE with the data's age, never a frozen LIVE
         self._writer = None
         for _, fut in self._pending:
@@ -162,8 +155,6 @@ class AsteriskBridge:
         for sid in list(self.desk.sessions):
             self.desk.end(sid, "connection_lost")
         self.legs.clear()
-        if was:
-            log.warning("AMI connection lost: %s", why)
 
     async def _session(self) -> None:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(self.ami.host, self.ami.port),
@@ -206,7 +197,6 @@ class AsteriskBridge:
         fut: asyncio.Future[AmiMessage] = asyncio.get_running_loop().create_future()
         self._pending.append((action_id, fut))
         self._writer.write(action(name, action_id, **fields))
-        self.sent.append(name)
         return action_id, fut
 
     async def _ask(self, name: str, **fields: str) -> AmiMessage:
@@ -239,7 +229,6 @@ class AsteriskBridge:
                 agents, queues, calls = self.floor.snapshot(now)
                 self.server.load([self.desk.mark(a) for a in agents], queues, calls)
                 self.server.source_live = True
-                self._synced.set()
                 log.info("AMI snapshot: %d agents, %d queues, %d callers waiting", len(agents), len(queues),
                          len(calls))
             return
