@@ -27,6 +27,7 @@ from .core.profile import SETTINGS, Profile, ProfileError, describe_settings, lo
 
 if TYPE_CHECKING:
     from .core.protocol import CommandResult
+    from .ui.window import CredentialHooks
 
 log = logging.getLogger("wallboard")
 
@@ -308,11 +309,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _credentials_for(profile: Profile, url: str, client_box: list[Any],
-                     loop: asyncio.AbstractEventLoop) -> tuple[str | None, Any, str]:
+                     loop: asyncio.AbstractEventLoop) -> tuple[str | None, CredentialHooks | None, str]:
     """The token to start with, the settings dialog's hooks, and a notice for the board (or "")."""
     from . import credentials
     from .ui.style import tr
     from .ui.window import CredentialHooks
+
+    account = credentials.account_for(url)
 
     def reconnect(new: str | None) -> None:
         if client_box:
@@ -331,25 +334,25 @@ def _credentials_for(profile: Profile, url: str, client_box: list[Any],
             tr("No keychain on this system: give this TV its token with feed.credential = \"env:VAR\"")
     else:
         try:
-            token = credentials.lookup(credentials.account_for(url))
+            token = credentials.lookup(account)
         except credentials.CredentialError as err:
             log.warning("keychain: %s", err)
             note = tr("Keychain: {0}").format(err)
         if token is None and not note:
             log.info("no token in the keychain for %s (set one: wallboard credentials set %s)",
-                     credentials.account_for(url), url)
+                     account, url)
 
     def store(new: str) -> None:
         if keychain is not None:
-            credentials.store(credentials.account_for(url), new)
+            credentials.store(account, new)
         reconnect(new)
 
     def forget() -> bool:
-        removed = credentials.forget(credentials.account_for(url)) if keychain is not None else False
+        removed = credentials.forget(account) if keychain is not None else False
         reconnect(None)
         return removed
 
-    return token, CredentialHooks(keychain, store, forget, credentials.account_for(url)), note
+    return token, CredentialHooks(keychain, store, forget, account), note
 
 
 def credentials_main(argv: list[str]) -> int:
