@@ -118,9 +118,10 @@ class QueueCounters:
         self.handle_ms += q.handle_ms
 
     def queue(self, *, id: str, name: str, interval_start: int, sl_threshold_s: int, sl_target_pct: float,
-              short_abandon_s: int) -> Queue:
+              short_abandon_s: int, interval_partial: bool = False) -> Queue:
         """The feed's ``Queue`` with these counters (every producer builds it here, field for field)."""
-        return Queue(id=id, name=name, interval_start=interval_start, sl_threshold_s=sl_threshold_s,
+        return Queue(id=id, name=name, interval_start=interval_start, interval_partial=interval_partial,
+                     sl_threshold_s=sl_threshold_s,
                      sl_target_pct=sl_target_pct, short_abandon_s=short_abandon_s,
                      **{f.name: getattr(self, f.name) for f in fields(QueueCounters)})
 

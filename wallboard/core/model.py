@@ -104,11 +104,14 @@ class Agent(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
 
 
 class Queue(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    """A queue and its counters since ``interval_start`` (the centre's local midnight)."""
+    """A queue and its counters since ``interval_start``: the centre's local midnight, or, when
+    ``interval_partial``, the moment the server began counting (it started mid-day and cannot
+    recount the hours before)."""
 
     id: Id
     name: Text
     interval_start: EpochMs
+    interval_partial: bool = False
     sl_threshold_s: Seconds = 20
     sl_target_pct: Annotated[float, msgspec.Meta(ge=0, le=100)] = 80.0
     short_abandon_s: Seconds = 0

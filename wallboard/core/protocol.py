@@ -12,7 +12,7 @@ fatal).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final, Literal, Union
+from typing import Annotated, Any, Final, Literal, NamedTuple, Union
 
 import msgspec
 
@@ -48,6 +48,25 @@ class _Msg(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, tag_fi
 class Caps(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     monitor: tuple[Literal["listen", "whisper", "barge"], ...] = ()
     role: Text = "viewer"
+    monitor_off: Text = ""  # why a supervisor is offered no monitoring ("" = it is, or the role forbids it)
+
+
+#: What a server's own source can be: ``up`` (the data is the PBX's, live), ``connecting`` (not
+#: reached yet), ``syncing`` (reached; its snapshot is refused or incomplete, retried), ``refused``
+#: (it refused our login), ``down`` (lost or unreachable). A board shows anything but ``up`` in words.
+SOURCE_STATES: Final = ("up", "connecting", "syncing", "refused", "down")
+
+
+class Source(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """The link from a feed server to what feeds it (a bridge's PBX): is the data the PBX's, now?"""
+
+    state: Annotated[str, msgspec.Meta(max_length=16)] = "up"
+    since: EpochMs = 0  # when this state began (for down / refused: when the data stopped being live)
+    detail: Text = ""  # the reason in the PBX's or the bridge's words ("Authentication failed", …)
+
+    @property
+    def up(self) -> bool:
+        return self.state == "up"
 
 
 class Welcome(_Msg, tag="welcome", frozen=True):
@@ -57,6 +76,7 @@ class Welcome(_Msg, tag="welcome", frozen=True):
     heartbeat_s: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 5.0
     caps: Caps = Caps()
     server: Text = ""
+    source: Source | None = None  # absent: the server is its own source (always up)
 
 
 class Snapshot(_Msg, tag="snapshot", frozen=True):
@@ -106,11 +126,13 @@ class CallUpdate(_Msg, tag="call.update", frozen=True):
 
 
 class Heartbeat(_Msg, tag="heartbeat", frozen=True):
-    """Proves liveness; carries the last ``seq`` so a silent gap is still detected."""
+    """Proves the connection lives; carries the last ``seq`` so a silent gap is still detected, and
+    the source's state, so a board knows whether the data behind it is live."""
 
     stream: StreamId
     seq: Seq
     ts: EpochMs
+    source: Source | None = None
 
 
 class ErrorInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -131,7 +153,7 @@ class MonitorUpdate(_Msg, tag="monitor.update", frozen=True):
 
     ts: EpochMs
     session_id: Id
-    state: Annotated[str, msgspec.Meta(max_length=16)]  # dialing | active | ended
+    state: Annotated[str, msgspec.Meta(max_length=16)]  # dialing | active | ending | stuck | ended
     mode: Annotated[str, msgspec.Meta(max_length=16)]
     agent_id: Id
     call_id: Id | None = None
@@ -233,12 +255,23 @@ def encode(message: ServerMessage | ClientMessage) -> bytes:
     return _encoder.encode(message)
 
 
-def delta(obj: Agent | Queue | Call, stream: str, seq: int, ts: int) -> AgentUpdate | QueueUpdate | CallUpdate:
+class Gone(NamedTuple):
+    """An agent or a queue no longer on the floor (a PBX reload removed it): a producer's removal."""
+
+    kind: Literal["agent", "queue"]
+    id: str
+
+
+def delta(obj: Agent | Queue | Call | Gone, stream: str, seq: int, ts: int) -> Delta:
     """The delta message that carries ``obj`` (the one mapping from objects to updates)."""
     if isinstance(obj, Agent):
         return AgentUpdate(stream=stream, seq=seq, ts=ts, agent=obj)
     if isinstance(obj, Queue):
         return QueueUpdate(stream=stream, seq=seq, ts=ts, queue=obj)
+    if isinstance(obj, Gone):
+        if obj.kind == "agent":
+            return AgentRemove(stream=stream, seq=seq, ts=ts, id=obj.id)
+        return QueueRemove(stream=stream, seq=seq, ts=ts, id=obj.id)
     return CallUpdate(stream=stream, seq=seq, ts=ts, call=obj)
 
 
@@ -250,6 +283,7 @@ __all__ = [
     "PROTOCOL_VERSION", "SUBPROTOCOL", "DEFAULT_MAX_FRAME_BYTES", "MONITOR_MODES",
     "Welcome", "Snapshot", "AgentUpdate", "AgentRemove", "QueueUpdate", "QueueRemove",
     "CallUpdate", "Heartbeat", "CommandResult", "MonitorUpdate", "ServerError", "ErrorInfo", "Caps",
+    "Source", "SOURCE_STATES", "Gone",
     "Hello", "Resync", "Command", "ServerMessage", "ClientMessage", "Delta",
     "decode_server", "decode_client", "encode", "error_message", "delta", "Count", "Id",
 ]

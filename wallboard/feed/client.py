@@ -31,8 +31,8 @@ from ..core.clock import ClockOffset
 from ..core.errors import FrameRejected, HandshakeFailed, ServerRefused
 from ..core.model import Agent, Call, Queue
 from ..core.protocol import (
-    DEFAULT_MAX_FRAME_BYTES, PROTOCOL_VERSION, SUBPROTOCOL, Caps, Command, CommandResult, Hello,
-    MonitorUpdate, Resync, ServerError, Welcome, decode_server, encode,
+    DEFAULT_MAX_FRAME_BYTES, PROTOCOL_VERSION, SUBPROTOCOL, Caps, Command, CommandResult, Heartbeat, Hello,
+    MonitorUpdate, Resync, ServerError, Source, Welcome, decode_server, encode,
 )
 from ..core.reducer import Changes, FloorState, Verdict
 from .backoff import reconnect_delay
@@ -70,6 +70,12 @@ class FloorView:
     caps: Caps
     counters: Mapping[str, Any] = field(default_factory=dict)
     sessions: Mapping[str, MonitorUpdate] = field(default_factory=dict)  # this board's monitoring
+    source: Source | None = None  # the server's own source (a bridge's PBX); None: the server is it
+
+    @property
+    def source_up(self) -> bool:
+        """Whether the data behind this view is the source's, live (not held since it was lost)."""
+        return self.source is None or self.source.up
 
     def server_now_ms(self, local_ms: int) -> int:
         return local_ms + self.offset_ms
@@ -112,6 +118,7 @@ class FeedClient:
         self.link = LinkStatus("connecting", since_mono=mono_clock())
         self.heartbeat_s = 5.0
         self.caps = Caps()
+        self.source: Source | None = None
         self.last_frame_mono = 0.0
         self._ws: ClientConnection | None = None
         self._publish_handle: asyncio.TimerHandle | None = None
@@ -226,6 +233,7 @@ class FeedClient:
             raise ServerRefused("unsupported_version", f"server chose version {msg.version}")
         self.heartbeat_s = msg.heartbeat_s
         self.caps = msg.caps
+        self.source = msg.source
         if msg.stream != self.state.stream:
             self.offset.reset()  # a new server process may have a different clock
         self._frame(msg)
@@ -259,11 +267,14 @@ class FeedClient:
                 continue
             if isinstance(msg, ServerError):
                 raise ServerRefused(msg.error.code, msg.error.message)
+            source_changed = isinstance(msg, Heartbeat) and msg.source != self.source
+            if source_changed:
+                self.source = msg.source  # type: ignore[union-attr]
             verdict = state.apply(msg)
             if verdict is Verdict.RESYNC:
                 log.info("feed out of step at seq %d: asking for a snapshot", state.seq)
                 await ws.send(encode(Resync(reason="gap")), text=True)
-            if verdict is not Verdict.IGNORED or not self.link.state == "live":
+            if verdict is not Verdict.IGNORED or not self.link.state == "live" or source_changed:
                 self._schedule_publish()
 
     def _frame(self, msg: Any) -> None:
@@ -325,6 +336,7 @@ class FeedClient:
             caps=self.caps,
             counters=s.counters.as_dict(),
             sessions=MappingProxyType(dict(self.sessions)),
+            source=self.source,
         )
         try:
             self.on_view(view)

@@ -8,6 +8,12 @@ broadcast set, so it can never miss or double a delta.
 
 It never blocks on a slow board: a board whose send buffer passes ``max_buffer`` is
 disconnected (close 1013) and will resync when it comes back.
+
+A server fed by something else (a bridge and its PBX) says how that link is in
+:attr:`FeedServer.source`, on the welcome and on every heartbeat: heartbeats keep flowing
+while the PBX is away (the connection is fine), and tell the boards the data behind them is
+not live. A board that connects meanwhile gets its welcome and heartbeats, but no snapshot
+until the source is up again: it is told why it waits, and never shown old data as live.
 """
 
 from __future__ import annotations
@@ -23,12 +29,13 @@ from typing import Any
 import msgspec
 from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
 
 from ..core.errors import FrameRejected
 from ..core.model import Agent, Call, CallState, Queue
 from ..core.protocol import (
-    PROTOCOL_VERSION, SUBPROTOCOL, Caps, Command, CommandResult, ErrorInfo, Heartbeat, Hello,
-    Resync, Snapshot, Welcome, decode_client, delta, encode, error_message,
+    PROTOCOL_VERSION, SUBPROTOCOL, Caps, Command, CommandResult, ErrorInfo, Gone, Heartbeat, Hello,
+    Resync, Snapshot, Source, Welcome, decode_client, delta, encode, error_message,
 )
 
 log = logging.getLogger(__name__)
@@ -87,12 +94,15 @@ class FeedServer:
         self.queues: dict[str, Queue] = {}
         self.calls: dict[str, Call] = {}
         self.peers: dict[ServerConnection, Peer] = {}
+        self._waiting: dict[ServerConnection, Principal] = {}  # welcomed, no snapshot yet (source not up)
         self._principals = dict(principals or {})
         self._anonymous = anonymous
         if token is not None:
             self._principals[token] = Principal("board")
             self._anonymous = None
-        self.monitor_modes = monitor_modes
+        self._monitor_modes = monitor_modes
+        self.monitor_off = ""  # why a supervisor gets no monitoring modes, when it gets none
+        self._source: Source | None = None
         self.heartbeat_s = heartbeat_s
         self.name = name
         self.max_buffer = max_buffer
@@ -109,20 +119,43 @@ class FeedServer:
     # -- the source side -------------------------------------------------------------
 
     @property
-    def source_live(self) -> bool:
-        """False while whatever feeds this server has lost its own source (a bridge without its PBX).
+    def source(self) -> Source | None:
+        """How the link to what feeds this server is (None: the server is its own source)."""
+        return self._source
 
-        Then heartbeats stop (boards show STALE with the data's age) and a board that connects
-        gets no snapshot until the source is back (it never shows old data as live).
-        """
-        return self._source_ready.is_set()
-
-    @source_live.setter
-    def source_live(self, live: bool) -> None:
-        if live:
+    @source.setter
+    def source(self, source: Source | None) -> None:
+        if source == self._source:
+            return
+        self._source = source
+        if source is None or source.up:
             self._source_ready.set()
         else:
             self._source_ready.clear()
+        self._beat_now()  # every board hears of the change at once, not at the next heartbeat
+
+    @property
+    def source_live(self) -> bool:
+        """Whether the data served is the source's, now (a bridge with its PBX)."""
+        return self._source_ready.is_set()
+
+    @property
+    def monitor_modes(self) -> tuple[str, ...]:
+        return self._monitor_modes
+
+    @monitor_modes.setter
+    def monitor_modes(self, modes: tuple[str, ...]) -> None:
+        self.set_monitoring(modes, self.monitor_off if not modes else "")
+
+    def set_monitoring(self, modes: tuple[str, ...], off: str = "") -> None:
+        """What the backend offers (and, if nothing, why) changed — a bridge learnt its PBX rights:
+        supervisors' boards reconnect to get it in a fresh welcome (close 1012, "service restart")."""
+        if (tuple(modes), off) == (self._monitor_modes, self.monitor_off):
+            return
+        self._monitor_modes, self.monitor_off = tuple(modes), off
+        for ws, principal in [*((ws, p.principal) for ws, p in self.peers.items()), *self._waiting.items()]:
+            if principal.role == "supervisor":
+                asyncio.ensure_future(ws.close(1012, "monitoring capabilities changed; reconnect"))
 
     def load(self, agents: Iterable[Agent], queues: Iterable[Queue], calls: Iterable[Call]) -> None:
         """Set the whole floor (start-up, or a bridge that resynchronised with its PBX)."""
@@ -133,16 +166,20 @@ class FeedServer:
         snap = self._snapshot_frame()
         self._broadcast(snap)
 
-    def publish(self, updates: Iterable[Agent | Queue | Call]) -> int:
+    def publish(self, updates: Iterable[Agent | Queue | Call | Gone]) -> int:
         """Number, store and broadcast each change in order; returns how many were sent."""
         frames = []
         ts = self.clock()
         for obj in updates:
+            if isinstance(obj, Gone) and obj.id not in (self.agents if obj.kind == "agent" else self.queues):
+                continue  # never shown: nothing to remove
             self.seq += 1
             if isinstance(obj, Agent):
                 self.agents[obj.id] = obj
             elif isinstance(obj, Queue):
                 self.queues[obj.id] = obj
+            elif isinstance(obj, Gone):
+                (self.agents if obj.kind == "agent" else self.queues).pop(obj.id, None)
             elif obj.status is CallState.ENDED:
                 self.calls.pop(obj.id, None)
             else:
@@ -196,8 +233,13 @@ class FeedServer:
     async def _heartbeats(self) -> None:
         while True:
             await asyncio.sleep(self.heartbeat_s)
-            if self.source_live:  # a source that lost its PBX falls silent: boards show STALE, not LIVE
-                self._broadcast(encode(Heartbeat(stream=self.stream, seq=self.seq, ts=self.clock())))
+            self._beat_now()
+
+    def _beat_now(self) -> None:
+        beat = encode(Heartbeat(stream=self.stream, seq=self.seq, ts=self.clock(), source=self._source))
+        self._broadcast(beat)
+        if self._waiting:
+            broadcast(self._waiting, beat, text=True)
 
     async def _refuse(self, ws: ServerConnection, code: str, message: str) -> None:
         self.refused += 1
@@ -228,20 +270,16 @@ class FeedServer:
             await self._refuse(ws, "unauthorized", "missing or wrong token")
             return
         peer = Peer(ws, hello.client[:64], principal)
-        caps = Caps(monitor=self.monitor_modes if principal.role == "supervisor" else (),  # type: ignore[arg-type]
-                    role=principal.role)
+        supervisor = principal.role == "supervisor"
+        caps = Caps(monitor=self.monitor_modes if supervisor else (),  # type: ignore[arg-type]
+                    role=principal.role, monitor_off=self.monitor_off if supervisor and not self.monitor_modes else "")
         welcome = encode(Welcome(
             version=PROTOCOL_VERSION, stream=self.stream, ts=self.clock(), heartbeat_s=self.heartbeat_s,
-            caps=caps, server=self.name,
+            caps=caps, server=self.name, source=self._source,
         ))
         broadcast([ws], welcome, text=True)
-        if not self._source_ready.is_set():
-            # The source (a bridge's PBX) is away: no snapshot, so no board ever shows old data as live.
-            try:
-                await asyncio.wait_for(self._source_ready.wait(), self.heartbeat_s * 3)
-            except TimeoutError:
-                await ws.close(1013, "the feed's source is unavailable; try again")
-                return
+        if not self._source_ready.is_set() and not await self._wait_for_source(ws, principal):
+            return
         # snapshot + joining the broadcast set: one synchronous step.
         broadcast([ws], self._snapshot_frame(), text=True)
         self.peers[ws] = peer
@@ -256,6 +294,21 @@ class FeedServer:
             log.info("board %s left; %d boards", ws.remote_address, len(self.peers))
             if self.on_disconnect is not None:
                 self.on_disconnect(peer)
+
+    async def _wait_for_source(self, ws: ServerConnection, principal: Principal) -> bool:
+        """The source (a bridge's PBX) is away: the board hears why in heartbeats, and gets no
+        snapshot until it is back. False if the board left meanwhile."""
+        self._waiting[ws] = principal
+        closed = asyncio.ensure_future(ws.wait_closed())
+        try:
+            while not self._source_ready.is_set() and not closed.done():
+                ready = asyncio.ensure_future(self._source_ready.wait())
+                await asyncio.wait({ready, closed}, return_when=asyncio.FIRST_COMPLETED)
+                ready.cancel()
+        finally:
+            closed.cancel()
+            self._waiting.pop(ws, None)
+        return ws.state is State.OPEN
 
     def _who(self, token: str | None) -> Principal | None:
         if not token:
