@@ -68,7 +68,7 @@ def test_listen_whisper_stop_with_marks_on_every_board_and_an_audit_trail(run: R
         await wait_until(lambda: sv.last.sessions[sid].state == "ended" and tv.last.agents[aid].monitor == "")
         assert sv.last.sessions[sid].reason == "stopped"
         assert actions(svc) == [("sv-tanaka", "start", "listen", "ok"), ("sv-tanaka", "set_mode", "whisper", "ok"),
-                                ("sv-tanaka", "end", "whisper", "stopped")]
+                                ("sv-tanaka", "stop", "whisper", "ok"), ("sv-tanaka", "end", "whisper", "stopped")]
         assert all(r.agent_id == aid and r.call_id for r in svc.desk.audit)  # type: ignore[union-attr]
         for b in (sv, tv):
             await b.close()

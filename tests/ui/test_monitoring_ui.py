@@ -3,6 +3,7 @@ whisper, stop; the server's audit log holds each step. Real board, real server, 
 
 from __future__ import annotations
 
+import concurrent.futures
 import time
 from collections.abc import Iterator
 
@@ -13,9 +14,11 @@ from wallboard.callcentre.engine import CallCentre
 from wallboard.callcentre.service import CallCentreService
 from wallboard.callcentre.traffic import demo_plan
 from wallboard.core.alerts import AlertRules, Level, QueueRules, Threshold
+from wallboard.core.protocol import CommandResult, MonitorUpdate
 from wallboard.feed.client import FeedClient
 from wallboard.feed.server import FeedServer, Principal
 from wallboard.feed.thread import LoopThread
+from wallboard.ui.monitoring import STUCK_COLOUR, MonitorBanner, MonitorController
 from wallboard.ui.window import BoardWindow
 
 PRINCIPALS = {"sv-token": Principal("sv-tanaka", "supervisor"), "tv-token": Principal("wall-tv", "viewer")}
@@ -109,6 +112,7 @@ def test_long_call_alert_then_listen_whisper_stop(qtbot, centre: Centre) -> None
     qtbot.waitUntil(lambda: w.view is not None and w.view.agents[aid].monitor == "", timeout=2000)
     assert audit(centre) == [("sv-tanaka", "start", aid, "listen", "ok"),
                              ("sv-tanaka", "set_mode", aid, "whisper", "ok"),
+                             ("sv-tanaka", "stop", aid, "whisper", "ok"),
                              ("sv-tanaka", "end", aid, "whisper", "stopped")]
     log = [e.text for e in w.monitor.log]
     assert any("Listen" in t and ": done" in t for t in log) and any("stopped" in t for t in log)
@@ -187,3 +191,43 @@ def test_losing_the_feed_mid_session_ends_it_visibly(qtbot, centre: Centre) -> N
     assert w.monitor.session.reason == "connection_lost" and not w.banner.isVisible()  # type: ignore[union-attr]
     assert any("connection to the feed lost" in e.text for e in w.monitor.log)
     assert "RECONNECTING" in w.link_label.text() or "Connecting" in w.link_label.text()
+
+
+def test_a_session_that_could_not_be_ended_is_shown_in_red_with_what_to_do(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A bridge that cannot hang the supervisor's leg up says so: the banner stays, red, and stop works again."""
+    sent: list[str] = []
+
+    def send(req_id: str, action: str, args: dict[str, object]) -> concurrent.futures.Future[CommandResult]:
+        sent.append(action)
+        return concurrent.futures.Future()
+    c = MonitorController(send, "Local/900@sv")
+    banner = MonitorBanner(c)
+    qtbot.addWidget(banner)
+    c.modes = ("listen", "whisper", "barge")
+
+    def update(state: str, reason: str = "") -> None:
+        c.on_sessions({"m1": MonitorUpdate(ts=len(sent) + 1 + len(c.log), session_id="m1", state=state, mode="barge",
+                                           agent_id="a1", reason=reason)})
+        banner.refresh("Alice", 12.0)
+    update("active")
+    assert banner.isVisible() and "BARGED IN" in banner.text.text()
+    c.stop()
+    update("ending", "stopped")
+    assert banner.isVisible() and "waiting for the PBX to confirm" in banner.text.text()
+    update("stuck", "hangup_refused")
+    assert banner.isVisible() and "COULD NOT END" in banner.text.text() and "Hang up your phone" in banner.text.text()
+    assert banner.palette().color(banner.backgroundRole()) == STUCK_COLOUR
+    assert c.log[-1].text.startswith("COULD NOT END") and not c.log[-1].ok
+    c.pending = None
+    assert banner.stop.isEnabled() and c.live and not c.can_start(True)  # one phone, still on that call
+    c.stop()
+    assert sent == ["monitor.stop", "monitor.stop"]  # stop is tried again
+    update("ended", "stopped")
+    assert not banner.isVisible()
+
+
+def test_a_supervisor_is_told_why_a_feed_offers_no_monitoring() -> None:
+    c = MonitorController(lambda *a: concurrent.futures.Future(), "Local/900@sv")
+    c.modes_off = "the bridge's AMI user may not Hangup (manager.conf: write = originate,call)"
+    assert c.why_not().startswith("Monitoring is off on this feed: the bridge's AMI user may not Hangup")
+    assert MonitorController(None, "Local/900@sv").why_not() == "This board is view-only"

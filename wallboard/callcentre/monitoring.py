@@ -25,7 +25,7 @@ class SimulatedPhone:
     def _answer(self, sid: str, endpoint: str) -> None:
         assert self.desk is not None
         if endpoint.lower().startswith("unreachable"):
-            self.desk.end(sid, "supervisor_unreachable")
+            self.desk.finish(sid, "supervisor_unreachable")
         else:
             self.desk.connected(sid)
 
@@ -33,4 +33,5 @@ class SimulatedPhone:
         pass  # the simulated leg has no audio: the new mode is simply the session's
 
     def hang_up(self, s: Session) -> None:
-        pass
+        assert self.desk is not None
+        self.desk.gone(s.id)  # a simulated leg is gone the moment it is hung up

@@ -5,16 +5,22 @@ to teams), whom (an agent on a call), how (a mode this backend offers), and whet
 the supervisor already has a session (one phone, one call at a time). Each request is
 answered at once (ok with a session id, or a typed error); the session then lives
 through ``monitor.update`` messages sent to the requesting board: ``dialing`` (the
-supervisor's phone rings), ``active``, ``ended`` (stopped, call ended, board gone,
-supervisor unreachable, timeout). Every monitored agent's tile is marked on every board.
-Every start, mode change, stop, end and refusal goes to the audit log.
+supervisor's phone rings), ``active``, ``ending`` (asked to end: the PBX has not yet
+confirmed that the supervisor's leg is gone), ``ended`` (stopped, call ended, board gone,
+supervisor unreachable, timeout) — sent only once the backend confirms — or ``stuck``: the
+backend could not end the leg (refused, unconfirmed, PBX link lost), said plainly and in red
+on the board and in the audit log, because the supervisor may still be heard. A stuck session
+stays (and keeps the agent's tile marked) until the leg is gone; stop may be tried again.
+Every monitored agent's tile is marked on every board. Every start, mode change, stop, end,
+failure to end and refusal goes to the audit log.
 
 A repeated request id from the same supervisor gets the same answer (idempotent), so
 a board that retries after a timeout never starts a second session.
 
 What it knows of the floor is what the server serves (``server.agents``); how the
 supervisor's phone is rung is the :class:`Dialer`'s business, which reports back with
-:meth:`MonitorDesk.connected` and :meth:`MonitorDesk.end`.
+:meth:`MonitorDesk.connected`, :meth:`MonitorDesk.finish` (the PBX ended it),
+:meth:`MonitorDesk.gone` (the leg is confirmed gone) and :meth:`MonitorDesk.stuck`.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from .server import FeedServer, Peer
 log = logging.getLogger(__name__)
 
 MODES = ("listen", "whisper", "barge")
+#: Why a session could not be ended (``monitor.update`` state ``stuck``).
+STUCK_REASONS = ("hangup_refused", "hangup_unconfirmed", "pbx_link_lost")
 
 
 @dataclass(slots=True)
@@ -45,13 +53,15 @@ class Session:
     call_id: str | None
     mode: str
     state: str = "dialing"
+    reason: str = ""  # why it ends (once asked to)
+    stuck: str = ""  # why it could not be ended (one of STUCK_REASONS), while stuck
 
 
 @dataclass(frozen=True, slots=True)
 class AuditRecord:
     ts: int
     who: str
-    action: str  # start | set_mode | stop | end | refused
+    action: str  # start | set_mode | stop | end | end_failed | refused
     agent_id: str
     call_id: str | None
     mode: str
@@ -69,7 +79,8 @@ class Dialer(Protocol):
         """Change the mode of a live session (the desk has already recorded the new mode)."""
 
     def hang_up(self, s: Session) -> None:
-        """End the supervisor's leg (stop, call over, board gone)."""
+        """End the supervisor's leg (stop, call over, board gone); then ``desk.gone`` once it is
+        confirmed gone, or ``desk.stuck`` if it cannot be ended. May be asked again (a retry)."""
 
 
 @dataclass
@@ -98,13 +109,14 @@ class MonitorDesk:
         """End sessions whose call is over (the agent moved on), as the server now shows the floor."""
         for s in list(self.sessions.values()):
             a = self.server.agents.get(s.agent_id)
-            if a is None or a.call_id != s.call_id or a.status not in ON_A_CALL:
-                self.end(s.id, "call_ended")
+            if s.state in ("dialing", "active") and (a is None or a.call_id != s.call_id
+                                                      or a.status not in ON_A_CALL):
+                self.finish(s.id, "call_ended")
 
     def on_disconnect(self, peer: Peer) -> None:
         for s in list(self.sessions.values()):
             if s.peer is peer:
-                self.end(s.id, "board_disconnected")
+                self.finish(s.id, "board_disconnected")
 
     # -- what the dialer reports --------------------------------------------------------
 
@@ -115,15 +127,44 @@ class MonitorDesk:
             s.state = "active"
             self._tell(s)
 
-    def end(self, sid: str, why: str) -> None:
+    def finish(self, sid: str, why: str) -> None:
+        """The session is to end (stopped, call over, board gone, …): the leg is hung up, and the
+        session ends when the dialer confirms it (:meth:`gone`). Asked again of a stuck session,
+        the leg is hung up again."""
+        s = self.sessions.get(sid)
+        if s is None or s.state == "ending":
+            return  # gone, or already on its way out
+        s.reason = s.reason if s.state == "stuck" else why
+        s.state, s.stuck = "ending", ""
+        self.dialer.hang_up(s)
+        if self.sessions.get(sid) is s and s.state == "ending":
+            self._tell(s, s.reason)  # not confirmed at once: the board shows it is ending
+
+    def gone(self, sid: str) -> None:
+        """The supervisor's leg is confirmed gone: the session has ended."""
         s = self.sessions.pop(sid, None)
         if s is None:
             return
+        why = s.reason or "hung_up"
         s.state = "ended"
         self._record(s.supervisor, "end", s, why)
         self._tell(s, why)
         self._publish_mark(s.agent_id)
-        self.dialer.hang_up(s)
+
+    def stuck(self, sid: str, code: str, detail: str = "") -> None:
+        """The leg could not be ended (``code`` one of :data:`STUCK_REASONS`): say so, plainly.
+
+        The session stays (the supervisor may still be on the call, heard); ``gone`` ends it when
+        the leg finally goes, and a stop hangs it up again."""
+        s = self.sessions.get(sid)
+        if s is None:
+            return
+        s.state, s.stuck = "stuck", code
+        s.reason = s.reason or "hung_up"
+        self._record(s.supervisor, "end_failed", s, f"{code}: {detail}" if detail else code)
+        log.error("monitor %s: %s's leg on %s could NOT be ended (%s%s): the supervisor may still be on the call",
+                  s.id, s.supervisor, s.agent_id, code, f": {detail}" if detail else "")
+        self._tell(s, code)
 
     # -- commands ----------------------------------------------------------------------
 
@@ -150,8 +191,11 @@ class MonitorDesk:
                 return self._refuse(cmd.req_id, peer, s.agent_id, s.mode, "forbidden",
                                     "that session belongs to another supervisor")
             if cmd.action == "monitor.stop":
-                self.end(s.id, "stopped")
+                self._record(peer.principal.name, "stop", s, "ok")
+                self.finish(s.id, "stopped")
                 return self._ok(cmd.req_id, s.id)
+            if s.state != "active":
+                return self._error(cmd.req_id, "busy", f"the session is {s.state}: wait, or stop it")
             mode = args.get("mode")
             if mode not in self.server.monitor_modes:
                 return self._refuse(cmd.req_id, peer, s.agent_id, str(mode), "not_supported",

@@ -49,7 +49,16 @@ END_WORDS = {
     "supervisor_unreachable": QT_TR_NOOP("your phone could not be reached"),
     "timeout": QT_TR_NOOP("the agent's call could not be joined"),
     "hung_up": QT_TR_NOOP("your phone hung up"),
+    "no_device": QT_TR_NOOP("the agent's phone could not be found on the PBX"),
+    "pbx_refused": QT_TR_NOOP("the PBX refused to ring your phone"),
 }
+#: Why a session could not be ended: the supervisor may still be on the call, and heard.
+STUCK_WORDS = {
+    "hangup_refused": QT_TR_NOOP("the PBX refused to hang up your phone's leg"),
+    "hangup_unconfirmed": QT_TR_NOOP("the PBX has not confirmed that your phone's leg hung up"),
+    "pbx_link_lost": QT_TR_NOOP("the bridge lost its link to the PBX and cannot end your leg"),
+}
+STUCK_COLOUR = QColor("#B00020")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +82,7 @@ class MonitorController(QObject):
         self.endpoint = endpoint
         self.supervisor = supervisor
         self.modes: tuple[str, ...] = ()
+        self.modes_off = ""  # why the feed offers no monitoring (its words), when it offers none
         self.session: MonitorUpdate | None = None  # the current (or just ended) session
         self.pending: str | None = None  # action awaiting its result
         self.log: list[LogEntry] = []
@@ -85,7 +95,8 @@ class MonitorController(QObject):
 
     @property
     def live(self) -> bool:
-        return self.session is not None and self.session.state in ("dialing", "active")
+        """A session exists on the server (it may be on its way out, or stuck)."""
+        return self.session is not None and self.session.state != "ended"
 
     def can_start(self, agent_on_call: bool) -> bool:
         return (self.send is not None and "listen" in self.modes and bool(self.endpoint)
@@ -96,6 +107,8 @@ class MonitorController(QObject):
                 and self.session is not None and self.session.state == "active" and self.session.mode != mode)
 
     def why_not(self) -> str:
+        if self.send is not None and not self.modes and self.modes_off:
+            return tr("Monitoring is off on this feed: {0}").format(self.modes_off)
         if self.send is None or not self.modes:
             return tr("This board is view-only")
         if not self.endpoint:
@@ -178,6 +191,9 @@ class MonitorController(QObject):
         same = before is not None and before.session_id == latest.session_id
         if same and before is not None and before.state == "dialing" and latest.state == "active":
             self._log(tr("Connected: your phone is on the call"), True)
+        if latest.state == "stuck" and (not same or (before is not None and before.state != "stuck")):
+            self._log(tr("COULD NOT END: {0} — hang up your phone").format(
+                tr(STUCK_WORDS.get(latest.reason, latest.reason))), False)
         if latest.state == "ended" and (not same or (before is not None and before.state != "ended")):
             self._log(tr("Session ended: {0}").format(tr(END_WORDS.get(latest.reason, latest.reason))),
                       latest.reason == "stopped")
@@ -222,15 +238,20 @@ class MonitorBanner(QWidget):
         if s is None or s.state == "ended":
             self.hide()
             return
-        colour = MODE_COLOURS.get(s.mode, QColor("#333333"))
+        colour = STUCK_COLOUR if s.state == "stuck" else MODE_COLOURS.get(s.mode, QColor("#333333"))
         pal = self.palette()
         pal.setColor(self.backgroundRole(), colour)
         pal.setColor(self.foregroundRole(), QColor("#FFFFFF"))
         self.setPalette(pal)
         self.text.setStyleSheet("color: white;")
-        phase = tr("calling your phone {0}…").format(c.endpoint) if s.state == "dialing" else tr("connected")
         dur = " · " + tr("call {0}").format(clock_text(call_s)) if call_s is not None else ""
-        self.text.setText(f"● {tr(MODE_WORDS.get(s.mode, s.mode))} — {agent_name}{dur} · {phase}")
+        if s.state == "stuck":
+            self.text.setText(tr("⚠ COULD NOT END — {0}: you may still be heard. Hang up your phone. ({1})").format(
+                tr(STUCK_WORDS.get(s.reason, s.reason)), agent_name))
+        else:
+            phase = {"dialing": tr("calling your phone {0}…").format(c.endpoint),
+                     "ending": tr("ending: waiting for the PBX to confirm…")}.get(s.state, tr("connected"))
+            self.text.setText(f"● {tr(MODE_WORDS.get(s.mode, s.mode))} — {agent_name}{dur} · {phase}")
         self.listen.setEnabled(c.can_switch("listen"))
         self.whisper.setEnabled(c.can_switch("whisper"))
         self.barge.setEnabled(c.can_switch("barge"))
