@@ -118,6 +118,31 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>あなたの電話が切れました</translation>
     </message>
     <message>
+        <source>the agent&apos;s phone could not be found on the PBX</source>
+        <translation>オペレーターの電話機がPBXで見つかりません</translation>
+    </message>
+    <message>
+        <source>the PBX refused to ring your phone</source>
+        <translation>PBXがあなたの電話機の呼び出しを拒否しました</translation>
+    </message>
+    <message>
+        <source>the PBX refused to hang up your phone&apos;s leg</source>
+        <extracomment>Why a session could not be ended: the supervisor may still be on the call, and heard.</extracomment>
+        <translation>PBXがあなたの通話レッグの切断を拒否しました</translation>
+    </message>
+    <message>
+        <source>the PBX has not confirmed that your phone&apos;s leg hung up</source>
+        <translation>あなたの通話レッグの切断をPBXがまだ確認していません</translation>
+    </message>
+    <message>
+        <source>the bridge lost its link to the PBX and cannot end your leg</source>
+        <translation>ブリッジがPBXとの接続を失い、あなたの通話レッグを切断できません</translation>
+    </message>
+    <message>
+        <source>Monitoring is off on this feed: {0}</source>
+        <translation>このフィードではモニタリングは使えません：{0}</translation>
+    </message>
+    <message>
         <source>This board is view-only</source>
         <translation>このボードは表示専用です</translation>
     </message>
@@ -146,6 +171,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>接続しました：あなたの電話が通話に入りました</translation>
     </message>
     <message>
+        <source>COULD NOT END: {0} — hang up your phone</source>
+        <translation>終了できません：{0} — 電話機を切ってください</translation>
+    </message>
+    <message>
         <source>Session ended: {0}</source>
         <translation>セッション終了：{0}</translation>
     </message>
@@ -166,12 +195,20 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>■ 停止 (Esc)</translation>
     </message>
     <message>
+        <source>⚠ COULD NOT END — {0}: you may still be heard. Hang up your phone. ({1})</source>
+        <translation>⚠ 終了できません — {0}。あなたの声がまだ聞こえている可能性があります。電話機を切ってください。（{1}）</translation>
+    </message>
+    <message>
         <source>calling your phone {0}…</source>
         <translation>あなたの電話 {0} を呼び出し中…</translation>
     </message>
     <message>
         <source>connected</source>
         <translation>接続中</translation>
+    </message>
+    <message>
+        <source>ending: waiting for the PBX to confirm…</source>
+        <translation>終了中：PBXの確認待ち…</translation>
     </message>
     <message>
         <source>call {0}</source>
@@ -353,6 +390,30 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>接続中… — データは{0}前のもの</translation>
     </message>
     <message>
+        <source>Connecting to the PBX…</source>
+        <translation>PBXに接続中…</translation>
+    </message>
+    <message>
+        <source>WAITING FOR THE PBX: {0}</source>
+        <translation>PBX待ち：{0}</translation>
+    </message>
+    <message>
+        <source>PBX LOGIN REFUSED: {0}</source>
+        <translation>PBXがログインを拒否：{0}</translation>
+    </message>
+    <message>
+        <source>PBX UNREACHABLE since {1} ({0})</source>
+        <translation>{1}からPBXに接続できません（{0}）</translation>
+    </message>
+    <message>
+        <source>PBX: {0} {1}</source>
+        <translation>PBX：{0} {1}</translation>
+    </message>
+    <message>
+        <source> — data {0} old</source>
+        <translation> — データは{0}前のもの</translation>
+    </message>
+    <message>
         <source>connection refused</source>
         <extracomment>How the feed layer words a lost or refused link (its text starts with one of these).</extracomment>
         <translation>接続を拒否されました</translation>
@@ -388,6 +449,35 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>unsupported protocol version</source>
         <translation>対応していないプロトコルのバージョン</translation>
+    </message>
+    <message>
+        <source>connection refused by</source>
+        <extracomment>How a bridge words its PBX link (Source.detail starts with one of these); Asterisk&apos;s own words pass as sent.</extracomment>
+        <translation>接続拒否：</translation>
+    </message>
+    <message>
+        <source>no answer from</source>
+        <translation>応答なし：</translation>
+    </message>
+    <message>
+        <source>the PBX closed the connection</source>
+        <translation>PBXが接続を切断しました</translation>
+    </message>
+    <message>
+        <source>app_queue is not loaded yet</source>
+        <translation>app_queueがまだ読み込まれていません</translation>
+    </message>
+    <message>
+        <source>wrong user or secret (Authentication failed)</source>
+        <translation>ユーザー名またはシークレットが違います（Authentication failed）</translation>
+    </message>
+    <message>
+        <source>taking the floor from the PBX</source>
+        <translation>PBXから状況を取得中</translation>
+    </message>
+    <message>
+        <source>internal error</source>
+        <translation>内部エラー</translation>
     </message>
     <message>
         <source>supervisor</source>
@@ -502,8 +592,16 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>ウォールボードについて</translation>
     </message>
     <message>
-        <source>Service level = {0}, T = {1}. Today since local midnight; short abandons excluded.</source>
-        <translation>サービスレベル = {0}、T = {1}。本日0時から集計、短時間の放棄は除外。</translation>
+        <source>Counted since {0} (bridge start), not since midnight</source>
+        <translation>{0}（ブリッジ起動）からの集計、0時からではありません</translation>
+    </message>
+    <message>
+        <source>Today since local midnight</source>
+        <translation>本日0時から</translation>
+    </message>
+    <message>
+        <source>Service level = {0}, T = {1}. {2}; short abandons excluded.</source>
+        <translation>サービスレベル = {0}、T = {1}。{2}。短時間放棄は除外。</translation>
     </message>
     <message>
         <source>per queue</source>

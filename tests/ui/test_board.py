@@ -18,7 +18,7 @@ from wallboard.callcentre.engine import CallCentre
 from wallboard.callcentre.traffic import demo_plan
 from wallboard.core.metrics import floor_figures
 from wallboard.core.model import AgentState
-from wallboard.core.protocol import Caps
+from wallboard.core.protocol import Caps, Source
 from wallboard.core.reducer import Changes
 from wallboard.feed.client import FeedClient, FloorView, LinkStatus
 from wallboard.feed.server import FeedServer
@@ -116,8 +116,13 @@ def test_losing_the_feed_is_shown_and_recovery_clears_it(qtbot, window: BoardWin
     assert not window.overlay.isVisible()
 
 
-def view(link: LinkStatus, last_frame: float, synced: bool = True, hb: float = 2.0) -> FloorView:
-    return FloorView({}, {}, {}, Changes(frozenset(), frozenset(), False), link, synced, 0, last_frame, hb, Caps())
+def view(link: LinkStatus, last_frame: float, synced: bool = True, hb: float = 2.0,
+         source: Source | None = None) -> FloorView:
+    return FloorView({}, {}, {}, Changes(frozenset(), frozenset(), False), link, synced, 0, last_frame, hb, Caps(),
+                     source=source)
+
+
+DOWN_AT = T0 - 200_000  # the bridge lost its PBX 200 s before the board's "now"
 
 
 @pytest.mark.parametrize(("v", "mono", "state", "words"), [
@@ -129,10 +134,23 @@ def view(link: LinkStatus, last_frame: float, synced: bool = True, hb: float = 2
     (view(LinkStatus("retrying", 3, 2.0, "connection refused", 99.5), 40.0), 100.0, "retrying",
      "RECONNECTING in 2 s (connection refused) — data 1 min 0 s old"),
     (view(LinkStatus("refused", 1, 30.0, "unauthorized: wrong token", 90.0), 0.0), 100.0, "refused", "never"),
+    # the board's link is fine (heartbeats flow), but the bridge behind it has lost its PBX: never LIVE
+    (view(LinkStatus("live"), 99.9, source=Source(state="down", since=DOWN_AT, detail="connection refused by pbx:5038")),
+     100.0, "source", "PBX UNREACHABLE since {0} (connection refused by pbx:5038) — data 3 min 20 s old"),
+    (view(LinkStatus("live"), 99.9, synced=False, source=Source(state="refused", since=DOWN_AT,
+                                                                 detail="Authentication failed")),
+     100.0, "source", "PBX LOGIN REFUSED: wrong user or secret (Authentication failed)"),
+    (view(LinkStatus("live"), 99.9, synced=False, source=Source(state="syncing", since=DOWN_AT, detail="app_queue is "
+                                                                 "not loaded yet (QueueStatus: Invalid/unknown command)")),
+     100.0, "source", "WAITING FOR THE PBX: app_queue is not loaded yet (QueueStatus: Invalid/unknown command)"),
+    (view(LinkStatus("live"), 99.9, source=Source(state="rebooting", since=DOWN_AT)), 100.0, "source", "PBX: rebooting"),
+    (view(LinkStatus("live"), 99.9, source=Source(state="up", since=DOWN_AT)), 100.0, "live", "LIVE"),
 ])
 def test_freshness_words(qapp, v: FloorView | None, mono: float, state: str, words: str) -> None:  # type: ignore[no-untyped-def]
-    got_state, text, _ = freshness(v, mono)
-    assert got_state == state and words in text
+    got_state, text, _ = freshness(v, mono, T0)
+    assert got_state == state and words.format(time.strftime("%H:%M", time.localtime(DOWN_AT / 1000))) in text
+    if v is not None and v.source is not None and not v.source.up and not v.synced:
+        assert "data" not in text  # nothing held, so no age to give
 
 
 def test_a_tile_paints_state_by_colour_and_words(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -215,3 +233,22 @@ def test_a_quiet_feed_shows_stale_within_a_second_of_its_deadline(qtbot, window:
         thread.loop.call_soon_threadsafe(client.stop)
         thread.submit(server.stop()).result(5)
         thread.stop()
+
+
+def test_counters_that_began_at_the_bridges_start_say_so(qtbot, window: BoardWindow) -> None:  # type: ignore[no-untyped-def]
+    """A bridge started at 10:42 cannot recount the morning: the footnote never says "since midnight"."""
+    from tests.helpers import queue
+    started = T0 - 3_600_000
+    ch = Changes(frozenset(), frozenset({"q1"}), True)
+    partial = FloorView({}, {"q1": queue(interval_start=started, interval_partial=True)}, {}, ch, LinkStatus("live"),
+                        True, 0, time.monotonic(), 2.0, Caps())
+    window.on_view(partial)
+    window._refresh_figures(T0)
+    hhmm = time.strftime("%H:%M", time.localtime(started / 1000))
+    assert f"Counted since {hhmm} (bridge start), not since midnight" in window.sl_note.text()
+    assert "Today since" not in window.sl_note.text()
+    day = FloorView({}, {"q1": queue(interval_start=started)}, {}, ch, LinkStatus("live"), True, 0, time.monotonic(),
+                    2.0, Caps())
+    window.on_view(day)
+    window._refresh_figures(T0)
+    assert "Today since local midnight" in window.sl_note.text()

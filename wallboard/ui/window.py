@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPoint, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPainter, QPaintEvent, QScreen, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPaintEvent, QScreen, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QMainWindow, QMenu, QMessageBox, QPushButton, QScrollArea, QSplitter, QStackedWidget,
@@ -56,12 +56,14 @@ class FeedBridge(QObject):
         self.view_ready.emit(view)
 
 
-def freshness(view: FloorView | None, mono_now: float) -> tuple[str, str, QColor]:
+def freshness(view: FloorView | None, mono_now: float, server_now_ms: int | None = None) -> tuple[str, str, QColor]:
     """(state, text, colour) for the connection indicator; the words say it, not only the colour."""
     if view is None:
         return "connecting", tr("Connecting…"), WARN
     link = view.link
     age = view.age_s(mono_now)
+    if link.state == "live" and not view.source_up:
+        return "source", source_words(view, server_now_ms), BAD
     if link.state == "live" and view.synced:
         deadline = view.heartbeat_s * 2 + 1
         if age is not None and age > deadline:
@@ -79,6 +81,30 @@ def freshness(view: FloorView | None, mono_now: float) -> tuple[str, str, QColor
     return "connecting", tr("Connecting… — data {0} old").format(since), WARN
 
 
+SOURCE_WORDS = {
+    "connecting": QT_TR_NOOP("Connecting to the PBX…"),
+    "syncing": QT_TR_NOOP("WAITING FOR THE PBX: {0}"),
+    "refused": QT_TR_NOOP("PBX LOGIN REFUSED: {0}"),
+    "down": QT_TR_NOOP("PBX UNREACHABLE since {1} ({0})"),
+}
+
+
+def source_words(view: FloorView, server_now_ms: int | None) -> str:
+    """What the feed server says of its PBX, in the board's words, with the held data's age."""
+    src = view.source
+    assert src is not None
+    since_local = (src.since - view.offset_ms) / 1000
+    template = SOURCE_WORDS.get(src.state)
+    detail = known_words(src.detail, SOURCE_DETAIL_WORDS)
+    if template is None:
+        text = tr("PBX: {0} {1}").format(src.state, detail)
+    else:
+        text = tr(template).format(detail or "…", time.strftime("%H:%M", time.localtime(since_local)))
+    if (view.synced or view.agents) and server_now_ms is not None and src.since:
+        text += tr(" — data {0} old").format(age_text(max(0.0, (server_now_ms - src.since) / 1000)))
+    return text
+
+
 #: How the feed layer words a lost or refused link (its text starts with one of these).
 LINK_WORDS = {
     "connection refused": QT_TR_NOOP("connection refused"),
@@ -91,15 +117,28 @@ LINK_WORDS = {
     "unauthorized": QT_TR_NOOP("unauthorized"),
     "unsupported_version": QT_TR_NOOP("unsupported protocol version"),
 }
-_LINK_PREFIXES = sorted(LINK_WORDS, key=len, reverse=True)
+#: How a bridge words its PBX link (Source.detail starts with one of these); Asterisk's own words pass as sent.
+SOURCE_DETAIL_WORDS = {
+    "connection refused by": QT_TR_NOOP("connection refused by"),
+    "no answer from": QT_TR_NOOP("no answer from"),
+    "AMI closed the connection": QT_TR_NOOP("the PBX closed the connection"),
+    "app_queue is not loaded yet": QT_TR_NOOP("app_queue is not loaded yet"),
+    "Authentication failed": QT_TR_NOOP("wrong user or secret (Authentication failed)"),
+    "taking the floor from the PBX": QT_TR_NOOP("taking the floor from the PBX"),
+    "internal error": QT_TR_NOOP("internal error"),
+}
+
+
+def known_words(detail: str, table: dict[str, str]) -> str:
+    """A feed's detail in the board's language: its known opening words translated, the rest as sent."""
+    for prefix in sorted(table, key=len, reverse=True):
+        if detail.startswith(prefix):
+            return tr(table[prefix]) + detail[len(prefix):]
+    return detail
 
 
 def link_words(detail: str) -> str:
-    """The feed's detail in the board's language: its known opening words translated, the rest as sent."""
-    for prefix in _LINK_PREFIXES:
-        if detail.startswith(prefix):
-            return tr(LINK_WORDS[prefix]) + detail[len(prefix):]
-    return detail
+    return known_words(detail, LINK_WORDS)
 
 
 def _set_text(label: QLabel, text: str) -> None:
@@ -131,15 +170,22 @@ class StaleOverlay(QWidget):
         veil = QColor(PAPER)
         veil.setAlpha(150)
         p.fillRect(self.rect(), veil)
-        half = round(50 * self.scale)
+        f = QFont(self.font())
+        f.setBold(True)
+        size = round(34 * self.scale)
+        room = self.width() - round(40 * self.scale)
+        f.setPixelSize(size)
+        while size > round(20 * self.scale) and QFontMetrics(f).horizontalAdvance(self.text) > room:
+            size -= 1  # a long reason ("PBX UNREACHABLE since …") is made to fit, never cut at both ends
+            f.setPixelSize(size)
+        lines = 1 if QFontMetrics(f).horizontalAdvance(self.text) <= room else 2  # then it wraps
+        half = round(50 * self.scale) * lines
         band = self.rect().adjusted(0, self.height() // 2 - half, 0, -(self.height() // 2 - half))
         p.fillRect(band, QColor(213, 94, 0, 230))
-        f = QFont(self.font())
-        f.setPixelSize(round(34 * self.scale))
-        f.setBold(True)
         p.setFont(f)
         p.setPen(QColor("#FFFFFF"))
-        p.drawText(band, Qt.AlignmentFlag.AlignCenter, self.text)
+        p.drawText(band.adjusted(round(20 * self.scale), 0, -round(20 * self.scale), 0),
+                   Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.text)
         p.end()
 
 
@@ -647,8 +693,8 @@ class BoardWindow(QMainWindow):
 
     def on_view(self, view: FloorView) -> None:
         self.view = view
-        if self.monitor.modes != view.caps.monitor:
-            self.monitor.modes = view.caps.monitor
+        if (self.monitor.modes, self.monitor.modes_off) != (view.caps.monitor, view.caps.monitor_off):
+            self.monitor.modes, self.monitor.modes_off = view.caps.monitor, view.caps.monitor_off
             self._refresh_monitoring()
         if view.sessions:
             self.monitor.on_sessions(view.sessions)
@@ -666,7 +712,7 @@ class BoardWindow(QMainWindow):
             self._refresh_figures(now)
         elif not self._figures_due.isActive():
             self._figures_due.start(int(wait_ms) + 1)
-        if (view.link, view.synced) != self._shown_link:
+        if (view.link, view.synced, view.source) != self._shown_link:
             self._refresh_status(now)
 
     def _refresh_figures(self, now: int) -> None:
@@ -697,8 +743,13 @@ class BoardWindow(QMainWindow):
                          f"{tr(look.label)} <b>{self.locale().toString(counts.get(st, 0))}</b>")
         _set_text(self.state_counts, "&nbsp;&nbsp; ".join(parts))
         t = self.figures.total.sl_threshold_s
-        _set_text(self.sl_note, tr("Service level = {0}, T = {1}. Today since local midnight; short abandons excluded.")
-                  .format(tr(SL_FORMULA_WORDS[self.formula]), tr("{0} s").format(t) if t is not None else tr("per queue")))
+        partial = [q.interval_start for q in v.queues.values() if q.interval_partial]
+        span = (tr("Counted since {0} (bridge start), not since midnight").format(
+                    time.strftime("%H:%M", time.localtime((max(partial) - v.offset_ms) / 1000)))
+                if partial else tr("Today since local midnight"))
+        _set_text(self.sl_note, tr("Service level = {0}, T = {1}. {2}; short abandons excluded.")
+                  .format(tr(SL_FORMULA_WORDS[self.formula]), tr("{0} s").format(t) if t is not None else tr("per queue"),
+                          span))
 
     # -- alerts ------------------------------------------------------------------------------
 
@@ -879,7 +930,7 @@ class BoardWindow(QMainWindow):
         self.banner.refresh(self._agent_name(s.agent_id) if s is not None else "", call_s)
         may = m.send is not None and bool(m.modes)  # a view-only board shows no monitoring controls
         self.listen_button.setVisible(may)
-        self.monitor_hint.setVisible(may)
+        self.monitor_hint.setVisible(may or (m.send is not None and bool(m.modes_off)))  # and says why it has none
         self.listen_button.setEnabled(m.can_start(self._selected_on_call()))
         hint = m.why_not()
         if not hint and self.selected_agent is None:
@@ -911,8 +962,8 @@ class BoardWindow(QMainWindow):
         self.statusBar().showMessage(text, 30_000)
 
     def _refresh_status(self, now: int) -> None:
-        state, text, colour = freshness(self.view, self._mono())
-        self._shown_link = (self.view.link, self.view.synced) if self.view is not None else None
+        state, text, colour = freshness(self.view, self._mono(), now)
+        self._shown_link = (self.view.link, self.view.synced, self.view.source) if self.view is not None else None
         _set_text(self.link_label, f"● {text}")
         style = f"color: {colour.name()};"
         if self.link_label.styleSheet() != style:
