@@ -1,6 +1,7 @@
 """Asterisk's queues as the board's floor: AMI messages in, feed objects out. No I/O, no clock.
 
-Rules (each one a trap of app_queue, see shared/reference/pbx-and-feeds.md §1):
+Rules (each one a trap of app_queue, see shared/reference/pbx-and-feeds.md §1 and
+tests/asterisk/captures/README.md):
 
 1. An agent is a queue *member*, keyed by its interface (``Location`` in ``QueueStatus``,
    ``Interface`` in live events: the snapshot says ``Name``/``Location`` where live events
@@ -20,20 +21,39 @@ Rules (each one a trap of app_queue, see shared/reference/pbx-and-feeds.md §1):
    on (talking, or on hold), an offered call (ringing), the wrap-up timer, the device again
    (in use without a queue call: busy), the pause flag (paused only when paused in every
    queue it serves, with the reason), else available.
+7. **Any field may be missing.** A live Asterisk sends ``AgentComplete`` without ``Uniqueid``
+   or ``Channel`` once the caller's channel is gone (then the member's own call is the one
+   that ended). A handler never raises on what AMI sends: an event without what it needs is
+   counted in :attr:`AsteriskFloor.oddities` (the bridge logs each kind once) and skipped,
+   numbers that are not numbers read as absent, and text is clipped to the feed's limits,
+   so nothing here can make an object a board would refuse.
+8. QueueStatus says nothing of the calls members are on; the channel list (``Status``)
+   does: a ``Queue`` channel bridged with a member's device channel is that member's call,
+   answered about ``Seconds`` (of the member's leg: its ring included) ago. A member whose
+   state interface is a hint (``hint:1006@agents``) is found by the hint's device, which the
+   bridge resolves (``ExtensionState``) and gives to :meth:`resolve_hint`.
+9. ``queue reload`` changes members with **no event**: only a fresh QueueStatus shows it, so
+   the bridge takes one now and then and on ``Reload``; the floor turns the difference into
+   updates and removals.
 
-Counters start when the bridge starts and reset at the centre's local midnight
-(Asterisk's own ``Completed``/``Abandoned`` cover an unknown span since its last reset).
+Counters count only what the floor saw begin: a caller is *offered* when it joins, or when a
+snapshot first shows it waiting; a call is answered or abandoned in the counters only if it
+was offered in them, so answered + abandoned never exceeds offered. They run from the moment
+the bridge started (``Queue.interval_partial``) until the centre's local midnight, then from
+midnight (Asterisk's own ``Completed``/``Abandoned`` cover an unknown span since its last reset).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import msgspec
 
 from ..core.metrics import QueueCounters
 from ..core.model import Agent, AgentState, Call, CallState, Queue
+from ..core.protocol import Gone
 from .ami import AmiMessage
 
 DAY_MS = 86_400_000
@@ -46,6 +66,8 @@ DEVICE_STATES = {
 OFFLINE, IN_USE, RINGING, ON_HOLD = {4, 5}, {2, 3}, {6, 7}, {8}
 #: A caller who left the queue without an AgentConnect or an abandon is gone after this long.
 LEAVE_GRACE_MS = 2_000
+#: The feed's limits (core.model): ids 1–128 characters, text ≤ 256, ≤ 256 queues per agent.
+MAX_ID, MAX_TEXT, MAX_QUEUES = 128, 256, 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +78,9 @@ class QueueConfig:
     wrapup_s: int = 0  # the queue's wrapuptime (members with their own Wrapuptime use theirs)
     sl_target_pct: float = 80.0
     short_abandon_s: int = 0
+
+
+Update = Agent | Queue | Call | Gone
 
 
 @dataclass(slots=True)
@@ -78,12 +103,40 @@ class _Member:
     wrapup_handle: tuple[str, int] | None = None  # (queue, handle ms so far) counted when wrap-up ends
     since: int = 0
     shown: Agent | None = None
+    hint_device: str = ""  # what a ``hint:`` state interface resolved to ("" = not resolved)
+    started: int | None = None  # when its next state began, if not now (a call found already up)
+
+    @property
+    def hint(self) -> tuple[str, str] | None:
+        """(exten, context) of a ``hint:exten@context`` state interface."""
+        if not self.state_interface.lower().startswith("hint:"):
+            return None
+        exten, _, context = self.state_interface[5:].partition("@")
+        return (exten, context or "default") if exten else None
+
+    @property
+    def spy_device(self) -> str:
+        """The device whose channels are this member's calls ("" while a hint is unresolved).
+
+        ``Local/1001@agents/n`` dials channels named ``Local/1001@agents-…``: options are dropped.
+        """
+        if self.hint is not None:
+            return self.hint_device
+        device = self.state_interface or self.interface
+        if device.lower().startswith("local/") and device.count("/") >= 2:
+            device = device.rsplit("/", 1)[0]
+        return device
+
+    def owns_channel(self, channel: str) -> bool:
+        device = self.spy_device
+        return bool(device) and channel.lower().startswith(device.lower() + "-")
 
 
 @dataclass(slots=True)
 class _Caller:
     call: Call
     left_at: int | None = None  # QueueCallerLeave seen, AgentConnect not (yet)
+    counted: bool = True  # offered in this interval's counters (answered/abandoned count only then)
 
 
 @dataclass(slots=True)
@@ -103,44 +156,131 @@ class AsteriskFloor:
         self.teams = dict(teams or {})  # member name or interface -> team
         self.utc_offset_ms = utc_offset_min * 60_000
         self.interval_start = now
+        self.interval_partial = True  # counting began mid-day (the bridge started): not since midnight
         self.next_midnight = self._midnight_after(now)
         self.members: dict[str, _Member] = {}
         self.queues: dict[str, _Queue] = {}
         self.callers: dict[str, _Caller] = {}
+        self.oddities: Counter[str] = Counter()  # "<Event> without <Field>" and the like: what was skipped
+        self._new_oddities: list[str] = []
         self._snapshot: tuple[dict[str, _Member], dict[str, _Queue], dict[str, _Caller]] | None = None
 
-    # -- the snapshot (QueueStatus) -------------------------------------------------------
+    # -- the snapshot (QueueStatus, then the channel list) ------------------------------------
 
-    def begin_snapshot(self) -> None:
-        """A QueueStatus of ours is under way: its list events build a fresh picture."""
+    def load_queue_status(self, events: Iterable[AmiMessage], now: int) -> list[Update]:
+        """A whole QueueStatus answer (its QueueParams, QueueMember and QueueEntry events): the
+        fresh picture replaces the old; returns what differs from what the boards were shown."""
         self._snapshot = ({}, {}, {})
+        for msg in events:
+            self.on(msg, now)
+        return self._end_snapshot(now)
 
-    def end_snapshot(self) -> None:
-        """QueueStatusComplete: the fresh picture replaces the old (calls in progress are kept)."""
+    def _end_snapshot(self, now: int) -> list[Update]:
+        """The fresh picture replaces the old. Returns what differs from what
+        the boards were shown, removals included (rule 9).
+
+        What AMI's list does not say is kept from before: the call a member is on (the channel
+        list tells it, :meth:`apply_channels`), its wrap-up, and what the boards were shown (so time
+        in state restarts only if the state really changed).
+        """
         if self._snapshot is None:
-            return
+            return []
         members, queues, callers = self._snapshot
         self._snapshot = None
+        calls_before = {cid: c.call for cid, c in self.callers.items()}
         for iface, m in members.items():
             old = self.members.get(iface)
-            if old is not None:  # what AMI's list does not say, we keep: the call, wrap-up, and what the
-                # boards were shown (so time in state restarts only if the state really changed)
+            if old is not None:
                 m.call_id, m.ringing_call, m.wrapup_until, m.wrapup_handle = (
                     old.call_id, old.ringing_call, old.wrapup_until, old.wrapup_handle)
                 m.since, m.shown = old.since, old.shown
+                m.hint_device = m.hint_device or old.hint_device
         for qid, q in queues.items():
             old_q = self.queues.get(qid)
             if old_q is not None:
-                q.counters = old_q.counters
-        kept = {cid: c for cid, c in self.callers.items() if c.call.status is CallState.CONNECTED}
-        self.members, self.queues, self.callers = members, queues, {**kept, **callers}
+                q.counters, q.shown = old_q.counters, old_q.shown
+        for cid, c in callers.items():  # a waiting caller seen for the first time is offered now
+            known = self.callers.get(cid)
+            if known is not None:
+                c.counted, c.call = known.counted, msgspec.structs.replace(c.call, queued_at=known.call.queued_at)
+            elif c.call.queue in queues:
+                queues[c.call.queue].counters.offered += 1
+        changed = _Changes(members=set(members), queues=set(queues), calls=set(callers))
+        gone_agents = [Gone("agent", iface) for iface in self.members if iface not in members]
+        for cid, c in self.callers.items():
+            if c.call.status is CallState.CONNECTED:
+                callers.setdefault(cid, c)
+            elif cid not in callers:  # gone from the queue while we were not listening
+                changed.ended.append(msgspec.structs.replace(c.call, state=CallState.ENDED.value, ended_at=now,
+                                                             end_reason="exited"))
+        gone_queues = [Gone("queue", qid) for qid in self.queues if qid not in queues]
+        self.members, self.queues, self.callers = members, queues, callers
+        changed.calls = {cid for cid, c in callers.items() if calls_before.get(cid) != c.call}
+        # removed agents first (their calls may name them), removed queues last (after their calls)
+        out = changed.out(self, now)
+        return [*gone_agents, *out, *gone_queues]
 
-    def in_snapshot(self) -> bool:
-        return self._snapshot is not None
+    def apply_channels(self, channels: Iterable[AmiMessage], now: int) -> list[Update]:
+        """Rule 8: who is on which queue call, from the channel list (``Status``), at a snapshot.
+
+        A member on a queue call we did not know is put on it (answered ``Seconds`` of its own leg
+        ago); a member we had on a call that no channel shows any more is off it (the call ended
+        while we were not listening), unless it was answered a moment ago (the bridge may still
+        be forming).
+        """
+        by_bridge: dict[str, list[AmiMessage]] = {}
+        for ch in channels:
+            if ch.get("BridgeID"):
+                by_bridge.setdefault(ch.get("BridgeID"), []).append(ch)
+        on_call: dict[str, tuple[str, AmiMessage, AmiMessage]] = {}  # member -> (call id, caller, member leg)
+        for legs in by_bridge.values():
+            for caller in legs:
+                uid = caller.get("Uniqueid")
+                if caller.get("Application").lower() != "queue" or not _is_id(uid):
+                    continue
+                for leg in legs:
+                    m = next((m for m in self.members.values() if m.owns_channel(leg.get("Channel"))), None)
+                    if leg is not caller and m is not None:
+                        on_call[m.interface] = (uid, caller, leg)
+        changed = _Changes()
+        for m in self.members.values():
+            found = on_call.get(m.interface)
+            if found is None:
+                c = self.callers.get(m.call_id) if m.call_id is not None else None
+                if c is not None and (c.call.answered_at or 0) < now - LEAVE_GRACE_MS:
+                    self._end_call(c.call.id, now, "completed", changed)
+                continue
+            uid, caller, leg = found
+            if m.call_id == uid:
+                continue
+            queue = _clip(caller.get("Data").split(",")[0], MAX_ID) or next(iter(m.memberships), "")
+            if not queue:
+                continue
+            talk_ms = min(_int(leg.get("Seconds")) * 1000, now)
+            waited_ms = max(min(_int(caller.get("Seconds")) * 1000, now), talk_ms)
+            self.callers[uid] = _Caller(Call(
+                id=uid, queue=queue, state=CallState.CONNECTED.value, queued_at=now - waited_ms,
+                answered_at=now - talk_ms, agent_id=m.interface, caller_num=_clip(caller.get("CallerIDNum")),
+                caller_name=_name(caller.get("CallerIDName"))), counted=False)  # answered before we counted
+            self._queue_known(queue, changed)
+            m.call_id, m.ringing_call, m.wrapup_until = uid, None, 0
+            m.started = now - talk_ms
+            changed.calls.add(uid)
+            changed.members.add(m.interface)
+        return changed.out(self, now)
+
+    def resolve_hint(self, iface: str, hint: str) -> str:
+        """The device of a member's ``hint:`` state interface, from ``ExtensionState``'s ``Hint``
+        (``PJSIP/1006&Custom:DND1006``): its first channel device. Returns it ("" if none)."""
+        device = next((d.strip() for d in hint.split("&") if "/" in d and ":" not in d.split("/")[0]), "")
+        for m in (self._snapshot[0].get(iface) if self._snapshot is not None else None, self.members.get(iface)):
+            if m is not None:
+                m.hint_device = device
+        return device
 
     # -- messages ------------------------------------------------------------------------
 
-    def on(self, msg: AmiMessage, now: int) -> list[Agent | Queue | Call]:
+    def on(self, msg: AmiMessage, now: int) -> list[Update]:
         """Apply one AMI event; returns the feed objects it changed (in order)."""
         handler = _HANDLERS.get(msg.event.lower())
         if handler is None:
@@ -149,7 +289,7 @@ class AsteriskFloor:
         handler(self, msg, now, changed)
         return changed.out(self, now)
 
-    def tick(self, now: int) -> list[Agent | Queue | Call]:
+    def tick(self, now: int) -> list[Update]:
         """Time passes: wrap-ups end, callers who left are gone, midnight resets the counters."""
         changed = _Changes()
         for m in self.members.values():
@@ -160,10 +300,13 @@ class AsteriskFloor:
                 self._end_call(cid, now, "exited", changed)
         if now >= self.next_midnight:
             self.interval_start = self.next_midnight
+            self.interval_partial = False
             self.next_midnight = self._midnight_after(now)
-            for q in self.queues.values():  # callers still waiting are offered to the new day too
+            for c in self.callers.values():  # callers still waiting are offered to the new day too
+                c.counted = c.call.status is not CallState.CONNECTED
+            for q in self.queues.values():
                 q.counters = QueueCounters(offered=sum(1 for c in self.callers.values() if c.call.queue == q.id
-                                                   and c.call.status is not CallState.CONNECTED))
+                                                       and c.counted))
                 changed.queues.add(q.id)
         return changed.out(self, now)
 
@@ -172,150 +315,207 @@ class AsteriskFloor:
         queues = [self._queue(q) for q in self.queues.values()]
         return agents, queues, [c.call for c in self.callers.values()]
 
-    def member_by_state_interface(self, device: str) -> _Member | None:
+    def member_by_device(self, device: str) -> _Member | None:
+        d = device.lower()
         for m in self.members.values():
-            if m.state_interface.lower() == device.lower() or m.interface.lower() == device.lower():
+            if d in (m.state_interface.lower(), m.interface.lower(), m.spy_device.lower()):
                 return m
         return None
 
+    def take_new_oddities(self) -> list[str]:
+        """Kinds of skipped input seen for the first time since the last call (to log once each)."""
+        new, self._new_oddities = self._new_oddities, []
+        return new
+
     # -- handlers ------------------------------------------------------------------------------
 
+    def _need(self, msg: AmiMessage, *keys: str) -> list[str] | None:
+        """The values of ``keys`` if each is a usable id; else the oddity is counted and None."""
+        values = []
+        for key in keys:
+            value = msg.get(key)
+            if not _is_id(value):
+                self._odd(f"{msg.event or 'an event'} {'without' if not value else 'with an over-long'} {key}")
+                return None
+            values.append(value)
+        return values
+
+    def _odd(self, kind: str) -> None:
+        kind = kind[:120]
+        if kind not in self.oddities:
+            self._new_oddities.append(kind)
+        self.oddities[kind] += 1
+
     def _queue_params(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
-        if self._snapshot is None:
+        if self._snapshot is None or (got := self._need(msg, "Queue")) is None:
             return
-        qid = msg["Queue"]
-        self._snapshot[1][qid] = _Queue(qid, sl_threshold_s=_int(msg.get("ServiceLevel"), 20))
+        [qid] = got
+        self._snapshot[1][qid] = _Queue(qid, sl_threshold_s=min(_int(msg.get("ServiceLevel"), 20), 86_400))
 
     def _queue_member(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
-        if self._snapshot is None:
+        if self._snapshot is None or (got := self._need(msg, "Queue", "Location")) is None:
             return
+        qid, iface = got  # the snapshot's spelling (live events say Interface)
         members = self._snapshot[0]
-        iface = msg["Location"]  # the snapshot's spelling (live events say Interface)
         m = members.get(iface)
         if m is None:
-            m = members[iface] = _Member(iface, msg.get("Name", iface), msg.get("StateInterface", iface))
-        self._membership(m, msg)
+            m = members[iface] = _Member(iface, _clip(msg.get("Name")) or iface,
+                                         _clip(msg.get("StateInterface")) or iface)
+        self._membership(m, qid, msg)
         m.device = _int(msg.get("Status"), 1)
         since_s = max(_int(msg.get("LastCall")), _int(msg.get("LastPause")), _int(msg.get("LoginTime")))
         m.since = min(now, since_s * 1000) if since_s else now
 
     def _queue_entry(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
-        if self._snapshot is None:
+        if self._snapshot is None or (got := self._need(msg, "Queue", "Uniqueid")) is None:
             return
-        cid = msg["Uniqueid"]
-        wait_ms = _int(msg.get("Wait")) * 1000
-        self._snapshot[2][cid] = _Caller(Call(id=cid, queue=msg["Queue"], state=CallState.QUEUED.value,
-                                              queued_at=now - wait_ms, caller_num=msg.get("CallerIDNum"),
+        qid, cid = got
+        wait_ms = min(_int(msg.get("Wait")) * 1000, now)
+        self._snapshot[2][cid] = _Caller(Call(id=cid, queue=qid, state=CallState.QUEUED.value,
+                                              queued_at=now - wait_ms, caller_num=_clip(msg.get("CallerIDNum")),
                                               caller_name=_name(msg.get("CallerIDName"))))
 
     def _member_event(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
         """QueueMemberStatus / Added / Pause / Penalty / Ringinuse: the live spelling."""
-        iface = msg["Interface"]
+        if (got := self._need(msg, "Queue", "Interface")) is None:
+            return
+        qid, iface = got
         m = self.members.get(iface)
         if m is None:
-            m = self.members[iface] = _Member(iface, msg.get("MemberName", iface), msg.get("StateInterface", iface),
-                                              since=now)
+            m = self.members[iface] = _Member(iface, _clip(msg.get("MemberName")) or iface,
+                                              _clip(msg.get("StateInterface")) or iface, since=now)
             ch.layout = True
-        m.name = msg.get("MemberName", m.name)
-        self._membership(m, msg)
-        if "Status" in msg:
-            m.device = _int(msg["Status"], m.device)
-        self._queue_known(msg["Queue"], ch)
+        m.name = _clip(msg.get("MemberName")) or m.name
+        self._membership(m, qid, msg)
+        m.device = _int(msg.get("Status"), m.device)
+        self._queue_known(qid, ch)
         ch.members.add(iface)
 
     def _member_removed(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
-        m = self.members.get(msg["Interface"])
+        m = self.members.get(msg.get("Interface"))
         if m is not None:
-            m.memberships.pop(msg["Queue"], None)
+            m.memberships.pop(msg.get("Queue"), None)
             ch.members.add(m.interface)
 
     def _device_state(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
-        m = self.member_by_state_interface(msg.get("Device"))
+        m = self.member_by_device(msg.get("Device"))
         if m is not None:
             m.device = DEVICE_STATES.get(msg.get("State").upper(), m.device)
             ch.members.add(m.interface)
 
     def _caller_join(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
-        qid, cid = msg["Queue"], msg["Uniqueid"]
+        if (got := self._need(msg, "Queue", "Uniqueid")) is None:
+            return
+        qid, cid = got
+        if cid in self.callers:
+            return  # a repeated join: counted once
         q = self._queue_known(qid, ch)
         q.counters.offered += 1
         self.callers[cid] = _Caller(Call(id=cid, queue=qid, state=CallState.QUEUED.value, queued_at=now,
-                                         caller_num=msg.get("CallerIDNum"), caller_name=_name(msg.get("CallerIDName"))))
+                                         caller_num=_clip(msg.get("CallerIDNum")),
+                                         caller_name=_name(msg.get("CallerIDName"))))
         ch.calls.add(cid)
         ch.queues.add(qid)
 
     def _agent_called(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
-        c, m = self.callers.get(msg["Uniqueid"]), self.members.get(msg.get("Interface"))
+        if (got := self._need(msg, "Uniqueid")) is None:
+            return
+        [cid] = got
+        c, m = self.callers.get(cid), self.members.get(msg.get("Interface"))
         if c is not None and c.call.status is CallState.QUEUED:
             c.call = msgspec.structs.replace(c.call, state=CallState.RINGING.value)
             ch.calls.add(c.call.id)
         if m is not None:
-            m.ringing_call = msg["Uniqueid"]
+            m.ringing_call = cid
             ch.members.add(m.interface)
 
     def _agent_no_answer(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
         """AgentRingNoAnswer (RingTime in ms) / AgentDump: the offer is over, the caller waits on."""
-        c, m = self.callers.get(msg["Uniqueid"]), self.members.get(msg.get("Interface"))
+        cid = msg.get("Uniqueid")
+        c, m = self.callers.get(cid), self.members.get(msg.get("Interface"))
         if c is not None and c.call.status is CallState.RINGING:
             c.call = msgspec.structs.replace(c.call, state=CallState.QUEUED.value)
             ch.calls.add(c.call.id)
-        if m is not None and m.ringing_call == msg["Uniqueid"]:
+        if m is not None and m.ringing_call is not None and m.ringing_call == (cid or m.ringing_call):
             m.ringing_call = None
             ch.members.add(m.interface)
 
     def _caller_leave(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
-        c = self.callers.get(msg["Uniqueid"])
+        c = self.callers.get(msg.get("Uniqueid"))
         if c is not None and c.call.status is not CallState.CONNECTED:
             c.left_at = now  # AgentConnect follows at once, or the caller is gone (tick / Hangup)
 
     def _agent_connect(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
-        cid, qid = msg["Uniqueid"], msg["Queue"]
+        if (got := self._need(msg, "Queue", "Uniqueid")) is None:
+            return
+        qid, cid = got
         m = self.members.get(msg.get("Interface"))
         c = self.callers.get(cid)
+        if c is not None and c.call.status is CallState.CONNECTED:
+            return  # a repeated connect: counted once
         q = self._queue_known(qid, ch)
-        wait_ms = (now - c.call.queued_at) if c is not None else _int(msg.get("HoldTime")) * 1000
+        wait_ms = (now - c.call.queued_at) if c is not None else min(_int(msg.get("HoldTime")) * 1000, now)
         call = c.call if c is not None else Call(id=cid, queue=qid, state=CallState.QUEUED.value,
-                                                 queued_at=now - wait_ms, caller_num=msg.get("CallerIDNum"))
+                                                 queued_at=now - wait_ms, caller_num=_clip(msg.get("CallerIDNum")),
+                                                 caller_name=_name(msg.get("CallerIDName")))
+        counted = c is not None and c.counted  # a caller who joined before we counted is not answered in them
         self.callers[cid] = _Caller(msgspec.structs.replace(
-            call, state=CallState.CONNECTED.value, answered_at=now, agent_id=m.interface if m else None))
-        q.counters.answered += 1
-        q.counters.wait_answered_ms += wait_ms
-        q.counters.answered_in_sl += wait_ms <= q.sl_threshold_s * 1000
+            call, state=CallState.CONNECTED.value, answered_at=now, agent_id=m.interface if m else None),
+            counted=counted)
+        if counted:
+            q.counters.answered += 1
+            q.counters.wait_answered_ms += wait_ms
+            q.counters.answered_in_sl += wait_ms <= q.sl_threshold_s * 1000
+            ch.queues.add(qid)
         ch.calls.add(cid)
-        ch.queues.add(qid)
         if m is not None:
             if m.wrapup_until:  # a new call before wrap-up ran out: that wrap-up is over
                 self._end_wrapup(m, ch)
+            if m.call_id is not None and m.call_id != cid:
+                self._end_call(m.call_id, now, "completed", ch)  # its last call's end was never told
             m.call_id, m.ringing_call = cid, None
             ch.members.add(m.interface)
 
     def _agent_complete(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
-        cid, qid = msg["Uniqueid"], msg["Queue"]
+        """The member's call is over. Without Uniqueid (the caller's channel already gone: rule 7)
+        the call that ended is the member's own."""
         m = self.members.get(msg.get("Interface"))
-        talk_ms = _int(msg.get("TalkTime")) * 1000  # seconds, like HoldTime
+        cid = msg.get("Uniqueid") or (m.call_id if m is not None else None)
+        if not cid:
+            self._odd(f"{msg.event} without Uniqueid or a known Interface")
+            return
+        c = self.callers.get(cid)
+        qid = msg.get("Queue") or (c.call.queue if c is not None else "")
+        counted = c is not None and c.counted
         self._end_call(cid, now, "completed", ch)
         if m is None:
             return
-        if m.call_id == cid:
-            m.call_id = None
+        if m.call_id not in (None, cid):
+            return  # not the call this member is on: no wrap-up from it
+        m.call_id = None
         wrap_s = self._wrapup_s(m, qid)
-        m.wrapup_handle = (qid, talk_ms + wrap_s * 1000)
+        talk_ms = min(_int(msg.get("TalkTime")) * 1000, DAY_MS)  # seconds, like HoldTime
+        m.wrapup_handle = (qid, talk_ms + wrap_s * 1000) if counted else None
         m.wrapup_until = now + wrap_s * 1000
         if not wrap_s:
             self._end_wrapup(m, ch)
         ch.members.add(m.interface)
 
     def _caller_abandon(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
-        qid, cid = msg["Queue"], msg["Uniqueid"]
-        q = self._queue_known(qid, ch)
+        if (got := self._need(msg, "Queue", "Uniqueid")) is None:
+            return
+        qid, cid = got
         c = self.callers.get(cid)
-        wait_ms = (now - c.call.queued_at) if c is not None else _int(msg.get("HoldTime")) * 1000
-        cfg = self.config.get(qid, QueueConfig())
-        short = wait_ms <= cfg.short_abandon_s * 1000
-        q.counters.abandoned += 1
-        q.counters.abandoned_short += short
-        q.counters.abandoned_in_sl += wait_ms <= q.sl_threshold_s * 1000
-        ch.queues.add(qid)
+        if c is None or c.call.status is CallState.CONNECTED:
+            return  # one we never saw join (not offered in our counters), or already answered
+        if c.counted:
+            q = self._queue_known(qid, ch)
+            wait_ms = now - c.call.queued_at
+            cfg = self.config.get(qid, QueueConfig())
+            q.counters.abandoned += 1
+            q.counters.abandoned_short += wait_ms <= cfg.short_abandon_s * 1000
+            q.counters.abandoned_in_sl += wait_ms <= q.sl_threshold_s * 1000
+            ch.queues.add(qid)
         self._end_call(cid, now, "abandoned", ch)
 
     def _hangup(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
@@ -325,13 +525,17 @@ class AsteriskFloor:
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _membership(self, m: _Member, msg: AmiMessage) -> None:
-        qid = msg["Queue"]
-        ms = m.memberships.setdefault(qid, _Membership())
+    def _membership(self, m: _Member, qid: str, msg: AmiMessage) -> None:
+        ms = m.memberships.get(qid)
+        if ms is None:
+            if len(m.memberships) >= MAX_QUEUES:
+                self._odd(f"a member in more than {MAX_QUEUES} queues")
+                return
+            ms = m.memberships[qid] = _Membership()
         if "Paused" in msg:
-            ms.paused = msg["Paused"] == "1"
-            ms.reason = msg.get("PausedReason") or msg.get("Reason") if ms.paused else ""
-        ms.wrapup_s = _int(msg.get("Wrapuptime"), ms.wrapup_s)
+            ms.paused = msg.get("Paused") == "1"
+            ms.reason = _clip(msg.get("PausedReason") or msg.get("Reason")) if ms.paused else ""
+        ms.wrapup_s = min(_int(msg.get("Wrapuptime"), ms.wrapup_s), 86_400)
 
     def _queue_known(self, qid: str, ch: _Changes) -> _Queue:
         q = self.queues.get(qid)
@@ -393,21 +597,21 @@ class AsteriskFloor:
         state, reason = self.state_of(m, now)
         shown = m.shown
         if shown is None or shown.state != state.value or shown.reason != reason or shown.call_id != m.call_id:
-            m.since = now if shown is not None else (m.since or now)
+            m.since = m.started if m.started is not None else now if shown is not None else (m.since or now)
+        m.started = None
         team = self.teams.get(m.name) or self.teams.get(m.interface) or ""
-        agent = Agent(id=m.interface, name=m.name, state=state.value, since=m.since, team=team, reason=reason,
-                      queues=tuple(sorted(m.memberships)), call_id=m.call_id, ext=m.state_interface,
+        agent = Agent(id=m.interface, name=m.name, state=state.value, since=max(0, m.since), team=_clip(team),
+                      reason=reason, queues=tuple(sorted(m.memberships)), call_id=m.call_id, ext=m.state_interface,
                       direction="in" if m.call_id else "")
         m.shown = agent
         return agent
 
     def _queue(self, q: _Queue) -> Queue:
         cfg = self.config.get(q.id, QueueConfig())
-        queue = q.counters.queue(id=q.id, name=cfg.name or q.id, interval_start=self.interval_start,
-                                 sl_threshold_s=q.sl_threshold_s, sl_target_pct=cfg.sl_target_pct,
-                                 short_abandon_s=cfg.short_abandon_s)
-        q.shown = queue
-        return queue
+        q.shown = q.counters.queue(id=q.id, name=_clip(cfg.name) or q.id, interval_start=self.interval_start,
+                                   interval_partial=self.interval_partial, sl_threshold_s=q.sl_threshold_s,
+                                   sl_target_pct=cfg.sl_target_pct, short_abandon_s=cfg.short_abandon_s)
+        return q.shown
 
 
 @dataclass
@@ -418,9 +622,9 @@ class _Changes:
     ended: list[Call] = field(default_factory=list)
     layout: bool = False
 
-    def out(self, floor: AsteriskFloor, now: int) -> list[Agent | Queue | Call]:
+    def out(self, floor: AsteriskFloor, now: int) -> list[Update]:
         """Queues first (a new queue before the calls in it), then calls, ended calls, agents."""
-        out: list[Agent | Queue | Call] = []
+        out: list[Update] = []
         for qid in sorted(self.queues):
             q = floor.queues.get(qid)
             if q is not None:
@@ -444,14 +648,24 @@ class _Changes:
 
 
 def _int(value: str | None, default: int = 0) -> int:
+    """A non-negative whole number from AMI text; anything else (``-``, ``1e999``, ``nan``) is absent."""
     try:
-        return int(float(value)) if value not in (None, "") else default
-    except ValueError:
+        n = int(float(value)) if value not in (None, "") else default
+    except (ValueError, OverflowError):
         return default
+    return n if 0 <= n <= 2**53 // 1000 else default
+
+
+def _is_id(value: str) -> bool:
+    return 0 < len(value) <= MAX_ID
+
+
+def _clip(value: str, limit: int = MAX_TEXT) -> str:
+    return value[:limit]
 
 
 def _name(caller_id_name: str) -> str:
-    return "" if caller_id_name in ("<unknown>", "") else caller_id_name
+    return "" if caller_id_name in ("<unknown>", "") else _clip(caller_id_name)
 
 
 _HANDLERS = {
@@ -475,4 +689,3 @@ _HANDLERS = {
     "queuecallerabandon": AsteriskFloor._caller_abandon,
     "hangup": AsteriskFloor._hangup,
 }
-
