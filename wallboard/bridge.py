@@ -83,7 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--ami-user", default="wallboard", help="the manager.conf user (default wallboard)")
     g.add_argument("--ami-secret-env", metavar="VAR",
                    help="read the AMI secret from environment variable VAR (default: the OS keychain)")
+    g.add_argument("--resync", type=float, default=60.0, metavar="SECONDS",
+                   help="take the whole floor from Asterisk again this often: `queue reload` changes members "
+                        "without an event (default 60; 10…3600)")
     p.add_argument("--config", metavar="TOML", help="queues (names, wrap-up, targets), teams, time zone")
+    p.add_argument("--check", action="store_true",
+                   help="check the flags, the config, the secret and the tokens, say what would run, and exit")
     p.add_argument("--version", action="version", version=f"wallboard-asterisk-bridge {__version__}")
     add_serving_arguments(p)
     return p
@@ -121,11 +126,19 @@ def main(argv: list[str] | None = None) -> int:
         if not secret:
             p.error(f"no AMI secret for {account}: store it with `wallboard-asterisk-bridge credentials set "
                     f"--ami-host {args.ami_host} --ami-user {args.ami_user}`, or give --ami-secret-env VAR")
+    if not 10 <= args.resync <= 3600:
+        p.error(f"--resync: between 10 and 3600 seconds, got {args.resync:g}")
     serving = serving_from(args, p)
+    if args.check:
+        print(f"wallboard-asterisk-bridge: ok: AMI {args.ami_host}:{args.ami_port} as {args.ami_user}, "
+              f"{len(queues)} queues configured, serving {'wss' if serving.tls else 'ws'}://{serving.host}:"
+              f"{serving.port} to {len(serving.principals)} token(s)"
+              f"{' and anonymous viewers' if serving.anonymous else ''}")
+        return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         asyncio.run(serve(AmiSettings(args.ami_host, args.ami_port, args.ami_user, secret), queues, teams, offset,
-                          serving))
+                          serving, args.resync))
     except KeyboardInterrupt:
         return 0
     except OSError as err:
@@ -136,13 +149,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[str, str], utc_offset_min: int,
-                serving: Serving) -> None:
+                serving: Serving, resync_s: float = 60.0) -> None:
     def now() -> int:
         return int(time.time() * 1000)
     server = FeedServer(now, principals=serving.principals, anonymous=serving.anonymous,
                         heartbeat_s=serving.heartbeat_s, name=f"asterisk {ami.host}")
-    server.source_live = False  # until the first snapshot
-    bridge = AsteriskBridge(ami, server, AsteriskFloor(now(), queues, teams, utc_offset_min))
+    bridge = AsteriskBridge(ami, server, AsteriskFloor(now(), queues, teams, utc_offset_min), resync_s=resync_s)
     port = await server.start(serving.host, serving.port, ssl=serving.tls)
     print(f"serving feed protocol v1 on {'wss' if serving.tls else 'ws'}://{serving.host}:{port} "
           f"from AMI {ami.host}:{ami.port}", flush=True)

@@ -2,10 +2,8 @@
 
 Two ways to drive it:
 
-- :class:`Replay` plays a recorded session (the capture, unedited) back at ``speed`` times
-  real time. The capture's ``sent`` frames that the bridge itself must send are *gates*: the
-  replay waits until the bridge has sent that action with the same fields (the ActionID
-  aside, which is the bridge's own). The others (the recording's callers, pauses) are skipped.
+- :class:`Replay` plays recorded sessions (captures, unedited) back at ``speed`` times real
+  time, one per connection, waiting at each action the bridge itself sent when it was recorded.
 - :class:`Scripted` answers each action with a handler: a session written by hand with real
   Asterisk's field names and order.
 """
@@ -16,6 +14,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+from tests.asterisk.capture import Frame
 from wallboard.asterisk.ami import AmiMessage, AmiParser
 
 GREETING = b"Asterisk Call Manager/13.0.0\r\n"
@@ -82,21 +81,34 @@ class AmiListener:
 
 
 class Replay(AmiListener):
-    def __init__(self, frames: list[tuple[float, str, list[str]]], speed: float,
-                 gate: Callable[[list[str]], bool]) -> None:
+    """Plays recorded sessions back: the bridge's n-th connection gets session n, unedited.
+
+    A ``sent`` frame is a *gate*: the replay waits until the bridge has sent that action with
+    the same fields (its ActionID aside; ``gate`` chooses which sent frames are the bridge's
+    own, by default all). Asterisk echoes ActionIDs, so each recorded ActionID is answered with
+    the one the bridge used for the same action. A connection past the recorded sessions is
+    closed at once (Asterisk is not back). Actions that match no gate are kept in ``unexpected``.
+    """
+
+    def __init__(self, sessions: list[list[Frame]], speed: float,
+                 gate: Callable[[list[str]], bool] = lambda lines: True) -> None:
         super().__init__()
-        self.frames = frames
+        self.sessions = sessions
         self.speed = speed
         self.gate = gate
-        self.position = 0.0  # capture time reached
-        self.done = asyncio.Event()
+        self.position = 0.0  # capture time reached in the session playing
+        self.done = asyncio.Event()  # the last session has been played to its end
+        self.ended: list[int] = []  # sessions played to their end
+        self.unexpected: list[AmiMessage] = []
+        self._ids: dict[str, str] = {}
 
     async def session(self, inbox: asyncio.Queue[AmiMessage], writer: asyncio.StreamWriter) -> None:
-        if self.connections > 1:
-            return  # one recorded session; a reconnecting bridge finds nobody home
+        n = self.connections
+        if n > len(self.sessions):
+            return  # nobody home: the recorded Asterisk was not (yet) back
         t0 = time.monotonic()
         lag = 0.0  # time spent waiting on the bridge at gates shifts the rest of the session
-        for t, direction, lines in self.frames:
+        for t, direction, lines in self.sessions[n - 1]:
             if direction == "sent":
                 if self.gate(lines):
                     waited = time.monotonic()
@@ -107,18 +119,28 @@ class Replay(AmiListener):
             if delay > 0:
                 await asyncio.sleep(delay)
             self.position = t
-            writer.write(GREETING if lines[0].startswith("Asterisk Call Manager") else wire(lines))
+            writer.write(GREETING if lines[0].startswith("Asterisk Call Manager") else wire(self._ours(lines)))
             await writer.drain()
-        self.done.set()
-        await asyncio.sleep(3600)
+        self.ended.append(n)
+        if n == len(self.sessions):
+            self.done.set()
+            await asyncio.sleep(3600)
+        # an earlier session ended here in the recording: its connection closes, as Asterisk's did
+
+    def _ours(self, lines: list[str]) -> list[str]:
+        return [f"ActionID: {self._ids.get(line[10:], line[10:])}" if line.startswith("ActionID: ") else line
+                for line in lines]
 
     async def _expect(self, inbox: asyncio.Queue[AmiMessage], lines: list[str]) -> None:
-        want = dict(line.split(": ", 1) for line in lines)
-        want.pop("ActionID", None)
+        want = dict(line.split(": ", 1) if ": " in line else (line.rstrip(":"), "") for line in lines)
+        recorded_id = want.pop("ActionID", None)
         while True:
             got = await asyncio.wait_for(inbox.get(), 30)
             if all(got.get(k) == v for k, v in want.items()):
+                if recorded_id is not None:
+                    self._ids[recorded_id] = got.action_id
                 return
+            self.unexpected.append(got)
 
 
 Handler = Callable[[AmiMessage, Callable[[list[str]], Awaitable[None]]], Awaitable[None]]

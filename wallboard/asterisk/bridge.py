@@ -1,28 +1,45 @@
 """The Asterisk bridge: one AMI connection in, feed protocol v1 out to any number of boards.
 
-It logs in to the Asterisk Manager Interface, takes the floor from ``QueueStatus`` (and
-checks it against ``QueueSummary``), then follows the live events through
+It logs in to the Asterisk Manager Interface, reads what its manager user may do
+(``ListCommands``), takes the floor (``QueueStatus``, hints resolved with ``ExtensionState``,
+the calls members are already on from ``Status``), then follows the live events through
 :class:`~wallboard.asterisk.floor.AsteriskFloor` and publishes every change once, to every
 board. It never opens a second AMI connection for a board.
 
-When AMI goes away the boards are told the truth: heartbeats stop (they show STALE with
-the data's age), monitoring sessions end (``connection_lost``), and the bridge reconnects
-with the same jittered backoff as the boards, logs in again and takes a fresh snapshot,
-which replaces the old one on every board.
+The boards are always told the truth about the PBX link (``welcome.source`` and every
+heartbeat): ``connecting``, ``syncing`` (logged in, but the snapshot is refused — app_queue
+not loaded yet after a restart — or incomplete: retried with backoff until it succeeds),
+``refused`` (the login, with Asterisk's words), ``down`` (lost or unreachable, since when), and
+``up``. While it is not up, boards hold what they had and say how old it is; a board that
+connects meanwhile gets no snapshot, so old data is never shown as live. ``queue reload``
+changes members without a word on AMI: the floor is taken again every ``resync_s`` and on
+``Reload``/``Load`` events (with ``read = system``), and the difference is published.
+
+Nothing AMI sends can stop the bridge: the floor skips (and counts) what it cannot use, a
+failure in a handler is logged once per kind and the rest goes on, and a lost connection is
+retried with jittered backoff that starts again from the shortest step after a good session.
 
 Listen / whisper / barge (the :class:`~wallboard.feed.monitoring.Dialer` here): an
 ``Originate`` of the supervisor's phone into ``ChanSpy`` on the agent's device, with
-``Data: <StateInterface>-,<options>``: the trailing ``-`` matches that device's channels
-exactly (``PJSIP/10-`` never matches ``PJSIP/100-…``); options ``qbE`` listen, ``qwE``
-whisper (only the agent hears), ``qBE`` barge. ``OriginateResponse: Failure`` means the
-phone was not reached; ``Success`` only means the phone answered, so the session becomes
-active on ``ChanSpyStart`` and, if none comes within ``spy_timeout_s`` (no such channel),
-it ends as ``timeout`` and the supervisor's leg is hung up. ``ChanSpyStop`` (the call ended:
-option ``E``) or the supervisor hanging up ends it. A mode change hangs up the leg and
-rings the phone again in the new mode. Stop is a ``Hangup`` of the supervisor's leg.
+``Data: <device>-,<options>``: the trailing ``-`` matches that device's channels exactly
+(``PJSIP/10-`` never matches ``PJSIP/100-…``); a ``hint:`` member is spied on by its hint's
+device. Options ``qbE`` listen, ``qwE`` whisper (only the agent hears), ``qBE`` barge. The leg
+gets its own uniqueid (``ChannelId``), so it can be hung up even while it rings, and every
+event of it is known for sure. ``OriginateResponse: Failure`` means the phone was not reached;
+``Success`` only means it answered, so the session becomes active on ``ChanSpyStart`` and, if
+none comes within ``spy_timeout_s`` (no such channel), it ends as ``timeout``. A mode change
+hangs up the leg and rings the phone again in the new mode.
 
-AMI rights this needs, no more: ``read = agent,call`` (queue and channel events) and
-``write = originate,call`` (Originate; Hangup to stop a session).
+Ending is confirmed, never assumed: a session is ``ended`` only when Asterisk's ``Hangup``
+event (or a failed originate) shows every leg of it gone. A refused ``Hangup``, no
+confirmation within ``hangup_confirm_s``, or a lost AMI connection make the session ``stuck``,
+on the board and in the audit log, because the supervisor may still be heard; a stuck leg is
+hung up again as soon as AMI is back. Monitoring is offered only if the manager user may
+both ``Originate`` and ``Hangup``.
+
+AMI rights this needs, no more: ``read = agent,call`` (queue and channel events; add ``system``
+for instant reaction to module reloads) and ``write = originate,call`` (Originate; Hangup,
+Status and ExtensionState are the ``call`` class).
 """
 
 from __future__ import annotations
@@ -32,24 +49,37 @@ import itertools
 import logging
 import random
 import time
+import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
-from ..core.model import Agent, Call, Queue
+from ..core.model import Agent
+from ..core.protocol import Source
 from ..feed.backoff import reconnect_delay
 from ..feed.monitoring import MODES, MonitorDesk, Session
 from ..feed.server import FeedServer
 from .ami import AmiMessage, AmiParser, action
-from .floor import AsteriskFloor
+from .floor import AsteriskFloor, Update
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SPY_OPTIONS = {"listen": "qbE", "whisper": "qwE", "barge": "qBE"}
 assert set(SPY_OPTIONS) == set(MODES)
+#: What monitoring needs of the manager user: ring the phone, and hang it up again.
+MONITOR_RIGHTS = frozenset({"originate", "hangup"})
+#: Modules whose (re)load changes the floor: take it again.
+FLOOR_MODULES = ("app_queue", "all")
 
 
 class AmiRefused(Exception):
     """Asterisk said no to our login: wrong user or secret; retrying fast will not help."""
+
+
+class SnapshotFailed(Exception):
+    """The floor could not be taken (refused, or incomplete): retried with backoff."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,28 +91,47 @@ class AmiSettings:
     connect_timeout_s: float = 5.0
 
 
+def snapshot_delay(attempt: int, rand: Callable[[], float]) -> float:
+    """Seconds before taking the floor again after ``attempt + 1`` failures: 0.5 s doubling to 10 s,
+    jittered (app_queue loads within seconds of a restart; an unloaded one may stay so for long)."""
+    return reconnect_delay(attempt, rand, first_s=1.0, cap_s=10.0)
+
+
+@dataclass(slots=True)
+class _Listing(Generic[T]):
+    """An action answered by a list of events: what ends it, what came, what to do with it at once."""
+
+    complete: str
+    then: Callable[[list[AmiMessage]], T]
+    future: asyncio.Future[T]
+    items: list[AmiMessage] = field(default_factory=list)
+
+
 @dataclass(slots=True)
 class _Leg:
-    """One ring of the supervisor's phone into ChanSpy."""
+    """One ring of the supervisor's phone into ChanSpy, with the uniqueid we gave it."""
 
     session_id: str
     mode: str
+    uniqueid: str
     action_id: str
     endpoint: str
     data: str
     sent_mono: float
-    channel: str = ""
-    uniqueid: str = ""
-    answered_mono: float | None = None
-    connected: bool = False
-    dropped: bool = False  # hung up by us (stop, or a mode change): its events no longer count
+    answered_mono: float | None = None  # OriginateResponse Success
+    connected: bool = False  # ChanSpyStart
+    dropped: bool = False  # we want it gone (stop, mode change, end): its events no longer count
+    hangup_mono: float | None = None  # when we last asked Asterisk to hang it up
+    stuck_told: bool = False
 
 
 class AsteriskBridge:
     def __init__(self, ami: AmiSettings, server: FeedServer, floor: AsteriskFloor, *,
                  clock: Callable[[], int] | None = None, mono: Callable[[], float] = time.monotonic,
                  tick_s: float = 0.2, spy_timeout_s: float = 8.0, ring_timeout_s: float = 30.0,
-                 refused_retry_s: float = 30.0, rand: Callable[[], float] = random.random) -> None:
+                 refused_retry_s: float = 30.0, resync_s: float = 60.0, hangup_confirm_s: float = 5.0,
+                 list_timeout_s: float = 10.0, rand: Callable[[], float] = random.random,
+                 spy_prefix: str | None = None) -> None:
         self.ami = ami
         self.server = server
         self.floor = floor
@@ -92,19 +141,31 @@ class AsteriskBridge:
         self.spy_timeout_s = spy_timeout_s
         self.ring_timeout_s = ring_timeout_s
         self.refused_retry_s = refused_retry_s
+        self.resync_s = resync_s
+        self.hangup_confirm_s = hangup_confirm_s
+        self.list_timeout_s = list_timeout_s
         self._rand = rand
+        self._spy_prefix = spy_prefix or uuid.uuid4().hex[:8]
+        self._spy_ids = itertools.count(1)
         self.desk = MonitorDesk(server, self)
-        server.monitor_modes = MODES
+        server.set_monitoring((), "the bridge has not logged in to the PBX yet")
         server.on_command = self.desk.handle
         server.on_disconnect = self.desk.on_disconnect
-        self.legs: dict[str, _Leg] = {}  # by action id
+        self.legs: dict[str, _Leg] = {}  # by the uniqueid we gave the leg
+        self.rights: frozenset[str] = frozenset()  # AMI actions our manager user may send (lower case)
         self.connected = False
         self.logins = 0
+        self.snapshots = 0
+        self.handler_failures: Counter[str] = Counter()
         self._writer: asyncio.StreamWriter | None = None
         self._pending: list[tuple[str, asyncio.Future[AmiMessage]]] = []  # in the order sent
-        self._awaited: set[str] = set()  # actions whose answer we wait for (login, snapshot)
+        self._awaited: set[str] = set()  # actions whose answer we wait for
+        self._lists: dict[str, _Listing[Any]] = {}
         self._ids = itertools.count(1)
         self._stopping = asyncio.Event()
+        self._resync_now = asyncio.Event()
+        self._not_up_since = self.clock()
+        self._set_source("connecting", f"AMI {ami.host}:{ami.port}")
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -114,23 +175,31 @@ class AsteriskBridge:
         ticker = asyncio.create_task(self._ticks())
         try:
             while not self._stopping.is_set():
+                logins = self.logins
                 try:
                     await self._session()
-                    attempt = 0
-                    delay = reconnect_delay(0, self._rand)
-                    why = "AMI closed the connection"
+                    why, state = "AMI closed the connection", "down"
                 except AmiRefused as err:
-                    log.error("AMI refused the login: %s (retrying in %.0f s)", err, self.refused_retry_s)
-                    delay, why = self.refused_retry_s, "login refused"
-                    attempt += 1
-                except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as err:
-                    delay = reconnect_delay(attempt, self._rand)
-                    why = f"{type(err).__name__}: {err}"
-                    attempt += 1
-                self._lost(why)
+                    why, state = str(err), "refused"
+                except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError, ConnectionError) as err:
+                    why, state = _describe(err, self.ami), "down"
+                except Exception as err:  # a bug of ours: the bridge logs it and goes on, it never stops
+                    log.exception("the AMI session failed")
+                    why, state = f"internal error ({type(err).__name__}); reconnecting", "down"
+                if self.logins > logins:  # it was a good session: start the backoff again
+                    attempt = 0
+                self._lost(state, why)
                 if self._stopping.is_set():
                     break
-                log.warning("AMI %s:%d lost (%s); reconnecting in %.2f s", self.ami.host, self.ami.port, why, delay)
+                if state == "refused":
+                    delay = self.refused_retry_s
+                    log.error("AMI %s:%d refused the login as %s: %s (retrying in %.0f s)", self.ami.host,
+                              self.ami.port, self.ami.username, why, delay)
+                else:
+                    delay = reconnect_delay(attempt, self._rand)
+                    log.warning("AMI %s:%d lost (%s); reconnecting in %.2f s", self.ami.host, self.ami.port,
+                                why, delay)
+                attempt += 1
                 try:
                     await asyncio.wait_for(self._stopping.wait(), delay)
                 except TimeoutError:
@@ -143,18 +212,33 @@ class AsteriskBridge:
         if self._writer is not None:
             self._writer.close()
 
-    def _lost(self, why: str) -> None:
+    def _set_source(self, state: str, detail: str = "") -> None:
+        now = self.clock()
+        if state == "up":
+            self._not_up_since = 0
+        elif not self._not_up_since:
+            self._not_up_since = now
+        old = self.server.source
+        if old is not None and old.state == state and old.detail == detail:
+            return
+        self.server.source = Source(state=state, since=now if state == "up" else self._not_up_since,
+                                    detail=detail[:256])
+
+    def _lost(self, state: str, why: str) -> None:
         self.connected = False
-        self.server.source_live = False  # boards see STALE with the data's age, never a frozen LIVE
+        self._set_source(state, why)
         self._writer = None
-        for _, fut in self._pending:
-            if not fut.done():
-                fut.set_exception(ConnectionError(why))
-        self._pending.clear()
-        self._awaited.clear()
-        for sid in list(self.desk.sessions):
-            self.desk.end(sid, "connection_lost")
-        self.legs.clear()
+        self._fail_pending(ConnectionError(why))
+        for s in list(self.desk.sessions.values()):  # legs may live on in Asterisk: say so until we know
+            if s.state == "stuck":
+                continue  # already said; hung up again once AMI is back
+            if s.state == "ending":
+                if self._legs_of(s.id):
+                    self.desk.stuck(s.id, "pbx_link_lost", why)
+                else:
+                    self.desk.gone(s.id)
+            else:
+                self.desk.finish(s.id, "connection_lost")
 
     async def _session(self) -> None:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(self.ami.host, self.ami.port),
@@ -162,31 +246,160 @@ class AsteriskBridge:
         self._writer = writer
         parser = AmiParser()
         pump = asyncio.create_task(self._pump(reader, parser))
+        driver: asyncio.Task[None] | None = None
         try:
+            # Asterisk answers a bad login and hangs up at once: the answer is read before the end.
             reply = await self._ask("Login", Username=self.ami.username, Secret=self.ami.secret, Events="on")
             if reply.response.lower() != "success":
-                raise AmiRefused(reply.get("Message") or reply.response)
+                raise AmiRefused(reply.get("Message") or reply.response or "no reason given")
             self.logins += 1
             self.connected = True
             log.info("AMI %s:%d: logged in as %s (%s)", self.ami.host, self.ami.port, self.ami.username,
                      parser.greeting)
-            self.floor.begin_snapshot()
-            await self._ask("QueueStatus")  # its list events and QueueStatusComplete come through the pump
-            summary = await self._ask("QueueSummary")
-            if summary.response.lower() != "success":
-                log.warning("QueueSummary refused: %s", summary.get("Message"))
-            await pump
+            driver = asyncio.create_task(self._drive())
+            done, _ = await asyncio.wait({pump, driver}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (pump, driver):  # the first one to fail says why
+                if task in done and (err := task.exception()) is not None:
+                    raise err
         finally:
             pump.cancel()
+            if driver is not None:
+                driver.cancel()
             writer.close()
 
-    async def _pump(self, reader: asyncio.StreamReader, parser: AmiParser) -> None:
+    async def _drive(self) -> None:
+        """One logged-in AMI session: learn our rights, take the floor until it is true, keep it so."""
+        self._set_source("syncing", "taking the floor from the PBX")
+        await self._learn_rights()
+        self._retry_stuck_legs()
         while True:
-            data = await reader.read(65536)
-            if not data:
-                raise ConnectionResetError("AMI closed the connection")
-            for msg in parser.feed(data):
-                self._on_message(msg)
+            await self._synchronise()
+            self._resync_now.clear()
+            try:
+                await asyncio.wait_for(self._resync_now.wait(), self.resync_s)
+            except TimeoutError:
+                pass
+
+    async def _pump(self, reader: asyncio.StreamReader, parser: AmiParser) -> None:
+        try:
+            while True:
+                data = await reader.read(65536)
+                if not data:
+                    raise ConnectionResetError("AMI closed the connection")
+                for msg in parser.feed(data):
+                    self._on_message(msg)
+        except BaseException as err:  # whatever waits on an answer learns at once that none will come
+            self._fail_pending(ConnectionError(str(err) or type(err).__name__))
+            raise
+
+    def _fail_pending(self, err: Exception) -> None:
+        for _, fut in self._pending:
+            if not fut.done():
+                fut.set_exception(err)
+        for listing in self._lists.values():
+            if not listing.future.done():
+                listing.future.set_exception(err)
+        self._pending.clear()
+        self._awaited.clear()
+        self._lists.clear()
+
+    async def _learn_rights(self) -> None:
+        """What our manager user may do (``ListCommands`` lists exactly that), and so what to offer."""
+        reply = await self._ask("ListCommands")
+        if reply.response.lower() == "success":
+            self.rights = frozenset(k.lower() for k, _ in reply.fields if k and k.lower() not in ("response", "actionid"))
+        else:
+            self.rights = frozenset()
+            log.error("AMI ListCommands refused (%s): monitoring is off, since the bridge cannot tell "
+                      "whether it could end a session", reply.get("Message"))
+        missing = sorted(MONITOR_RIGHTS - self.rights)
+        if missing:
+            why = (f"the bridge's AMI user may not {' or '.join(m.capitalize() for m in missing)} "
+                   f"(manager.conf: write = originate,call): "
+                   f"{'a session could not be ended' if 'hangup' in missing else 'no phone could be rung'}")
+            log.error("monitoring is OFF: %s", why)
+            self.server.set_monitoring((), why)
+        else:
+            self.server.set_monitoring(MODES)
+        if "status" not in self.rights:
+            log.warning("the AMI user may not use Status (write class call): agents already on a call when "
+                        "the bridge starts show as busy until that call ends")
+        if "extensionstate" not in self.rights and any(m.hint for m in self.floor.members.values()):
+            log.warning("the AMI user may not use ExtensionState (write class call): members with a hint: "
+                        "state interface cannot be monitored")
+
+    # -- taking the floor ------------------------------------------------------------------------
+
+    async def _synchronise(self) -> None:
+        """Take the floor until it succeeds. On a live floor a success publishes the difference;
+        otherwise (first time, or after a failure) it replaces the boards' picture whole."""
+        attempt = 0
+        while True:
+            try:
+                updates = await self._take_floor()
+                break
+            except SnapshotFailed as err:
+                delay = snapshot_delay(attempt, self._rand)
+                attempt += 1
+                log.warning("AMI snapshot failed: %s; again in %.1f s", err, delay)
+                self._set_source("syncing", str(err))
+                self._resync_now.clear()
+                try:
+                    await asyncio.wait_for(self._resync_now.wait(), delay)
+                except TimeoutError:
+                    pass
+        self.snapshots += 1
+        if self.server.source_live:
+            self._publish(updates)
+            return
+        agents, queues, calls = self.floor.snapshot(self.clock())
+        self.server.load([self.desk.mark(a) for a in agents], queues, calls)
+        self._set_source("up")
+        log.info("AMI snapshot: %d agents, %d queues, %d calls", len(agents), len(queues), len(calls))
+        await self._check_summary()
+
+    async def _take_floor(self) -> list[Update]:
+        """QueueStatus, hints, Status. Each list is applied the moment it completes, in the pump, so
+        events that follow it in the stream apply to the new picture, never to the old one."""
+        updates = await self._ask_list("QueueStatus", "QueueStatusComplete",
+                                       lambda items: self.floor.load_queue_status(items, self.clock()))
+        await self._resolve_hints()
+        if "status" in self.rights:
+            updates += await self._ask_list("Status", "StatusComplete",
+                                            lambda items: self.floor.apply_channels(items, self.clock()))
+        return updates
+
+    async def _resolve_hints(self) -> None:
+        for m in list(self.floor.members.values()):
+            if m.hint is None or m.hint_device or "extensionstate" not in self.rights:
+                continue
+            exten, context = m.hint
+            try:
+                reply = await self._ask("ExtensionState", Exten=exten, Context=context)
+            except (ValueError, TimeoutError) as err:
+                log.warning("ExtensionState %s@%s: %s", exten, context, err)
+                continue
+            device = self.floor.resolve_hint(m.interface, reply.get("Hint")) if reply.response.lower() == "success" \
+                else ""
+            if device:
+                log.info("member %s: %s is %s", m.name, m.state_interface, device)
+            else:
+                log.warning("member %s: %s names no device (%s): it cannot be monitored", m.name,
+                            m.state_interface, reply.get("Message") or reply.get("Hint") or "no hint")
+
+    async def _check_summary(self) -> None:
+        """QueueSummary against our picture: a difference is logged (never fatal)."""
+        try:
+            summary = await self._ask_list("QueueSummary", "QueueSummaryComplete", list)
+        except SnapshotFailed as err:
+            log.warning("QueueSummary: %s", err)
+            return
+        for msg in summary:
+            qid = msg.get("Queue")
+            waiting = sum(1 for c in self.floor.callers.values() if c.call.queue == qid and c.call.answered_at is None)
+            if msg.get("Callers") and msg.get("Callers") != str(waiting):
+                log.warning("queue %s: QueueSummary says %s callers, the snapshot %d", qid, msg.get("Callers"),
+                            waiting)
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -202,15 +415,44 @@ class AsteriskBridge:
     async def _ask(self, name: str, **fields: str) -> AmiMessage:
         action_id, fut = self._send(name, **fields)
         self._awaited.add(action_id)
-        return await asyncio.wait_for(fut, 10)
+        return await asyncio.wait_for(fut, self.list_timeout_s)
 
-    def _fire(self, name: str, **fields: str) -> str:
-        """Send without waiting; a refusal is logged, never raised."""
+    async def _ask_list(self, name: str, complete: str, then: Callable[[list[AmiMessage]], T], **fields: str) -> T:
+        """An action whose answer is a list of events ended by ``complete``, handed to ``then`` as
+        it completes; SnapshotFailed if refused or not complete in time."""
+        action_id, fut = self._send(name, **fields)
+        self._awaited.add(action_id)
+        items: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._lists[action_id] = _Listing(complete.lower(), then, items)
+        try:
+            try:
+                reply = await asyncio.wait_for(fut, self.list_timeout_s)
+            except TimeoutError:
+                raise SnapshotFailed(f"{name}: no answer in {self.list_timeout_s:.0f} s") from None
+            if reply.response.lower() != "success":
+                words = reply.get("Message") or reply.response or "no reason"
+                if "unknown command" in words.lower() and name.lower().startswith("queue"):
+                    raise SnapshotFailed(f"app_queue is not loaded yet ({name}: {words.split('.')[0]})")
+                raise SnapshotFailed(f"{name} refused: {words}")
+            try:
+                return await asyncio.wait_for(items, self.list_timeout_s)
+            except TimeoutError:
+                raise SnapshotFailed(f"{name}: incomplete, no {complete} in {self.list_timeout_s:.0f} s") from None
+        finally:
+            self._lists.pop(action_id, None)
+
+    def _fire(self, name: str, on_answer: Callable[[AmiMessage], None] | None = None, **fields: str) -> str:
+        """Send without waiting; the answer goes to ``on_answer`` (a refusal is logged)."""
         action_id, fut = self._send(name, **fields)
 
         def answered(f: asyncio.Future[AmiMessage]) -> None:
-            if not f.cancelled() and f.exception() is None and f.result().response.lower() != "success":
-                log.info("AMI %s refused: %s", name, f.result().get("Message"))
+            if f.cancelled() or f.exception() is not None:
+                return
+            reply = f.result()
+            if reply.response.lower() != "success":
+                log.warning("AMI %s refused: %s", name, reply.get("Message"))
+            if on_answer is not None:
+                on_answer(reply)
         fut.add_done_callback(answered)
         return action_id
 
@@ -221,36 +463,44 @@ class AsteriskBridge:
             if msg.response:
                 self._answer(msg)
             return
+        listing = self._lists.get(msg.action_id) if msg.action_id else None
+        if listing is not None:
+            if msg.event.lower() != listing.complete:
+                listing.items.append(msg)
+            elif not listing.future.done():
+                try:
+                    listing.future.set_result(listing.then(listing.items))
+                except Exception as err:  # a bug of ours: the snapshot fails (and is retried), the bridge lives
+                    log.exception("AMI %s list could not be used", msg.event)
+                    listing.future.set_exception(SnapshotFailed(f"{msg.event}: {type(err).__name__}: {err}"))
+            return
         event = msg.event.lower()
-        now = self.clock()
-        if event == "queuestatuscomplete":
-            if self.floor.in_snapshot():
-                self.floor.end_snapshot()
-                agents, queues, calls = self.floor.snapshot(now)
-                self.server.load([self.desk.mark(a) for a in agents], queues, calls)
-                self.server.source_live = True
-                log.info("AMI snapshot: %d agents, %d queues, %d callers waiting", len(agents), len(queues),
-                         len(calls))
-            return
-        if event == "queuesummary":
-            self._check_summary(msg)
-            return
-        if event in ("originateresponse", "chanspystart", "chanspystop"):
-            self._on_spy(event, msg)
-            return
-        if event == "hangup":
-            self._on_spy(event, msg)
-        self._publish(self.floor.on(msg, now))
+        try:
+            if event in ("originateresponse", "chanspystart", "chanspystop", "hangup"):
+                self._on_spy(event, msg)
+            if event in ("reload", "load", "unload") and msg.get("Module").lower().removesuffix(".so") in FLOOR_MODULES:
+                log.info("AMI %s of %s: taking the floor again", msg.event, msg.get("Module"))
+                self._resync_now.set()
+            updates = self.floor.on(msg, self.clock())
+            if self.server.source_live:  # else the snapshot under way (or the next one) tells it all
+                self._publish(updates)
+        except Exception:  # a bug of ours must not cost the boards their floor: log once per kind, carry on
+            self.handler_failures[event] += 1
+            if self.handler_failures[event] == 1:
+                log.exception("AMI %s could not be handled (logged once; the bridge carries on): %s", msg.event,
+                              dict(msg.fields))
+        for kind in self.floor.take_new_oddities():
+            log.warning("AMI sent %s: skipped (counted, logged once per kind)", kind)
 
-    def _publish(self, updates: list[Agent | Queue | Call]) -> None:
+    def _publish(self, updates: list[Update]) -> None:
         if not updates:
             return
         self.server.publish([self.desk.mark(u) if isinstance(u, Agent) else u for u in updates])
         self.desk.after_publish()
 
     def _answer(self, msg: AmiMessage) -> None:
-        """A response goes to the action with its ActionID. A peer that does not echo ours (a
-        recorded session played back) answers, in order, the oldest action we are waiting on."""
+        """A response goes to the action with its ActionID. A peer that does not echo ours answers,
+        in order, the oldest action we are waiting on."""
         at = next((i for i, (aid, _) in enumerate(self._pending) if aid == msg.action_id), None)
         if at is None:
             at = next((i for i, (aid, _) in enumerate(self._pending) if aid in self._awaited), None)
@@ -261,33 +511,49 @@ class AsteriskBridge:
         if not fut.done():
             fut.set_result(msg)
 
-    def _check_summary(self, msg: AmiMessage) -> None:
-        """QueueSummary against our picture: a difference is logged (AMI's LoggedIn excludes offline members)."""
-        qid = msg.get("Queue")
-        waiting = sum(1 for c in self.floor.callers.values() if c.call.queue == qid and c.call.answered_at is None)
-        if msg.get("Callers") and int(msg.get("Callers", "0")) != waiting:
-            log.warning("queue %s: QueueSummary says %s callers, the snapshot %d", qid, msg.get("Callers"), waiting)
-
     async def _ticks(self) -> None:
         while True:
             await asyncio.sleep(self.tick_s)
-            if self.connected and not self.floor.in_snapshot():
-                self._publish(self.floor.tick(self.clock()))
-            self._spy_timeouts()
+            try:
+                if self.connected and self.server.source_live:
+                    self._publish(self.floor.tick(self.clock()))
+                self._spy_timeouts()
+            except Exception:
+                self.handler_failures["tick"] += 1
+                if self.handler_failures["tick"] == 1:
+                    log.exception("the bridge's tick failed (logged once; it carries on)")
 
     # -- the Dialer: listen / whisper / barge via ChanSpy ------------------------------------------
 
     def dial(self, s: Session) -> None:
+        asyncio.get_running_loop().create_task(self._dial(s))
+
+    async def _dial(self, s: Session) -> None:
         member = self.floor.members.get(s.agent_id)
         if member is None or self._writer is None:
-            asyncio.get_running_loop().call_soon(self.desk.end, s.id, "connection_lost" if member else "call_ended")
+            self.desk.finish(s.id, "connection_lost" if member else "call_ended")
             return
-        data = f"{member.state_interface}-,{SPY_OPTIONS[s.mode]}"
-        action_id = self._fire("Originate", Channel=s.endpoint, Application="ChanSpy", Data=data, Async="true",
-                               CallerID=f'"{s.mode.capitalize()}: {member.name}"'[:80],
-                               Timeout=str(int(self.ring_timeout_s * 1000)))
-        self.legs[action_id] = _Leg(s.id, s.mode, action_id, s.endpoint, data, self._mono())
-        log.info("monitor %s: ringing %s to %s %s (ChanSpy %s)", s.id, s.endpoint, s.mode, member.name, data)
+        if member.hint is not None and not member.spy_device:
+            await self._resolve_hints()
+        device = member.spy_device
+        if not device:
+            self.desk.finish(s.id, "no_device")
+            return
+        if self.desk.sessions.get(s.id) is not s or s.state not in ("dialing",) or self._writer is None:
+            return  # stopped (or the link went) while we looked the device up
+        uid = f"wbspy-{self._spy_prefix}-{next(self._spy_ids)}"
+        data = f"{device}-,{SPY_OPTIONS[s.mode]}"
+        leg = _Leg(s.id, s.mode, uid, "", s.endpoint, data, self._mono())
+        self.legs[uid] = leg
+
+        def refused(reply: AmiMessage) -> None:
+            if reply.response.lower() != "success" and uid in self.legs:
+                self._leg_ended(leg, "pbx_refused")
+        leg.action_id = self._fire("Originate", refused, Channel=s.endpoint, Application="ChanSpy", Data=data,
+                                   Async="true", ChannelId=uid, CallerID=f'"{s.mode.capitalize()}: {member.name}"'[:80],
+                                   Timeout=str(int(self.ring_timeout_s * 1000)))
+        log.info("monitor %s: ringing %s to %s %s (ChanSpy %s, leg %s)", s.id, s.endpoint, s.mode, member.name,
+                 data, uid)
 
     def switch(self, s: Session, mode: str) -> None:
         self._drop(s.id)
@@ -295,29 +561,70 @@ class AsteriskBridge:
         self.dial(s)
 
     def hang_up(self, s: Session) -> None:
-        self._drop(s.id)
+        if not self._legs_of(s.id):
+            self.desk.gone(s.id)
+        elif self._writer is None:
+            for leg in self._legs_of(s.id):
+                leg.dropped = True
+            self.desk.stuck(s.id, "pbx_link_lost", "the bridge is not connected to AMI")
+        else:
+            self._drop(s.id)
+
+    def _legs_of(self, session_id: str) -> list[_Leg]:
+        return [leg for leg in self.legs.values() if leg.session_id == session_id]
 
     def _drop(self, session_id: str) -> None:
-        for leg in [leg for leg in self.legs.values() if leg.session_id == session_id and not leg.dropped]:
+        """Hang up every leg of the session (again, for one that is stuck); confirmed by Hangup events."""
+        for leg in self._legs_of(session_id):
             leg.dropped = True
-            if leg.channel and self._writer is not None:
-                self._fire("Hangup", Channel=leg.channel)
-            elif not leg.channel:
-                continue  # not answered yet: hung up when its OriginateResponse comes
-            del self.legs[leg.action_id]
+            self._hangup_leg(leg)
+
+    def _hangup_leg(self, leg: _Leg) -> None:
+        if self._writer is None:
+            return
+        leg.hangup_mono, leg.stuck_told = self._mono(), False
+
+        def answered(reply: AmiMessage) -> None:
+            if reply.response.lower() == "success" or leg.uniqueid not in self.legs:
+                return  # Asterisk hangs it up: its Hangup event confirms
+            words = reply.get("Message")
+            if "no such channel" in words.lower():
+                if leg.answered_mono is not None:  # it was up, and is no more
+                    self._leg_gone(leg)
+                return  # still ringing or not yet created: its OriginateResponse will tell
+            leg.stuck_told = True
+            self.desk.stuck(leg.session_id, "hangup_refused", words)
+        self._fire("Hangup", answered, Channel=leg.uniqueid)
+
+    def _retry_stuck_legs(self) -> None:
+        """Back on AMI: every leg we could not end is hung up now (or found gone)."""
+        for leg in list(self.legs.values()):
+            leg.dropped = True
+            leg.answered_mono = leg.answered_mono or self._mono()  # "no such channel" now means it is gone
+            self._hangup_leg(leg)
+
+    def _leg_ended(self, leg: _Leg, why: str) -> None:
+        """Asterisk says the leg is gone. Not asked for: the session ends for ``why``."""
+        if leg.dropped:
+            self._leg_gone(leg)
+            return
+        self.legs.pop(leg.uniqueid, None)
+        log.info("monitor %s: leg %s ended (%s)", leg.session_id, leg.uniqueid, why)
+        self.desk.finish(leg.session_id, why)
+
+    def _leg_gone(self, leg: _Leg) -> None:
+        self.legs.pop(leg.uniqueid, None)
+        s = self.desk.sessions.get(leg.session_id)
+        if s is not None and s.state in ("ending", "stuck") and not self._legs_of(s.id):
+            self.desk.gone(s.id)
 
     def _leg_for(self, msg: AmiMessage, event: str) -> _Leg | None:
-        if event == "originateresponse":
-            leg = self.legs.get(msg.action_id)
-            if leg is None:  # an ActionID we did not write: match on what we asked for
-                leg = next((lg for lg in self.legs.values() if not lg.channel and lg.data == msg.get("Data")
-                            and msg.get("Application").lower() == "chanspy"
-                            and msg.get("Channel").startswith(lg.endpoint)), None)
+        if event == "originateresponse":  # its Uniqueid is the ChannelId we gave (an old Asterisk: <null>)
+            leg = self.legs.get(msg.get("Uniqueid"))
+            if leg is None and msg.get("Uniqueid") in ("", "<null>"):
+                leg = next((lg for lg in self.legs.values() if lg.action_id == msg.action_id), None)
             return leg
-        uid = msg.get("SpyerUniqueid") if event.startswith("chanspy") else msg.get("Uniqueid")
-        chan = msg.get("SpyerChannel") if event.startswith("chanspy") else msg.get("Channel")
-        return next((lg for lg in self.legs.values() if (uid and lg.uniqueid == uid) or (chan and lg.channel == chan)),
-                    None)
+        return self.legs.get(msg.get("SpyerUniqueid") if event.startswith("chanspy") else msg.get("Uniqueid"))
 
     def _on_spy(self, event: str, msg: AmiMessage) -> None:
         leg = self._leg_for(msg, event)
@@ -325,34 +632,46 @@ class AsteriskBridge:
             return
         if event == "originateresponse":
             if msg.get("Response").lower() != "success":
-                del self.legs[leg.action_id]
-                if not leg.dropped:
-                    log.info("monitor %s: %s not reached (reason %s)", leg.session_id, leg.endpoint, msg.get("Reason"))
-                    self.desk.end(leg.session_id, "supervisor_unreachable")
+                self._leg_ended(leg, "supervisor_unreachable")
                 return
-            leg.channel, leg.uniqueid, leg.answered_mono = msg.get("Channel"), msg.get("Uniqueid"), self._mono()
+            leg.answered_mono = self._mono()
             if leg.dropped:  # stopped while it rang: hang up what answered
-                self._fire("Hangup", Channel=leg.channel)
-                del self.legs[leg.action_id]
+                self._hangup_leg(leg)
+            return
+        if event == "hangup":
+            self._leg_ended(leg, "hung_up")  # not by us: the supervisor hung up
             return
         if leg.dropped:
             return
         if event == "chanspystart":
             leg.connected = True
             self.desk.connected(leg.session_id)
-        elif event in ("chanspystop", "hangup"):
-            del self.legs[leg.action_id]
-            # ChanSpyStop: the spied-on call ended (option E). Hangup first: the supervisor hung up.
-            self.desk.end(leg.session_id, "call_ended" if event == "chanspystop" else "hung_up")
+        else:  # ChanSpyStop: the spied-on call ended (option E); the leg's Hangup follows
+            self.desk.finish(leg.session_id, "call_ended")
 
     def _spy_timeouts(self) -> None:
         now = self._mono()
         for leg in list(self.legs.values()):
-            if leg.dropped or leg.connected:
+            if leg.dropped:
+                if (leg.hangup_mono is not None and not leg.stuck_told
+                        and now - leg.hangup_mono > self.hangup_confirm_s):
+                    leg.stuck_told = True
+                    self.desk.stuck(leg.session_id, "hangup_unconfirmed",
+                                    f"no Hangup event for leg {leg.uniqueid} in {self.hangup_confirm_s:.0f} s")
+                continue
+            if leg.connected:
                 continue
             if leg.answered_mono is not None and now - leg.answered_mono > self.spy_timeout_s:
                 log.warning("monitor %s: the phone answered but ChanSpy found no channel for %s in %.0f s",
                             leg.session_id, leg.data, self.spy_timeout_s)
-                self.desk.end(leg.session_id, "timeout")
+                self.desk.finish(leg.session_id, "timeout")
             elif leg.answered_mono is None and now - leg.sent_mono > self.ring_timeout_s + 5:
-                self.desk.end(leg.session_id, "supervisor_unreachable")
+                self.desk.finish(leg.session_id, "supervisor_unreachable")
+
+
+def _describe(err: BaseException, ami: AmiSettings) -> str:
+    if isinstance(err, ConnectionRefusedError):
+        return f"connection refused by {ami.host}:{ami.port}"
+    if isinstance(err, TimeoutError):
+        return f"no answer from {ami.host}:{ami.port}"
+    return f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
