@@ -23,6 +23,17 @@ grep -q "board connected" "$root/demo.log" || { cat "$root/demo.log"; fail "the 
 [ "$(stat -c %s "$root/shot.png")" -gt 20000 ] || fail "the screenshot is empty"
 grep -q "language ja" "$root/demo.log" || fail "the Japanese catalogue did not load"
 
+# The bridge's service: its unit, its settings (secrets: not world-readable), and a command line that the
+# installed bridge accepts as the unit runs it (settings from the shipped template, secrets filled in).
+unit="$root/lib/systemd/system/wallboard-asterisk-bridge.service"
+[ -f "$unit" ] || fail "no systemd unit for the bridge"
+grep -q '^Restart=always' "$unit" && grep -q '^User=wallboard-bridge' "$unit" || fail "the unit must restart and run as its own user"
+[ "$(stat -c %a "$root/etc/wallboard/asterisk-bridge.env")" = 640 ] || fail "asterisk-bridge.env is readable by others"
+exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
+(set -a; . "$root/etc/wallboard/asterisk-bridge.env"; AMI_SECRET=s SV_TOKEN=a TV_TOKEN=b; set +a
+ cmd=$(eval "echo $exec_start" | sed "s#/usr/bin/#$root/usr/bin/#; s#/etc/wallboard/#$root/etc/wallboard/#")
+ $cmd --check) || fail "the installed bridge refuses the unit's command line"
+
 bundle="$root/opt/wallboard"
 leftovers=$(find "$bundle" \( -name tests -o -name test -o -name __pycache__ -o -name '*.pyc' -o -name '*.ts' \
   -o -name '*.spec' -o -name '*.egg-info' -o -name '.git*' \) -print | head -5)

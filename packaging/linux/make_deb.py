@@ -2,8 +2,11 @@
 
 - ``wallboard_<version>_<arch>.deb``: the bundle in /opt/wallboard; ``wallboard``,
   ``wallboard-asterisk-bridge`` and ``wallboard-callcentre`` in /usr/bin; a desktop entry and
-  icons. Its ``Depends`` are computed from the bundle itself: every shared library an ELF
-  file in it needs and the bundle does not carry is looked up with ``dpkg -S``.
+  icons; the bridge as a systemd service (``wallboard-asterisk-bridge.service``, its own
+  ``wallboard-bridge`` user, settings and secrets in /etc/wallboard/asterisk-bridge.env readable
+  by that user only, queues in /etc/wallboard/bridge.toml; not enabled until configured). Its
+  ``Depends`` are computed from the bundle itself: every shared library an ELF file in it needs
+  and the bundle does not carry is looked up with ``dpkg -S``.
 - ``wallboard-kiosk_<version>_all.deb`` (optional, for the PC behind a wall TV): starts the
   board full screen at login from /etc/xdg/autostart, with /etc/wallboard/tv.toml (a conffile:
   edit it, an upgrade keeps it).
@@ -21,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
+BRIDGE = Path(__file__).resolve().parent / "bridge"  # the bridge's unit, settings template, maintainer scripts
 PROGRAMS = ("wallboard", "wallboard-asterisk-bridge", "wallboard-callcentre")
 MAINTAINER = "Wallboard maintainers <wallboard@example.org>"
 DESKTOP = """[Desktop Entry]
@@ -128,8 +132,24 @@ def main() -> int:
         icons = stage / "usr" / "share" / "icons" / "hicolor" / f"{size}x{size}" / "apps"
         icons.mkdir(parents=True)
         shutil.copy(ROOT / "resources" / "icons" / f"wallboard-{size}.png", icons / "wallboard.png")
-    depends = sorted(system_packages(stage / "opt" / "wallboard"))
+    systemd = stage / "lib" / "systemd" / "system"
+    systemd.mkdir(parents=True)
+    shutil.copy(BRIDGE / "wallboard-asterisk-bridge.service", systemd)
+    etc = stage / "etc" / "wallboard"
+    etc.mkdir(parents=True)
+    shutil.copy(BRIDGE / "asterisk-bridge.env", etc / "asterisk-bridge.env")
+    (etc / "asterisk-bridge.env").chmod(0o640)  # postinst gives it to root:wallboard-bridge
+    shutil.copy(ROOT / "resources" / "asterisk" / "bridge.example.toml", etc / "bridge.toml")
+    doc = stage / "usr" / "share" / "doc" / "wallboard"
+    doc.mkdir(parents=True)
+    shutil.copy(ROOT / "README.md", doc / "README.md")
+    shutil.copytree(ROOT / "resources" / "asterisk", doc / "asterisk")
+    depends = sorted(system_packages(stage / "opt" / "wallboard") | {"adduser"})
     (stage / "DEBIAN").mkdir()
+    for script in ("postinst", "prerm", "postrm"):
+        shutil.copy(BRIDGE / script, stage / "DEBIAN" / script)
+        (stage / "DEBIAN" / script).chmod(0o755)
+    (stage / "DEBIAN" / "conffiles").write_text("/etc/wallboard/asterisk-bridge.env\n/etc/wallboard/bridge.toml\n")
     (stage / "DEBIAN" / "control").write_text(control(
         "wallboard", version, arch, depends, du_kb(stage),
         "live call-centre supervisor wallboard\n"
