@@ -96,7 +96,6 @@ class Replay(AmiListener):
         self.sessions = sessions
         self.speed = speed
         self.gate = gate
-        self.position = 0.0  # capture time reached in the session playing
         self.done = asyncio.Event()  # the last session has been played to its end
         self.ended: list[int] = []  # sessions played to their end
         self.unexpected: list[AmiMessage] = []
@@ -118,7 +117,6 @@ class Replay(AmiListener):
             delay = t0 + lag + t / self.speed - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            self.position = t
             writer.write(GREETING if lines[0].startswith("Asterisk Call Manager") else wire(self._ours(lines)))
             await writer.drain()
         self.ended.append(n)

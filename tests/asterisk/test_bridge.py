@@ -103,6 +103,8 @@ class Pbx:
         self.spies: list[tuple[AmiMessage, Push]] = []
         self.refuse_login = False
         self.hangup = "ok"  # "ok" (confirmed by events) | "refused" | "silent" (no event follows)
+        self.before_status: list[list[str]] = []  # live events Asterisk sends between QueueStatus and Status
+        self.more_members: list[list[str]] = []  # QueueMember items beyond the recording's (a reload added them)
         self.listener = Scripted(self.handle)
 
     async def handle(self, msg: AmiMessage, push: Push) -> None:
@@ -121,12 +123,16 @@ class Pbx:
             (_, items), *_ = answers(BASIC, "QueueStatus")
             for m in items:
                 await push([f"{k}: {aid if k == 'ActionID' else v}" for k, v in m.fields])
+            for lines in self.more_members:
+                await push([*lines, f"ActionID: {aid}"])
             await push(["Event: QueueStatusComplete", f"ActionID: {aid}", "EventList: Complete", "ListItems: 5"])
             for t in (3.509, 7.509, 7.51):  # Alice's and Carol's calls, as recorded
                 for _, d, lines in frames(BASIC):
                     if d == "recv" and abs(_ - t) < 0.0005:
                         await push(lines)
         elif action in ("Status", "QueueSummary"):
+            for lines in self.before_status if action == "Status" else []:
+                await push(lines)
             await push([*ok, "EventList: start", "Message: will follow"])
             await push([f"Event: {action}Complete", f"ActionID: {aid}", "EventList: Complete", "ListItems: 0"])
         elif action == "Originate":
@@ -239,6 +245,32 @@ def test_a_leg_asterisk_will_not_hang_up_is_stuck_not_stopped(run: Runner, behav
             await close(bridge, sv, tv, pbx.listener)
         assert [r.action for r in bridge.desk.audit].count("end_failed") >= 1
         assert [r.action for r in bridge.desk.audit][-1] == "end"
+    run(go)
+
+
+def test_a_resync_never_publishes_something_older_than_an_event_after_it(run: Runner) -> None:
+    """A Reload makes the bridge take the floor again; its QueueStatus shows Dave, whom a reload added.
+    An event between that QueueStatus and the Status that follows (Dave pauses) must win over what the
+    QueueStatus said (Dave available): nothing older is published after something newer."""
+    dave = "Local/1004@agents/n"
+    async def go() -> None:
+        pbx = Pbx()
+        bridge, sv, tv = await ready(pbx)
+        try:
+            pbx.more_members = [["Event: QueueMember", "Queue: support", "Name: Dave", f"Location: {dave}",
+                                 "StateInterface: Local/1004@agents", "Membership: static", "Penalty: 0",
+                                 "CallsTaken: 0", "LastCall: 0", "LastPause: 0", "LoginTime: 1795343600", "InCall: 0",
+                                 "Status: 1", "Paused: 0", "PausedReason: ", "Wrapuptime: 0"]]
+            pbx.before_status = [["Event: QueueMemberPause", "Privilege: agent,all", "Queue: support",
+                                  "MemberName: Dave", f"Interface: {dave}", "StateInterface: Local/1004@agents",
+                                  "Membership: static", "Paused: 1", "PausedReason: break", "Status: 1"]]
+            await pbx.listener.push(["Event: Reload", "Privilege: system,all", "Module: app_queue.so", "Status: 0"])
+            await wait_until(lambda: len(pbx.listener.sent("Status")) == 2, 5, "the resync's Status")
+            await asyncio.sleep(0.3)
+            assert tv.last.agents[dave].state == "paused" and tv.last.agents[dave].reason == "break"
+            assert bridge.snapshots == 2 and tv.client.state.counters.snapshots == 1  # a difference, not a reload
+        finally:
+            await close(bridge, sv, tv, pbx.listener)
     run(go)
 
 

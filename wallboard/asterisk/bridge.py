@@ -350,7 +350,8 @@ class AsteriskBridge:
                     pass
         self.snapshots += 1
         if self.server.source_live:
-            self._publish(updates)
+            if updates:
+                log.info("AMI resync: %d changes the events had not told", len(updates))
             return
         agents, queues, calls = self.floor.snapshot(self.clock())
         self.server.load([self.desk.mark(a) for a in agents], queues, calls)
@@ -359,14 +360,19 @@ class AsteriskBridge:
         await self._check_summary()
 
     async def _take_floor(self) -> list[Update]:
-        """QueueStatus, hints, Status. Each list is applied the moment it completes, in the pump, so
-        events that follow it in the stream apply to the new picture, never to the old one."""
+        """QueueStatus, hints, Status. Each list is applied (and, on a live floor, its difference
+        published) the moment it completes, in the pump: events that follow it in the stream apply
+        to the new picture, and nothing older is ever published after something newer."""
+        def applied(updates: list[Update]) -> list[Update]:
+            if self.server.source_live:
+                self._publish(updates)
+            return updates
         updates = await self._ask_list("QueueStatus", "QueueStatusComplete",
-                                       lambda items: self.floor.load_queue_status(items, self.clock()))
+                                       lambda items: applied(self.floor.load_queue_status(items, self.clock())))
         await self._resolve_hints()
         if "status" in self.rights:
             updates += await self._ask_list("Status", "StatusComplete",
-                                            lambda items: self.floor.apply_channels(items, self.clock()))
+                                            lambda items: applied(self.floor.apply_channels(items, self.clock())))
         return updates
 
     async def _resolve_hints(self) -> None:

@@ -128,8 +128,7 @@ class _Member:
         return device
 
     def owns_channel(self, channel: str) -> bool:
-        device = self.spy_device
-        return bool(device) and channel.lower().startswith(device.lower() + "-")
+        return bool(self.spy_device) and _device_of(channel) == self.spy_device.lower()
 
 
 @dataclass(slots=True)
@@ -205,7 +204,7 @@ class AsteriskFloor:
                 c.counted, c.call = known.counted, msgspec.structs.replace(c.call, queued_at=known.call.queued_at)
             elif c.call.queue in queues:
                 queues[c.call.queue].counters.offered += 1
-        changed = _Changes(members=set(members), queues=set(queues), calls=set(callers))
+        changed = _Changes(members=set(members), queues=set(queues))
         gone_agents = [Gone("agent", iface) for iface in self.members if iface not in members]
         for cid, c in self.callers.items():
             if c.call.status is CallState.CONNECTED:
@@ -232,6 +231,7 @@ class AsteriskFloor:
         for ch in channels:
             if ch.get("BridgeID"):
                 by_bridge.setdefault(ch.get("BridgeID"), []).append(ch)
+        devices = {m.spy_device.lower(): m for m in self.members.values() if m.spy_device}
         on_call: dict[str, tuple[str, AmiMessage, AmiMessage]] = {}  # member -> (call id, caller, member leg)
         for legs in by_bridge.values():
             for caller in legs:
@@ -239,7 +239,7 @@ class AsteriskFloor:
                 if caller.get("Application").lower() != "queue" or not _is_id(uid):
                     continue
                 for leg in legs:
-                    m = next((m for m in self.members.values() if m.owns_channel(leg.get("Channel"))), None)
+                    m = devices.get(_device_of(leg.get("Channel")))
                     if leg is not caller and m is not None:
                         on_call[m.interface] = (uid, caller, leg)
         changed = _Changes()
@@ -654,6 +654,12 @@ def _int(value: str | None, default: int = 0) -> int:
     except (ValueError, OverflowError):
         return default
     return n if 0 <= n <= 2**53 // 1000 else default
+
+
+def _device_of(channel: str) -> str:
+    """``PJSIP/agent-1001-0000002a`` → ``pjsip/agent-1001``; ``Local/1001@agents-00000033;1`` →
+    ``local/1001@agents``: a channel's name is its device, a dash and a sequence number."""
+    return channel.rpartition("-")[0].lower()
 
 
 def _is_id(value: str) -> bool:
