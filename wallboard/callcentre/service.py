@@ -32,7 +32,7 @@ class CallCentreService:
         if monitoring:
             phone = SimulatedPhone(dial_s=dial_s)
             self.desk = phone.desk = MonitorDesk(self.server, phone)
-            self.server.monitor_modes = MODES
+            self.server.set_monitoring(MODES)
             self.server.on_command = self.desk.handle
             self.server.on_disconnect = self.desk.on_disconnect
         agents, queues, calls = engine.snapshot()

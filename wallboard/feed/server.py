@@ -143,10 +143,6 @@ class FeedServer:
     def monitor_modes(self) -> tuple[str, ...]:
         return self._monitor_modes
 
-    @monitor_modes.setter
-    def monitor_modes(self, modes: tuple[str, ...]) -> None:
-        self.set_monitoring(modes, self.monitor_off if not modes else "")
-
     def set_monitoring(self, modes: tuple[str, ...], off: str = "") -> None:
         """What the backend offers (and, if nothing, why) changed — a bridge learnt its PBX rights:
         supervisors' boards reconnect to get it in a fresh welcome (close 1012, "service restart")."""
