@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import json
+
+import msgspec
+import pytest
+
 from tests.helpers import T0, agent, call, queue
+from wallboard.core.errors import FrameRejected
 from wallboard.core.protocol import (
-    AgentRemove, AgentUpdate, CallUpdate, CommandResult, Heartbeat, QueueRemove, QueueUpdate,
-    Snapshot, Welcome,
+    AgentRemove, AgentUpdate, CallUpdate, CommandResult, Damaged, Heartbeat, QueueRemove, QueueUpdate,
+    Snapshot, Welcome, decode_server,
 )
 from wallboard.core.reducer import FloorState, Verdict
 
@@ -124,3 +130,49 @@ def test_changes_carry_the_stamps_of_what_is_not_yet_shown() -> None:
     assert (ch.count, ch.first_ts, ch.last_ts) == (3, T0 + 11, T0 + 13)
     empty = st.take_changes()
     assert (empty.count, empty.first_ts, empty.last_ts) == (0, 0, 0)
+
+
+# -- one bad record costs only itself (rule 4); a lost snapshot unsyncs at once (rule 5) ----------------
+
+def _damaged(raw: dict[str, object]) -> Damaged:
+    msg = decode_server(json.dumps(raw))
+    assert isinstance(msg, Damaged)
+    return msg
+
+
+def test_a_snapshot_with_one_unreadable_agent_applies_the_rest_and_shows_it() -> None:
+    good = [msgspec.to_builtins(agent(f"a{i}")) for i in range(5)]
+    bad = {"id": "a9", "name": "Suzuki", "state": "available", "since": -1}
+    s = FloorState()
+    assert s.apply(_damaged({"type": "snapshot", "stream": "s", "seq": 3, "ts": T0, "agents": [*good, bad],
+                             "queues": [msgspec.to_builtins(queue("q1")), {"id": "q2", "name": "Q2"}]})) \
+        is Verdict.APPLIED
+    assert s.synced and s.seq == 3 and set(s.agents) == {"a0", "a1", "a2", "a3", "a4", "a9"}
+    assert (s.agents["a9"].state, s.agents["a9"].name) == ("unknown", "Suzuki")  # never silently gone
+    assert set(s.queues) == {"q1"} and set(s.unreadable) == {("agent", "a9"), ("queue", "q2")}
+    assert "since" in s.unreadable[("agent", "a9")]
+    assert s.counters.bad_records == {"agent": 1, "queue": 1}
+    # the server fixes the record: the next good one clears it
+    assert s.apply(AgentUpdate(stream="s", seq=4, ts=T0, agent=agent("a9", "on_call"))) is Verdict.APPLIED
+    assert s.agents["a9"].state == "on_call" and set(s.unreadable) == {("queue", "q2")}
+
+
+def test_a_delta_with_an_unreadable_record_keeps_its_step() -> None:
+    s = FloorState()
+    s.apply(Snapshot(stream="s", seq=1, ts=T0, agents=(agent("a1"),), calls=(call("c1", agent_id="a1"),)))
+    v = s.apply(_damaged({"type": "call.update", "stream": "s", "seq": 2, "ts": T0,
+                          "call": {"id": "c1", "queue": "q1", "state": "connected", "queued_at": "never"}}))
+    assert v is Verdict.APPLIED and s.seq == 2 and "c1" not in s.calls and ("call", "c1") in s.unreadable
+    assert s.apply(AgentUpdate(stream="s", seq=3, ts=T0, agent=agent("a1", "wrapup"))) is Verdict.APPLIED
+
+
+def test_an_unreadable_snapshot_unsyncs_at_once_an_unreadable_delta_does_not() -> None:
+    s = FloorState()
+    s.apply(Snapshot(stream="s", seq=1, ts=T0, agents=(agent("a1"),)))
+    with pytest.raises(FrameRejected) as delta_err:
+        decode_server(b'{"type": "agent.update", "stream": "s", "seq": "x"}')
+    assert s.reject(delta_err.value) is Verdict.IGNORED and s.synced  # its seq shows at the next frame
+    with pytest.raises(FrameRejected) as snap_err:
+        decode_server(b'{"type": "snapshot", "stream": "s", "seq": 1}')  # a PBX reload, unreadable
+    assert s.reject(snap_err.value) is Verdict.RESYNC and not s.synced  # never deltas on the old base
+    assert s.apply(AgentUpdate(stream="s", seq=2, ts=T0, agent=agent("a1", "paused"))) is Verdict.WAITING

@@ -13,7 +13,8 @@
 
 ``FrameRejected.reason`` is a short stable key used for counting (``too_large``,
 ``not_json`` (including invalid UTF-8), ``too_deep``, ``bad_shape``, ``unknown_type``);
-``detail`` is the human sentence.
+``detail`` is the human sentence; ``message_type`` the frame's ``type`` when it had one, so
+a board knows it lost a snapshot or a delta (and must resync) rather than noise.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ class FrameRejected(FeedError):
 
     reason = "rejected"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, message_type: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.message_type = message_type
 
 
 class FrameTooLarge(FrameRejected):
@@ -40,19 +42,21 @@ class FrameTooLarge(FrameRejected):
 class MalformedFrame(FrameRejected):
     reason = "bad_shape"
 
-    def __init__(self, detail: str, reason: str = "bad_shape") -> None:
-        super().__init__(detail)
+    def __init__(self, detail: str, reason: str = "bad_shape", message_type: str | None = None) -> None:
+        super().__init__(detail, message_type)
         self.reason = reason
 
 
 class UnknownMessageType(FrameRejected):
-    """Counted, never fatal: newer servers may send types this client predates."""
+    """Counted, never fatal: newer servers may send types this client predates. One without
+    ``seq`` is ignored; one with ``seq`` carries state a v1 board cannot apply (§8 of the protocol)."""
 
     reason = "unknown_type"
 
-    def __init__(self, message_type: str) -> None:
-        super().__init__(f"unknown message type {message_type!r}")
-        self.message_type = message_type
+    def __init__(self, message_type: str, has_seq: bool = False) -> None:
+        super().__init__(f"unknown message type {message_type!r}", message_type)
+        self.message_type: str = message_type
+        self.has_seq = has_seq
 
 
 class SessionError(FeedError):

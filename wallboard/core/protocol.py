@@ -7,7 +7,13 @@ Everything here is bytes/str in, typed messages out (sans-I/O, like websockets'
 The decoder never trusts a frame: size is checked before parsing, every field is
 type- and range-checked by msgspec, unknown fields are ignored, and a frame of an
 unknown ``type`` raises :class:`UnknownMessageType` (counted by the caller, never
-fatal).
+fatal). Forward compatibility, as §8 of the protocol promises: an unknown enum value is
+a string the board shows as ``unknown`` (never a decoding error), and a number sent as
+an integral float (``1.7963e12``) is the integer it means.
+
+One bad record never costs the others: a snapshot or an update whose envelope is sound
+but one of whose agents, queues or calls does not decode comes back as :class:`Damaged`,
+with the good records and, for each bad one, its id (when it has a usable one) and why.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import Annotated, Any, Final, Literal, NamedTuple, Union
 
 import msgspec
 
-from .errors import FrameTooLarge, MalformedFrame, UnknownMessageType
+from .errors import FrameRejected, FrameTooLarge, MalformedFrame, UnknownMessageType
 from .model import Agent, Call, Count, EpochMs, Id, Queue, Text
 
 PROTOCOL_VERSION: Final = 1
@@ -46,7 +52,8 @@ class _Msg(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, tag_fi
 
 
 class Caps(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    monitor: tuple[Literal["listen", "whisper", "barge"], ...] = ()
+    #: Modes offered; a mode this board does not know (a newer server's ``coach``) is not offered to its user.
+    monitor: Annotated[tuple[Annotated[str, msgspec.Meta(max_length=16)], ...], msgspec.Meta(max_length=16)] = ()
     role: Text = "viewer"
     monitor_off: Text = ""  # why a supervisor is offered no monitoring ("" = it is, or the role forbids it)
 
@@ -203,13 +210,77 @@ CLIENT_TYPES: Final = frozenset(
     t.__struct_config__.tag for t in ClientMessage.__args__  # type: ignore[attr-defined]
 )
 
-_server_decoder: Final = msgspec.json.Decoder(ServerMessage)
-_client_decoder: Final = msgspec.json.Decoder(ClientMessage)
+#: Message types that carry state (and so a ``seq``): losing one means the board must resync.
+STATE_TYPES: Final = frozenset({"snapshot", "agent.update", "agent.remove", "queue.update", "queue.remove",
+                                "call.update"})
+RecordKind = Literal["agent", "queue", "call"]
+
+
+class BadRecord(NamedTuple):
+    """One record that did not decode: dropped alone, counted, its agent shown as unreadable."""
+
+    kind: RecordKind
+    id: str | None  # its id, if it has a usable one
+    name: str  # its name, if it has a usable one ("" otherwise)
+    reason: str
+
+
+class Damaged(NamedTuple):
+    """A snapshot or an update with its good records, and the bad ones it had (see :class:`BadRecord`)."""
+
+    type: str  # "snapshot" | "agent.update" | "queue.update" | "call.update"
+    stream: str
+    seq: int
+    ts: int
+    agents: tuple[Agent, ...]
+    queues: tuple[Queue, ...]
+    calls: tuple[Call, ...]
+    bad: tuple[BadRecord, ...]
+
+
+class _RawSnapshot(_Msg, tag="snapshot", frozen=True):
+    stream: StreamId
+    seq: Seq
+    ts: EpochMs
+    agents: Annotated[tuple[msgspec.Raw, ...], Many] = ()
+    queues: Annotated[tuple[msgspec.Raw, ...], Many] = ()
+    calls: Annotated[tuple[msgspec.Raw, ...], Many] = ()
+
+
+class _RawAgentUpdate(_Msg, tag="agent.update", frozen=True):
+    stream: StreamId
+    seq: Seq
+    ts: EpochMs
+    agent: msgspec.Raw
+
+
+class _RawQueueUpdate(_Msg, tag="queue.update", frozen=True):
+    stream: StreamId
+    seq: Seq
+    ts: EpochMs
+    queue: msgspec.Raw
+
+
+class _RawCallUpdate(_Msg, tag="call.update", frozen=True):
+    stream: StreamId
+    seq: Seq
+    ts: EpochMs
+    call: msgspec.Raw
+
+
+# strict=False: an integral float is the integer it means (and "12" / "true" are read, though servers
+# must not rely on it); ranges and lengths are checked all the same.
+_server_decoder: Final = msgspec.json.Decoder(ServerMessage, strict=False)
+_client_decoder: Final = msgspec.json.Decoder(ClientMessage, strict=False)
+_envelope_decoder: Final = msgspec.json.Decoder(
+    Union[_RawSnapshot, _RawAgentUpdate, _RawQueueUpdate, _RawCallUpdate], strict=False)
+_record_decoders: Final = {kind: msgspec.json.Decoder(t, strict=False)
+                           for kind, t in (("agent", Agent), ("queue", Queue), ("call", Call))}
 _any_decoder: Final = msgspec.json.Decoder()
 _encoder: Final = msgspec.json.Encoder()
 
 
-def _classify(frame: str | bytes, known: frozenset[str], err: Exception) -> Exception:
+def _classify(frame: str | bytes, known: frozenset[str], err: Exception) -> FrameRejected:
     """Turn a msgspec failure into our error family (slow path, failures only)."""
     try:
         obj = _any_decoder.decode(frame)
@@ -225,24 +296,79 @@ def _classify(frame: str | bytes, known: frozenset[str], err: Exception) -> Exce
     if not isinstance(kind, str):
         return MalformedFrame("missing or non-string 'type'")
     if kind not in known:
-        return UnknownMessageType(kind[:64])
-    return MalformedFrame(f"{kind}: {err}")
+        return UnknownMessageType(kind[:64], has_seq="seq" in obj)
+    return MalformedFrame(f"{kind}: {err}", message_type=kind)
 
 
-def _decode(frame: str | bytes, decoder: msgspec.json.Decoder[Any], known: frozenset[str], max_bytes: int) -> Any:
+def _records(kind: RecordKind, raws: tuple[msgspec.Raw, ...], good: list[Any], bad: list[BadRecord]) -> None:
+    decoder = _record_decoders[kind]
+    for raw in raws:
+        try:
+            good.append(decoder.decode(raw))
+        except (msgspec.DecodeError, msgspec.ValidationError) as err:
+            bad.append(_bad_record(kind, raw, str(err)))
+
+
+def _bad_record(kind: RecordKind, raw: msgspec.Raw, reason: str) -> BadRecord:
+    try:
+        obj = _any_decoder.decode(raw)
+    except (msgspec.DecodeError, RecursionError):
+        obj = None
+    rid = obj.get("id") if isinstance(obj, dict) else None
+    name = obj.get("name") if isinstance(obj, dict) else None
+    return BadRecord(kind, rid if isinstance(rid, str) and 0 < len(rid) <= 128 else None,
+                     name if isinstance(name, str) and len(name) <= 256 else "", reason[:200])
+
+
+def _damaged(frame: str | bytes, kind: str) -> Damaged | None:
+    """The frame's envelope decoded, then each record alone; None if the envelope itself is bad."""
+    try:
+        env = _envelope_decoder.decode(frame)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None
+    agents: list[Agent] = []
+    queues: list[Queue] = []
+    calls: list[Call] = []
+    bad: list[BadRecord] = []
+    if isinstance(env, _RawSnapshot):
+        _records("agent", env.agents, agents, bad)
+        _records("queue", env.queues, queues, bad)
+        _records("call", env.calls, calls, bad)
+    elif isinstance(env, _RawAgentUpdate):
+        _records("agent", (env.agent,), agents, bad)
+    elif isinstance(env, _RawQueueUpdate):
+        _records("queue", (env.queue,), queues, bad)
+    else:
+        _records("call", (env.call,), calls, bad)
+    return Damaged(kind, env.stream, env.seq, env.ts, tuple(agents), tuple(queues), tuple(calls), tuple(bad))
+
+
+def _decode(frame: str | bytes, decoder: msgspec.json.Decoder[Any], known: frozenset[str], max_bytes: int,
+            records: bool = False) -> Any:
     if len(frame) > max_bytes:  # str length <= utf-8 bytes, so this never lets a big one by
         raise FrameTooLarge(f"frame of {len(frame)} bytes exceeds the {max_bytes}-byte limit")
     try:
         return decoder.decode(frame)
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as err:
-        raise _classify(frame, known, err) from None
+        rejected = _classify(frame, known, err)
     except RecursionError:  # a hostile frame of deeply nested arrays or objects
         raise MalformedFrame("nested too deeply", reason="too_deep") from None
+    kind = rejected.message_type
+    if records and kind is not None and kind in RECORD_TYPES:  # slow path, bad frames only
+        damaged = _damaged(frame, kind)
+        if damaged is not None and damaged.bad:
+            return damaged
+    raise rejected
 
 
-def decode_server(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES) -> ServerMessage:
-    """Decode one frame the server sent. Raises a :class:`FrameRejected`."""
-    return _decode(frame, _server_decoder, SERVER_TYPES, max_bytes)  # type: ignore[no-any-return]
+#: The state messages whose records are decoded one by one when the whole does not decode.
+RECORD_TYPES: Final = frozenset({"snapshot", "agent.update", "queue.update", "call.update"})
+
+
+def decode_server(frame: str | bytes, max_bytes: int = DEFAULT_MAX_FRAME_BYTES) -> ServerMessage | Damaged:
+    """Decode one frame the server sent: a message, or a :class:`Damaged` state message whose
+    other records are sound. Raises a :class:`FrameRejected`."""
+    return _decode(frame, _server_decoder, SERVER_TYPES, max_bytes, records=True)  # type: ignore[no-any-return]
 
 
 def decode_client(frame: str | bytes, max_bytes: int = 64 * 1024) -> ClientMessage:
@@ -283,7 +409,7 @@ __all__ = [
     "PROTOCOL_VERSION", "SUBPROTOCOL", "DEFAULT_MAX_FRAME_BYTES", "MONITOR_MODES",
     "Welcome", "Snapshot", "AgentUpdate", "AgentRemove", "QueueUpdate", "QueueRemove",
     "CallUpdate", "Heartbeat", "CommandResult", "MonitorUpdate", "ServerError", "ErrorInfo", "Caps",
-    "Source", "SOURCE_STATES", "Gone",
+    "Source", "SOURCE_STATES", "Gone", "BadRecord", "Damaged", "STATE_TYPES",
     "Hello", "Resync", "Command", "ServerMessage", "ClientMessage", "Delta",
     "decode_server", "decode_client", "encode", "error_message", "delta", "Count", "Id",
 ]

@@ -12,6 +12,14 @@ Rules:
 3. ``changed_agents`` / ``changed_queues`` / ``layout_changed`` accumulate until the
    reader takes them (:meth:`FloorState.take_changes`), so the board repaints only what
    changed, once per frame, not once per event.
+4. One bad record costs only itself (a :class:`~wallboard.core.protocol.Damaged` message):
+   the rest applies; a bad agent stays on the board as ``unknown`` (listed in
+   ``unreadable``, never silently gone), a bad queue or call is taken off and listed, and
+   the next good record of the same id clears it.
+5. A snapshot lost whole (its envelope unreadable) unsyncs the board at once: the deltas
+   after it are on a base the board does not have, and their ``seq`` may not show it (a
+   server may send a snapshot at the ``seq`` it had). A lost delta, or a newer server's
+   type that carries a ``seq``, is caught by rule 1 at the next delta or heartbeat.
 """
 
 from __future__ import annotations
@@ -22,9 +30,9 @@ from typing import Any
 from enum import Enum
 
 from .errors import FrameRejected, UnknownMessageType
-from .model import CALL_TRANSITIONS, Agent, Call, CallState, Queue
+from .model import CALL_TRANSITIONS, Agent, AgentState, Call, CallState, Queue
 from .protocol import (
-    AgentRemove, AgentUpdate, CallUpdate, Heartbeat, QueueRemove, QueueUpdate,
+    AgentRemove, AgentUpdate, BadRecord, CallUpdate, Damaged, Heartbeat, QueueRemove, QueueUpdate,
     ServerMessage, Snapshot, Welcome,
 )
 
@@ -51,6 +59,7 @@ class FeedCounters:
     odd_transitions: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     unknown_types: Counter[str] = field(default_factory=Counter)
+    bad_records: Counter[str] = field(default_factory=Counter)  # by kind: agent, queue, call
 
     def as_dict(self) -> dict[str, Any]:
         """A copy safe to hand to another thread (``dataclasses.asdict`` miscopies Counters)."""
@@ -75,7 +84,7 @@ class FloorState:
     """Agents, queues and live calls of one feed stream, kept exactly in step with it."""
 
     __slots__ = (
-        "stream", "seq", "synced", "agents", "queues", "calls", "counters",
+        "stream", "seq", "synced", "agents", "queues", "calls", "counters", "unreadable",
         "changed_agents", "changed_queues", "layout_changed", "last_ts", "_count", "_first_ts",
     )
 
@@ -87,6 +96,8 @@ class FloorState:
         self.queues: dict[str, Queue] = {}
         self.calls: dict[str, Call] = {}
         self.counters = FeedCounters()
+        #: records that would not decode, by (kind, id) → why; records without a usable id under (kind, "")
+        self.unreadable: dict[tuple[str, str], str] = {}
         self.changed_agents: set[str] = set()
         self.changed_queues: set[str] = set()
         self.layout_changed = False
@@ -96,12 +107,14 @@ class FloorState:
 
     # -- the reducer ---------------------------------------------------------------
 
-    def apply(self, msg: ServerMessage) -> Verdict:
+    def apply(self, msg: ServerMessage | Damaged) -> Verdict:
         c = self.counters
         c.frames += 1
         if isinstance(msg, Snapshot):
-            self._load(msg)
+            self._load(msg.stream, msg.seq, msg.ts, msg.agents, msg.queues, msg.calls)
             return Verdict.APPLIED
+        if isinstance(msg, Damaged):
+            return self._damaged(msg)
         if isinstance(msg, Welcome):
             # A new connection: what we hold is as old as the last connection, until the snapshot
             # that follows (at once, or once a bridge has its PBX back) says what is true now.
@@ -116,33 +129,17 @@ class FloorState:
             return Verdict.IGNORED
         if not isinstance(msg, (AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate)):
             return Verdict.IGNORED
-        if not self.synced:
-            c.waiting_drops += 1
-            return Verdict.WAITING
-        if msg.stream != self.stream:
-            return self._lost_step()
-        if msg.seq <= self.seq:
-            c.duplicates += 1
-            return Verdict.DUPLICATE
-        if msg.seq != self.seq + 1:
-            return self._lost_step()
-        self.seq = msg.seq
-        self._stamp(msg.ts)
-        c.applied += 1
+        verdict = self._step(msg.stream, msg.seq, msg.ts)
+        if verdict is not Verdict.APPLIED:
+            return verdict
+        if self.unreadable:
+            self._readable(msg)
         if isinstance(msg, AgentUpdate):
-            a = msg.agent
-            if a.id not in self.agents:
-                self.layout_changed = True
-            self.agents[a.id] = a
-            self.changed_agents.add(a.id)
+            self._agent(msg.agent)
         elif isinstance(msg, CallUpdate):
             self._call(msg.call)
         elif isinstance(msg, QueueUpdate):
-            q = msg.queue
-            if q.id not in self.queues:
-                self.layout_changed = True
-            self.queues[q.id] = q
-            self.changed_queues.add(q.id)
+            self._queue(msg.queue)
         elif isinstance(msg, AgentRemove):
             if self.agents.pop(msg.id, None) is not None:
                 self.layout_changed = True
@@ -150,6 +147,85 @@ class FloorState:
             if self.queues.pop(msg.id, None) is not None:
                 self.layout_changed = True
         return Verdict.APPLIED
+
+    def _step(self, stream: str, seq: int, ts: int) -> Verdict:
+        """Rule 1 for one delta: APPLIED means it is the next one and may be applied."""
+        c = self.counters
+        if not self.synced:
+            c.waiting_drops += 1
+            return Verdict.WAITING
+        if stream != self.stream:
+            return self._lost_step()
+        if seq <= self.seq:
+            c.duplicates += 1
+            return Verdict.DUPLICATE
+        if seq != self.seq + 1:
+            return self._lost_step()
+        self.seq = seq
+        self._stamp(ts)
+        c.applied += 1
+        return Verdict.APPLIED
+
+    def _agent(self, a: Agent) -> None:
+        if a.id not in self.agents:
+            self.layout_changed = True
+        self.agents[a.id] = a
+        self.changed_agents.add(a.id)
+
+    def _queue(self, q: Queue) -> None:
+        if q.id not in self.queues:
+            self.layout_changed = True
+        self.queues[q.id] = q
+        self.changed_queues.add(q.id)
+
+    def _readable(self, msg: AgentUpdate | AgentRemove | QueueUpdate | QueueRemove | CallUpdate) -> None:
+        """A good record (or a removal) of an id we could not read: it is no longer unreadable."""
+        if isinstance(msg, AgentUpdate):
+            key = ("agent", msg.agent.id)
+        elif isinstance(msg, QueueUpdate):
+            key = ("queue", msg.queue.id)
+        elif isinstance(msg, CallUpdate):
+            key = ("call", msg.call.id)
+        else:
+            key = ("agent" if isinstance(msg, AgentRemove) else "queue", msg.id)
+        self.unreadable.pop(key, None)
+
+    def _damaged(self, msg: Damaged) -> Verdict:
+        """Rule 4: the good records apply, each bad one is marked (and an agent kept, as unknown)."""
+        if msg.type == "snapshot":
+            self._load(msg.stream, msg.seq, msg.ts, msg.agents, msg.queues, msg.calls)
+        else:
+            verdict = self._step(msg.stream, msg.seq, msg.ts)
+            if verdict is not Verdict.APPLIED:
+                return verdict
+            for a in msg.agents:
+                self._agent(a)
+            for q in msg.queues:
+                self._queue(q)
+            for call in msg.calls:
+                self._call(call)
+        for bad in msg.bad:
+            self._unreadable(bad, msg.ts)
+        return Verdict.APPLIED
+
+    def _unreadable(self, bad: BadRecord, ts: int) -> None:
+        self.counters.bad_records[bad.kind] += 1
+        self.unreadable[(bad.kind, bad.id or "")] = bad.reason
+        if bad.id is None:
+            return
+        if bad.kind == "agent":
+            known = self.agents.get(bad.id)
+            self._agent(Agent(id=bad.id, name=bad.name or (known.name if known else bad.id),
+                              state=AgentState.UNKNOWN.value, since=ts))
+        elif bad.kind == "queue":
+            if self.queues.pop(bad.id, None) is not None:
+                self.layout_changed = True
+        else:
+            call = self.calls.pop(bad.id, None)
+            if call is not None:
+                self.changed_queues.add(call.queue)
+                if call.agent_id is not None:
+                    self.changed_agents.add(call.agent_id)
 
     def _call(self, call: Call) -> None:
         before = self.calls.get(call.id)
@@ -176,25 +252,31 @@ class FloorState:
         self.counters.resyncs_requested += 1
         return Verdict.RESYNC
 
-    def _load(self, snap: Snapshot) -> None:
-        self.stream = snap.stream
-        self.seq = snap.seq
-        self._stamp(snap.ts)
+    def _load(self, stream: str, seq: int, ts: int, agents: tuple[Agent, ...], queues: tuple[Queue, ...],
+              calls: tuple[Call, ...]) -> None:
+        self.stream = stream
+        self.seq = seq
+        self._stamp(ts)
         self.synced = True
-        self.agents = {a.id: a for a in snap.agents}
-        self.queues = {q.id: q for q in snap.queues}
-        self.calls = {c.id: c for c in snap.calls if c.status is not CallState.ENDED}
+        self.unreadable = {}
+        self.agents = {a.id: a for a in agents}
+        self.queues = {q.id: q for q in queues}
+        self.calls = {c.id: c for c in calls if c.status is not CallState.ENDED}
         self.layout_changed = True
         self.changed_agents = set(self.agents)
         self.changed_queues = set(self.queues)
         self.counters.snapshots += 1
 
-    def reject(self, err: FrameRejected) -> None:
-        """Count a frame that never became a message (bad JSON, too large, unknown type)."""
+    def reject(self, err: FrameRejected) -> Verdict:
+        """Count a frame that never became a message (bad JSON, too large, unknown type). A lost
+        snapshot makes the board unsynced at once (rule 5): RESYNC, the caller asks for another."""
         self.counters.frames += 1
         self.counters.rejected[err.reason] += 1
         if isinstance(err, UnknownMessageType):
             self.counters.unknown_types[err.message_type] += 1
+        elif err.message_type == "snapshot" and self.synced:
+            return self._lost_step()
+        return Verdict.IGNORED
 
     def take_changes(self) -> Changes:
         ch = Changes(frozenset(self.changed_agents), frozenset(self.changed_queues), self.layout_changed,
