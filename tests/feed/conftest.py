@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
 
 from wallboard.callcentre.engine import CallCentre
 from wallboard.callcentre.traffic import demo_plan
@@ -60,3 +64,53 @@ class SimulatedFloor:
 def same_floor(view: FloorView, server: FeedServer) -> bool:
     return (dict(view.agents) == server.agents and dict(view.queues) == server.queues
             and dict(view.calls) == server.calls)
+
+
+class ScriptedServer:
+    """A hand-driven feed server: sends exactly the frames a test gives it."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, object]] = []
+        self.received_at: list[float] = []
+        self.conn: ServerConnection | None = None
+        self.connections = 0
+        self.connected = asyncio.Event()
+        self.on_resync: Callable[[ServerConnection], Awaitable[None]] | None = None
+        self.on_connect: Callable[[ServerConnection], Awaitable[None]] | None = None
+
+    async def handler(self, ws: ServerConnection) -> None:
+        self.conn = ws
+        self.connections += 1
+        self.connected.set()
+        if self.on_connect is not None:
+            await self.on_connect(ws)
+        try:
+            async for raw in ws:
+                msg = json.loads(raw)
+                self.received.append(msg)
+                self.received_at.append(time.monotonic())
+                if msg["type"] == "resync" and self.on_resync is not None:
+                    await self.on_resync(ws)
+        except ConnectionClosed:
+            pass  # the board went (a test of it going)
+
+    async def start(self, **kw: object) -> int:
+        self.server = await serve(self.handler, "127.0.0.1", 0, subprotocols=["callstate.v1"],  # type: ignore[list-item]
+                                  **kw)  # type: ignore[arg-type]
+        return int(next(iter(self.server.sockets)).getsockname()[1])
+
+    async def send(self, *frames: bytes | str) -> None:
+        """Text frames; bytes that are not UTF-8 go as binary (a text frame of them is a protocol error)."""
+        assert self.conn is not None
+        for f in frames:
+            text = True
+            if isinstance(f, bytes):
+                try:
+                    f.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = False
+            await self.conn.send(f, text=text)
+
+    async def stop(self) -> None:
+        self.server.close()
+        await self.server.wait_closed()

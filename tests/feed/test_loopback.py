@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 
 import pytest
-from websockets.asyncio.server import ServerConnection, serve
+from websockets.asyncio.server import ServerConnection
 
-from tests.feed.conftest import Board, SimulatedFloor, same_floor, wait_until
+from tests.feed.conftest import Board, ScriptedServer, SimulatedFloor, same_floor, wait_until
 from tests.helpers import T0, agent
 from wallboard.core.protocol import AgentUpdate, Heartbeat, Snapshot, Welcome, encode
 from wallboard.feed.backoff import reconnect_delay
@@ -60,45 +59,6 @@ def test_a_wrong_token_is_refused_and_shown(run: Runner) -> None:
             await b.close()
         await floor.server.stop()
     run(go)
-
-
-class ScriptedServer:
-    """A hand-driven feed server: sends exactly the frames a test gives it."""
-
-    def __init__(self) -> None:
-        self.received: list[dict[str, object]] = []
-        self.conn: ServerConnection | None = None
-        self.connected = asyncio.Event()
-        self.on_resync: Callable[[ServerConnection], Awaitable[None]] | None = None
-
-    async def handler(self, ws: ServerConnection) -> None:
-        self.conn = ws
-        self.connected.set()
-        async for raw in ws:
-            msg = json.loads(raw)
-            self.received.append(msg)
-            if msg["type"] == "resync" and self.on_resync is not None:
-                await self.on_resync(ws)
-
-    async def start(self) -> int:
-        self.server = await serve(self.handler, "127.0.0.1", 0, subprotocols=["callstate.v1"])  # type: ignore[list-item]
-        return int(next(iter(self.server.sockets)).getsockname()[1])
-
-    async def send(self, *frames: bytes | str) -> None:
-        """Text frames; bytes that are not UTF-8 go as binary (a text frame of them is a protocol error)."""
-        assert self.conn is not None
-        for f in frames:
-            text = True
-            if isinstance(f, bytes):
-                try:
-                    f.decode("utf-8")
-                except UnicodeDecodeError:
-                    text = False
-            await self.conn.send(f, text=text)
-
-    async def stop(self) -> None:
-        self.server.close()
-        await self.server.wait_closed()
 
 
 def hello_frames(stream: str = "s1", seq: int = 5, hb: float = 1.0) -> list[bytes]:
@@ -168,14 +128,16 @@ def test_bad_frames_are_counted_dropped_and_the_board_goes_on(run: Runner) -> No
         await srv.connected.wait()
         await srv.send(*hello_frames())
         garbage = ["{", "[]", '{"type": "agent.update", "stream": "s1", "seq": 6}', '{"type": "weather"}',
-                   '{"type": "weather"}', "null", '{"type": 3}']
-        await srv.send(*garbage, delta(6, "on_call"))
-        await wait_until(lambda: board.client.state.seq == 6, what="the good delta after garbage")
+                   '{"type": "weather", "at": 3}', "null", '{"type": 3}',
+                   '{"type": "agent.update", "stream": "s1", "seq": 6, "ts": 1, "agent": {"id": "a1"}}']
+        await srv.send(*garbage, delta(7, "on_call"))
+        await wait_until(lambda: board.client.state.seq == 7, what="the good delta after garbage")
         await asyncio.sleep(0.05)
         v = board.last
         assert v.agents["a1"].state == "on_call" and v.link.state == "live" and v.synced
         assert v.counters["rejected"] == {"not_json": 1, "bad_shape": 4, "unknown_type": 2}
         assert v.counters["unknown_types"] == {"weather": 2}
+        assert v.counters["bad_records"] == {"agent": 1} and not srv.received[1:]  # seq 6 kept its step: no resync
         await board.close()
         await srv.stop()
     run(go)

@@ -7,9 +7,17 @@ asyncio thread, never on the GUI thread; the GUI gets an immutable
 ``on_view`` callback.
 
 It never gives up: a lost, refused or silent connection is reported in
-``FloorView.link`` and retried with :func:`reconnect_delay`. A feed silent for
-longer than ``quiet_factor × heartbeat`` is treated as dead (half-open TCP does not
-announce itself) and reconnected.
+``FloorView.link`` and retried by the one policy of :mod:`wallboard.feed.backoff`.
+A feed from which no byte has come for ``quiet_factor × heartbeat`` is treated as dead
+(half-open TCP does not announce itself) and dropped at once, without waiting on a
+closing handshake that will never come; a big snapshot still arriving is not silence.
+A resync that brings no usable snapshot is asked again (after 2, then 4 heartbeats) and,
+6 heartbeats after the third, the connection is made anew: never "Synchronising…" forever.
+
+Every frame refreshes the data's age, heartbeats included, and a view goes to the GUI
+for each heartbeat too, so a quiet floor stays LIVE. Each view says how late the newest
+frame was handled (``behind_ms``, against the clock offset), so a board that cannot keep
+up says so instead of LIVE.
 """
 
 from __future__ import annotations
@@ -24,18 +32,22 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+import msgspec
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from ..core.clock import ClockOffset
 from ..core.errors import FrameRejected, HandshakeFailed, ServerRefused
 from ..core.model import Agent, Call, Queue
 from ..core.protocol import (
-    DEFAULT_MAX_FRAME_BYTES, PROTOCOL_VERSION, SUBPROTOCOL, Caps, Command, CommandResult, Heartbeat, Hello,
-    MonitorUpdate, Resync, ServerError, Source, Welcome, decode_server, encode,
+    DEFAULT_MAX_FRAME_BYTES, MONITOR_MODES, PROTOCOL_VERSION, SUBPROTOCOL, Caps, Command, CommandResult, Damaged,
+    Heartbeat, Hello, MonitorUpdate, Resync, ServerError, Source, Welcome, decode_server, encode,
 )
 from ..core.reducer import Changes, FloorState, Verdict
-from .backoff import reconnect_delay
+from .backoff import Failure, retry_delay
+
+#: Resyncs asked without a usable snapshot before the connection is made anew.
+RESYNC_TRIES = 3
 
 log = logging.getLogger(__name__)
 #: websockets logs whole frames at DEBUG, hello (and its token) included: never let it.
@@ -71,6 +83,10 @@ class FloorView:
     counters: Mapping[str, Any] = field(default_factory=dict)
     sessions: Mapping[str, MonitorUpdate] = field(default_factory=dict)  # this board's monitoring
     source: Source | None = None  # the server's own source (a bridge's PBX); None: the server is it
+    behind_ms: int = 0  # how late (after its server stamp) the newest frame was handled here
+    published_mono: float = 0.0  # time.monotonic() when the feed thread made this view
+    #: records that would not decode: (kind, id) → why ("" id: one without a usable id)
+    unreadable: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def source_up(self) -> bool:
@@ -120,6 +136,10 @@ class FeedClient:
         self.caps = Caps()
         self.source: Source | None = None
         self.last_frame_mono = 0.0
+        self.behind_ms = 0
+        self._resync_at: float | None = None  # when we last asked for a snapshot we still wait for
+        self._resync_tries = 0
+        self._logged_records: set[tuple[str, str]] = set()
         self._ws: ClientConnection | None = None
         self._publish_handle: asyncio.TimerHandle | None = None
         self._published_at = 0.0
@@ -148,30 +168,28 @@ class FeedClient:
         attempt = 0
         while not self._stopping.is_set():
             self._set_link(LinkStatus("connecting", attempt, detail=self.url, since_mono=self._mono()))
-            delay: float
+            welcomed = False
             try:
-                await self._session()
-                attempt = 0
-                delay = reconnect_delay(0, self._rand)
-                detail = "connection closed by the server"
-            except ServerRefused as err:
-                log.error("feed refused the connection: %s", err)
-                self._set_link(LinkStatus("refused", attempt, self.refused_retry_s, str(err), self._mono()))
-                attempt += 1
-                if await self._sleep(self.refused_retry_s):
-                    break
-                continue
-            except (OSError, ConnectionClosed, InvalidHandshake, HandshakeFailed, TimeoutError) as err:
-                detail = _describe(err)
-                delay = reconnect_delay(attempt, self._rand)
-                attempt += 1
-            except InvalidURI as err:
-                detail = f"invalid feed URL: {err}"
-                delay = self.refused_retry_s
+                welcomed = await self._session()
+                failure, detail = Failure.LOST, "connection closed by the server"
+            except Exception as err:  # whatever it was, the board lives on: say it, retry by the policy
+                welcomed = self.link.state == "live"
+                failure, detail = failure_of(err)
+                if failure is Failure.LOST and not isinstance(err, (OSError, ConnectionClosed, InvalidHandshake,
+                                                                    HandshakeFailed, TimeoutError)):
+                    log.exception("feed session failed")
+            if welcomed:
+                attempt = 0  # a good session: the backoff starts again from its first step
             if self._stopping.is_set():
                 break
-            log.info("feed lost (%s); retry %d in %.2f s", detail, attempt, delay)
-            self._set_link(LinkStatus("retrying", attempt, delay, detail, self._mono()))
+            delay = retry_delay(failure, attempt, self._rand, self.refused_retry_s)
+            attempt += 1
+            if failure is Failure.REFUSED:
+                log.error("feed refused the connection: %s (again in %.0f s)", detail, delay)
+            else:
+                log.info("feed lost (%s); retry %d in %.2f s", detail, attempt, delay)
+            state = "refused" if failure is Failure.REFUSED else "retrying"
+            self._set_link(LinkStatus(state, attempt, delay, detail, self._mono()))
             if await self._sleep(delay):
                 break
         self._set_link(LinkStatus("stopped", since_mono=self._mono()))
@@ -187,11 +205,13 @@ class FeedClient:
 
     # -- one connection -------------------------------------------------------------
 
-    async def _session(self) -> None:
+    async def _session(self) -> bool:
+        """One connection, until it ends; True if it was ever welcomed (normal end: the server closed)."""
         async with connect(
             self.url, subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
             max_size=self.max_frame_bytes, open_timeout=5, compression=None, proxy=None,
-            ping_interval=10, ping_timeout=10, ssl=self._ssl, logger=_ws_log,
+            ping_interval=10, ping_timeout=10, close_timeout=2, ssl=self._ssl, logger=_ws_log,
+            create_connection=_Connection,
         ) as ws:
             self._ws = ws
             try:
@@ -199,6 +219,7 @@ class FeedClient:
                                            token=self._token)), text=True)
                 await self._handshake(ws)
                 await self._receive(ws)
+                return True
             except ConnectionClosed as err:
                 if err.rcvd is not None and err.rcvd.code == 1009:
                     self.state.counters.rejected["too_large"] += 1
@@ -232,28 +253,38 @@ class FeedClient:
         if msg.version != PROTOCOL_VERSION:
             raise ServerRefused("unsupported_version", f"server chose version {msg.version}")
         self.heartbeat_s = msg.heartbeat_s
-        self.caps = msg.caps
+        known = tuple(m for m in msg.caps.monitor if m in MONITOR_MODES)  # a newer server's "coach": not ours
+        self.caps = msg.caps if known == msg.caps.monitor else msgspec.structs.replace(msg.caps, monitor=known)
         self.source = msg.source
         if msg.stream != self.state.stream:
             self.offset.reset()  # a new server process may have a different clock
         self._frame(msg)
         self.state.apply(msg)
+        self._resync_at, self._resync_tries = self._mono(), 0  # the snapshot is due now, unasked
+        self._logged_records.clear()
         self._set_link(LinkStatus("live", detail=msg.server or self.url, since_mono=self._mono()))
 
     async def _receive(self, ws: ClientConnection) -> None:
         state = self.state
+        quiet = self.heartbeat_s * self.quiet_factor
         while True:
             try:
-                raw = await asyncio.wait_for(ws.recv(), self.heartbeat_s * self.quiet_factor)
+                raw = await asyncio.wait_for(ws.recv(), quiet)
             except TimeoutError:
-                raise TimeoutError(f"feed silent for {self.heartbeat_s * self.quiet_factor:.0f} s") from None
+                if isinstance(ws, _Connection) and time.monotonic() - ws.bytes_mono < quiet:
+                    continue  # a big frame (a snapshot on a slow link) is still arriving
+                if ws.transport is not None:
+                    ws.transport.abort()  # half-open: no closing handshake will ever be answered
+                raise TimeoutError(f"feed silent for {quiet:.0f} s") from None
             try:
                 msg = decode_server(raw, self.max_frame_bytes)
             except FrameRejected as err:
-                state.reject(err)
+                verdict = state.reject(err)
                 if err.reason not in self._logged_reasons:  # once per reason; counted always
                     self._logged_reasons.add(err.reason)
                     log.warning("dropped a feed frame (%s): %s", err.reason, err.detail[:200])
+                if verdict is Verdict.RESYNC:
+                    await self._resync(ws, f"a {err.message_type or 'state'} frame could not be read")
                 continue
             self._frame(msg)
             if isinstance(msg, CommandResult):
@@ -267,21 +298,55 @@ class FeedClient:
                 continue
             if isinstance(msg, ServerError):
                 raise ServerRefused(msg.error.code, msg.error.message)
-            source_changed = isinstance(msg, Heartbeat) and msg.source != self.source
-            if source_changed:
-                self.source = msg.source  # type: ignore[union-attr]
+            if isinstance(msg, Heartbeat):
+                if msg.source != self.source and (msg.source is None or msg.source.up) and not state.synced:
+                    self._resync_at = self._mono()  # the source is back: its snapshot is on its way, unasked
+                self.source = msg.source
+            elif isinstance(msg, Damaged):
+                self._log_bad(msg)
             verdict = state.apply(msg)
             if verdict is Verdict.RESYNC:
-                log.info("feed out of step at seq %d: asking for a snapshot", state.seq)
-                await ws.send(encode(Resync(reason="gap")), text=True)
-            if verdict is not Verdict.IGNORED or not self.link.state == "live" or source_changed:
-                self._schedule_publish()
+                await self._resync(ws, f"out of step at seq {state.seq}")
+            elif state.synced:
+                self._resync_at = None
+            elif self._resync_at is not None and (self.source is None or self.source.up):
+                await self._resync_again(ws)
+            if verdict is not Verdict.IGNORED or not self.link.state == "live" or isinstance(msg, Heartbeat):
+                self._schedule_publish()  # a heartbeat too: the data's age and the source reach the GUI
+
+    async def _resync(self, ws: ClientConnection, why: str) -> None:
+        log.info("feed: %s: asking for a snapshot", why)
+        self._resync_at, self._resync_tries = self._mono(), 1
+        await ws.send(encode(Resync(reason=why[:200])), text=True)
+
+    async def _resync_again(self, ws: ClientConnection) -> None:
+        """No usable snapshot yet: ask again, waiting longer each time; after RESYNC_TRIES, start anew."""
+        assert self._resync_at is not None
+        wait = max(1.0, 2 * self.heartbeat_s) * max(1, self._resync_tries)  # 2, 4, 6 heartbeats
+        if self._mono() - self._resync_at < wait:
+            return
+        if self._resync_tries >= RESYNC_TRIES:
+            raise HandshakeFailed(f"no usable snapshot after {self._resync_tries} resyncs")
+        self._resync_tries += 1
+        self._resync_at = self._mono()
+        log.warning("feed: still no usable snapshot; asking again (%d of %d)", self._resync_tries, RESYNC_TRIES)
+        await ws.send(encode(Resync(reason="no usable snapshot yet")), text=True)
+
+    def _log_bad(self, msg: Damaged) -> None:
+        for bad in msg.bad:
+            key = (bad.kind, bad.id or "")
+            if key not in self._logged_records:  # once per record per connection; counted always
+                self._logged_records.add(key)
+                log.warning("feed: one %s record could not be read (id %s) in a %s: %s; the rest applies",
+                            bad.kind, bad.id or "unknown", msg.type, bad.reason)
 
     def _frame(self, msg: Any) -> None:
         self.last_frame_mono = self._mono()
         ts = getattr(msg, "ts", None)
         if ts is not None:
-            self.offset.observe(ts, int(self._wall() * 1000))
+            local = int(self._wall() * 1000)
+            self.offset.observe(ts, local)
+            self.behind_ms = self.offset.lateness_ms(ts, local)
 
     # -- commands (the supervisor-actions issue builds on this) -------------------------
 
@@ -337,11 +402,48 @@ class FeedClient:
             counters=s.counters.as_dict(),
             sessions=MappingProxyType(dict(self.sessions)),
             source=self.source,
+            behind_ms=self.behind_ms,
+            published_mono=self._published_at,
+            unreadable=MappingProxyType(dict(s.unreadable)) if s.unreadable else _NOTHING,
         )
         try:
             self.on_view(view)
         except Exception:  # the GUI's problem must not kill the feed
             log.exception("on_view callback failed")
+
+
+_NOTHING: Mapping[tuple[str, str], str] = MappingProxyType({})
+
+
+class _Connection(ClientConnection):
+    """A client connection that notes when bytes last came, so a big frame arriving is not silence."""
+
+    bytes_mono = 0.0
+
+    def data_received(self, data: bytes) -> None:
+        self.bytes_mono = time.monotonic()
+        super().data_received(data)
+
+
+def failure_of(err: BaseException) -> tuple[Failure, str]:
+    """What kind of failure ended a session, for :func:`~wallboard.feed.backoff.retry_delay`, and its words."""
+    if isinstance(err, ServerRefused):
+        return Failure.REFUSED, str(err)
+    if isinstance(err, InvalidURI):
+        return Failure.REFUSED, f"invalid feed URL: {err}"
+    if isinstance(err, InvalidStatus):
+        code = err.response.status_code
+        kind = Failure.UNAVAILABLE if code >= 500 or code == 429 else Failure.REFUSED
+        return kind, f"HTTP {code} {err.response.reason_phrase}".rstrip()
+    if isinstance(err, ConnectionClosed) and err.rcvd is not None:
+        code = err.rcvd.code
+        if code == 1008:
+            return Failure.REFUSED, f"closed by the server: {err.rcvd.reason or 'policy violation'}"
+        if code == 1012:
+            return Failure.RESTART, "the server asked to reconnect"
+        if code == 1013:
+            return Failure.UNAVAILABLE, f"the server is busy: {err.rcvd.reason or 'try again later'}"
+    return Failure.LOST, _describe(err)
 
 
 def tls_context(ca_file: str | None = None, insecure: bool = False) -> ssl.SSLContext:

@@ -267,7 +267,7 @@ class FeedServer:
             return
         peer = Peer(ws, hello.client[:64], principal)
         supervisor = principal.role == "supervisor"
-        caps = Caps(monitor=self.monitor_modes if supervisor else (),  # type: ignore[arg-type]
+        caps = Caps(monitor=self.monitor_modes if supervisor else (),
                     role=principal.role, monitor_off=self.monitor_off if supervisor and not self.monitor_modes else "")
         welcome = encode(Welcome(
             version=PROTOCOL_VERSION, stream=self.stream, ts=self.clock(), heartbeat_s=self.heartbeat_s,
