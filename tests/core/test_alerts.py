@@ -108,3 +108,30 @@ def test_the_shipped_example_rules_parse() -> None:
     rules = rules_from_dict(raw["alerts"])
     assert rules.for_queue("complaints").talk == Threshold(1200, 2400)
     assert rules.for_queue("sales").pause_reasons["lunch"] == Threshold(3600, 4500)
+
+
+def test_an_alert_seen_first_mid_episode_is_stamped_from_the_data() -> None:
+    """Issue 12 item 10: a board started during a 25-minute call shows its alert raised at 10:00 into the
+    call and critical at 20:00, not both at the board's start."""
+    book = AlertBook(AlertRules(default=QueueRules(talk=Threshold(600, 1200))))
+    agents, calls = on_call()
+    [a] = book.update(agents.values(), calls, None, T0 + 1500 * S)
+    assert (a.level, a.raised_ms, a.level_ms) == (Level.CRITICAL, T0 + 600 * S, T0 + 1200 * S)
+    assert a.flashing(T0 + 1500 * S, 30)  # critical for 5 minutes already, nobody acknowledged
+
+
+def test_a_servers_acknowledgement_covers_the_level_it_saw() -> None:
+    """Item 9: acknowledged at a desk, every board (a wall TV) shows it acknowledged and stops flashing;
+    a higher level reached after the acknowledgement needs another."""
+    from wallboard.core.protocol import AlertAck
+    book = AlertBook(AlertRules(default=QueueRules(talk=Threshold(600, 1200)), flash_after_s=30))
+    agents, calls = on_call()
+    book.update(agents.values(), calls, None, T0 + 700 * S)
+    acks = {("talk", "a1"): AlertAck(ts=T0 + 701 * S, kind="talk", subject="a1", by="田中 (SV)", at=T0 + 701 * S)}
+    [a] = book.update(agents.values(), calls, None, T0 + 702 * S, acks)
+    assert (a.acked_by, a.acked_ms) == ("田中 (SV)", T0 + 701 * S)
+    [a] = book.update(agents.values(), calls, None, T0 + 1250 * S, acks)  # critical since 1200 s: a new level
+    assert a.level is Level.CRITICAL and a.acked_by is None and a.flashing(T0 + 1250 * S, 30)
+    acks[("talk", "a1")] = AlertAck(ts=T0 + 1260 * S, kind="talk", subject="a1", by="佐藤", at=T0 + 1260 * S)
+    [a] = book.update(agents.values(), calls, None, T0 + 1261 * S, acks)
+    assert a.acked_by == "佐藤" and not a.flashing(T0 + 1300 * S, 30)

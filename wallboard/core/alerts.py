@@ -12,8 +12,14 @@ Rules:
 3. Once cleared, the same alert (kind, subject) stays quiet for ``cooldown_s`` unless
    it comes back critical.
 4. A critical alert not acknowledged for ``flash_after_s`` flashes. Acknowledging
-   records who and when; an acknowledged alert stays listed but does not flash.
+   records who and when; an acknowledged alert stays listed but does not flash. An
+   acknowledgement comes from the server (``alert.ack``, seen by every board, so a wall TV
+   stops flashing what a supervisor acknowledged at a desk): it covers the alert of that key
+   whose current level was reached at or before it; a board without such a server keeps its own.
 5. An agent's help flag is a critical alert of its own.
+6. When an alert rose comes from the floor's data, not from when this board first looked:
+   a timer alert rose when its time crossed the threshold (a board started mid-call shows
+   the call's alert as raised when the call passed 10 min, not at the board's start).
 
 Pure: the time is always passed in.
 """
@@ -28,6 +34,10 @@ from typing import Any
 
 from .metrics import FloorFigures
 from .model import Agent, AgentState, Call
+from .protocol import AlertAck
+
+#: Rules whose value is a time in seconds: when they crossed a threshold follows from the value.
+TIMED = frozenset({"talk", "hold", "wrapup", "pause", "waiting_time"})
 
 
 class Level(IntEnum):
@@ -151,8 +161,9 @@ class AlertBook:
         return alert
 
     def update(self, agents: Iterable[Agent], calls: Mapping[str, Call], figures: FloorFigures | None,
-               now_ms: int) -> list[Alert]:
-        """Re-evaluate everything at ``now_ms``; returns active alerts, most urgent first."""
+               now_ms: int, acks: Mapping[tuple[str, str], AlertAck] | None = None) -> list[Alert]:
+        """Re-evaluate everything at ``now_ms``, with the server's acknowledgements; returns active
+        alerts, most urgent first."""
         seen: set[tuple[str, str]] = set()
         rules = self.rules
         skip = self._skip_ms
@@ -205,6 +216,11 @@ class AlertBook:
             if key not in seen:
                 del self.active[key]
                 self._cleared_at[key] = now_ms
+        if acks:
+            for key, ack in acks.items():
+                al = self.active.get(key)
+                if al is not None and ack.at >= al.level_ms and (al.acked_by, al.acked_ms) != (ack.by, ack.at):
+                    self.active[key] = replace(al, acked_by=ack.by, acked_ms=ack.at)
         return sorted(self.active.values(), key=lambda al: (-al.level, al.raised_ms, al.key))
 
     # -- helpers -------------------------------------------------------------------
@@ -215,14 +231,20 @@ class AlertBook:
                 and now_ms - cleared < self.rules.cooldown_s * 1000)
 
     def _set(self, key: tuple[str, str], level: Level, value: float, threshold: float, now_ms: int,
-             seen: set[tuple[str, str]], agent_id: str | None, queue_id: str | None) -> None:
+             seen: set[tuple[str, str]], agent_id: str | None, queue_id: str | None,
+             first_threshold: float | None = None) -> None:
         seen.add(key)
         old = self.active.get(key)
+        timed = key[0] in TIMED
+        crossed = (now_ms - max(0, round((value - threshold) * 1000))) if timed else now_ms  # rule 6
         if old is None:
-            self.active[key] = Alert(key[0], key[1], level, value, threshold, now_ms, now_ms, agent_id, queue_id)
+            start = threshold if first_threshold is None else first_threshold
+            raised = now_ms - max(0, round((value - start) * 1000)) if timed else now_ms
+            self.active[key] = Alert(key[0], key[1], level, value, threshold, raised, crossed, agent_id, queue_id)
         elif old.level != level:
             # a new level is a new thing to look at: it needs a new acknowledgement
-            self.active[key] = replace(old, level=level, value=value, threshold=threshold, level_ms=now_ms,
+            self.active[key] = replace(old, level=level, value=value, threshold=threshold,
+                                       level_ms=crossed if level > old.level else now_ms,
                                        acked_by=None if level > old.level else old.acked_by,
                                        acked_ms=None if level > old.level else old.acked_ms)
         # same level: keep the object (the list shows the threshold, the tile the live time)
@@ -239,7 +261,8 @@ class AlertBook:
                 thr = (t.critical if kept is Level.CRITICAL else t.warn) or thr
         if level is Level.NONE or (old is None and self._quiet(key, level, now_ms)):
             return
-        self._set(key, level, value, thr, now_ms, seen, agent_id, queue_id)
+        self._set(key, level, value, thr, now_ms, seen, agent_id, queue_id,
+                  first_threshold=t.warn if t.warn is not None else t.critical)
 
     def _check_sl(self, queue_id: str, pct: float, target: float, t: SLThreshold, now_ms: int,
                   seen: set[tuple[str, str]]) -> None:

@@ -86,6 +86,20 @@ class Welcome(_Msg, tag="welcome", frozen=True):
     source: Source | None = None  # absent: the server is its own source (always up)
 
 
+class AlertAck(_Msg, tag="alert.ack", frozen=True):
+    """A supervisor acknowledged an alert (``kind``, ``subject``) at ``at``: every board stops flashing it.
+
+    Boards compute alerts from the floor themselves; an ack covers the alert of that key whose
+    current level was reached at or before ``at`` (a later level, or a later episode, needs its own).
+    Sent to every board, without a ``seq``; the snapshot carries the acks still held."""
+
+    ts: EpochMs
+    kind: Annotated[str, msgspec.Meta(max_length=32)]
+    subject: Id
+    by: Text
+    at: EpochMs
+
+
 class Snapshot(_Msg, tag="snapshot", frozen=True):
     stream: StreamId
     seq: Seq
@@ -93,6 +107,7 @@ class Snapshot(_Msg, tag="snapshot", frozen=True):
     agents: Annotated[tuple[Agent, ...], Many] = ()
     queues: Annotated[tuple[Queue, ...], Many] = ()
     calls: Annotated[tuple[Call, ...], Many] = ()
+    acks: Annotated[tuple[AlertAck, ...], Many] = ()
 
 
 class AgentUpdate(_Msg, tag="agent.update", frozen=True):
@@ -198,7 +213,7 @@ class Command(_Msg, tag="command", frozen=True):
 
 ServerMessage = Union[
     Welcome, Snapshot, AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate,
-    Heartbeat, CommandResult, MonitorUpdate, ServerError,
+    Heartbeat, CommandResult, MonitorUpdate, ServerError, AlertAck,
 ]
 ClientMessage = Union[Hello, Resync, Command]
 Delta = Union[AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate]
@@ -236,6 +251,7 @@ class Damaged(NamedTuple):
     queues: tuple[Queue, ...]
     calls: tuple[Call, ...]
     bad: tuple[BadRecord, ...]
+    acks: tuple[AlertAck, ...] = ()
 
 
 class _RawSnapshot(_Msg, tag="snapshot", frozen=True):
@@ -245,6 +261,7 @@ class _RawSnapshot(_Msg, tag="snapshot", frozen=True):
     agents: Annotated[tuple[msgspec.Raw, ...], Many] = ()
     queues: Annotated[tuple[msgspec.Raw, ...], Many] = ()
     calls: Annotated[tuple[msgspec.Raw, ...], Many] = ()
+    acks: Annotated[tuple[msgspec.Raw, ...], Many] = ()
 
 
 class _RawAgentUpdate(_Msg, tag="agent.update", frozen=True):
@@ -276,6 +293,7 @@ _envelope_decoder: Final = msgspec.json.Decoder(
     Union[_RawSnapshot, _RawAgentUpdate, _RawQueueUpdate, _RawCallUpdate], strict=False)
 _record_decoders: Final = {kind: msgspec.json.Decoder(t, strict=False)
                            for kind, t in (("agent", Agent), ("queue", Queue), ("call", Call))}
+_ack_decoder: Final = msgspec.json.Decoder(AlertAck, strict=False)
 _any_decoder: Final = msgspec.json.Decoder()
 _encoder: Final = msgspec.json.Encoder()
 
@@ -330,17 +348,24 @@ def _damaged(frame: str | bytes, kind: str) -> Damaged | None:
     queues: list[Queue] = []
     calls: list[Call] = []
     bad: list[BadRecord] = []
+    acks: list[AlertAck] = []
     if isinstance(env, _RawSnapshot):
         _records("agent", env.agents, agents, bad)
         _records("queue", env.queues, queues, bad)
         _records("call", env.calls, calls, bad)
+        for raw in env.acks:  # an ack that does not decode is simply not held
+            try:
+                acks.append(_ack_decoder.decode(raw))
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                pass
     elif isinstance(env, _RawAgentUpdate):
         _records("agent", (env.agent,), agents, bad)
     elif isinstance(env, _RawQueueUpdate):
         _records("queue", (env.queue,), queues, bad)
     else:
         _records("call", (env.call,), calls, bad)
-    return Damaged(kind, env.stream, env.seq, env.ts, tuple(agents), tuple(queues), tuple(calls), tuple(bad))
+    return Damaged(kind, env.stream, env.seq, env.ts, tuple(agents), tuple(queues), tuple(calls), tuple(bad),
+                   tuple(acks))
 
 
 def _decode(frame: str | bytes, decoder: msgspec.json.Decoder[Any], known: frozenset[str], max_bytes: int,
@@ -356,7 +381,7 @@ def _decode(frame: str | bytes, decoder: msgspec.json.Decoder[Any], known: froze
     kind = rejected.message_type
     if records and kind is not None and kind in RECORD_TYPES:  # slow path, bad frames only
         damaged = _damaged(frame, kind)
-        if damaged is not None and damaged.bad:
+        if damaged is not None:  # (no bad record: an ack in a snapshot did not decode; the rest is sound)
             return damaged
     raise rejected
 
@@ -409,7 +434,7 @@ __all__ = [
     "PROTOCOL_VERSION", "SUBPROTOCOL", "DEFAULT_MAX_FRAME_BYTES", "MONITOR_MODES",
     "Welcome", "Snapshot", "AgentUpdate", "AgentRemove", "QueueUpdate", "QueueRemove",
     "CallUpdate", "Heartbeat", "CommandResult", "MonitorUpdate", "ServerError", "ErrorInfo", "Caps",
-    "Source", "SOURCE_STATES", "Gone", "BadRecord", "Damaged", "STATE_TYPES",
+    "Source", "SOURCE_STATES", "Gone", "BadRecord", "Damaged", "STATE_TYPES", "AlertAck",
     "Hello", "Resync", "Command", "ServerMessage", "ClientMessage", "Delta",
     "decode_server", "decode_client", "encode", "error_message", "delta", "Count", "Id",
 ]

@@ -40,8 +40,8 @@ from ..core.clock import ClockOffset
 from ..core.errors import FrameRejected, HandshakeFailed, ServerRefused
 from ..core.model import Agent, Call, Queue
 from ..core.protocol import (
-    DEFAULT_MAX_FRAME_BYTES, MONITOR_MODES, PROTOCOL_VERSION, SUBPROTOCOL, Caps, Command, CommandResult, Damaged,
-    Heartbeat, Hello, MonitorUpdate, Resync, ServerError, Source, Welcome, decode_server, encode,
+    DEFAULT_MAX_FRAME_BYTES, MONITOR_MODES, PROTOCOL_VERSION, SUBPROTOCOL, AlertAck, Caps, Command, CommandResult,
+    Damaged, Heartbeat, Hello, MonitorUpdate, Resync, ServerError, Snapshot, Source, Welcome, decode_server, encode,
 )
 from ..core.reducer import Changes, FloorState, Verdict
 from .backoff import Failure, retry_delay
@@ -87,6 +87,7 @@ class FloorView:
     published_mono: float = 0.0  # time.monotonic() when the feed thread made this view
     #: records that would not decode: (kind, id) → why ("" id: one without a usable id)
     unreadable: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    acks: Mapping[tuple[str, str], AlertAck] = field(default_factory=dict)  # alerts supervisors acknowledged
 
     @property
     def source_up(self) -> bool:
@@ -148,6 +149,7 @@ class FeedClient:
         self._logged_reasons: set[str] = set()
         self._pending: dict[str, asyncio.Future[CommandResult]] = {}
         self.sessions: dict[str, MonitorUpdate] = {}
+        self.acks: dict[tuple[str, str], AlertAck] = {}
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -296,6 +298,12 @@ class FeedClient:
                 self.sessions[msg.session_id] = msg
                 self._schedule_publish()
                 continue
+            if isinstance(msg, AlertAck):
+                self.acks[(msg.kind, msg.subject)] = msg
+                self._schedule_publish()
+                continue
+            if isinstance(msg, Snapshot) or (isinstance(msg, Damaged) and msg.type == "snapshot"):
+                self.acks = {(a.kind, a.subject): a for a in msg.acks}
             if isinstance(msg, ServerError):
                 raise ServerRefused(msg.error.code, msg.error.message)
             if isinstance(msg, Heartbeat):
@@ -326,7 +334,7 @@ class FeedClient:
         if self._mono() - self._resync_at < wait:
             return
         if self._resync_tries >= RESYNC_TRIES:
-            raise HandshakeFailed(f"no usable snapshot after {self._resync_tries} resyncs")
+            raise HandshakeFailed("no usable snapshot: resyncs unanswered")
         self._resync_tries += 1
         self._resync_at = self._mono()
         log.warning("feed: still no usable snapshot; asking again (%d of %d)", self._resync_tries, RESYNC_TRIES)
@@ -405,6 +413,7 @@ class FeedClient:
             behind_ms=self.behind_ms,
             published_mono=self._published_at,
             unreadable=MappingProxyType(dict(s.unreadable)) if s.unreadable else _NOTHING,
+            acks=MappingProxyType(dict(self.acks)),
         )
         try:
             self.on_view(view)
@@ -413,6 +422,7 @@ class FeedClient:
 
 
 _NOTHING: Mapping[tuple[str, str], str] = MappingProxyType({})
+
 
 
 class _Connection(ClientConnection):

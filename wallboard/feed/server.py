@@ -19,6 +19,7 @@ until the source is up again: it is told why it waits, and never shown old data 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import logging
 import uuid
@@ -34,11 +35,14 @@ from websockets.protocol import State
 from ..core.errors import FrameRejected
 from ..core.model import Agent, Call, CallState, Queue
 from ..core.protocol import (
-    PROTOCOL_VERSION, SUBPROTOCOL, Caps, Command, CommandResult, ErrorInfo, Gone, Heartbeat, Hello,
+    PROTOCOL_VERSION, SUBPROTOCOL, AlertAck, Caps, Command, CommandResult, ErrorInfo, Gone, Heartbeat, Hello,
     Resync, Snapshot, Source, Welcome, decode_client, delta, encode, error_message,
 )
 
 log = logging.getLogger(__name__)
+audit_log = logging.getLogger("wallboard.audit")
+#: Acknowledgements are kept this long (ms), and no more than ACKS_KEPT of them.
+ACK_TTL_MS, ACKS_KEPT = 12 * 3_600_000, 10_000
 #: websockets logs whole frames at DEBUG, hello (and its token) included: never let it.
 _ws_log = logging.getLogger(f"{__name__}.websockets")
 _ws_log.setLevel(logging.INFO)
@@ -93,6 +97,7 @@ class FeedServer:
         self.agents: dict[str, Agent] = {}
         self.queues: dict[str, Queue] = {}
         self.calls: dict[str, Call] = {}
+        self.acks: dict[tuple[str, str], AlertAck] = {}  # (kind, subject) → the latest acknowledgement
         self.peers: dict[ServerConnection, Peer] = {}
         self._waiting: dict[ServerConnection, Principal] = {}  # welcomed, no snapshot yet (source not up)
         self._principals = dict(principals or {})
@@ -189,7 +194,7 @@ class FeedServer:
     def _snapshot_frame(self) -> bytes:
         return encode(Snapshot(
             stream=self.stream, seq=self.seq, ts=self.clock(), agents=tuple(self.agents.values()),
-            queues=tuple(self.queues.values()), calls=tuple(self.calls.values()),
+            queues=tuple(self.queues.values()), calls=tuple(self.calls.values()), acks=tuple(self.acks.values()),
         ))
 
     def _broadcast(self, frame: bytes) -> None:
@@ -307,11 +312,15 @@ class FeedServer:
         return ws.state is State.OPEN
 
     def _who(self, token: str | None) -> Principal | None:
+        """The principal a token stands for. Keys are tokens, or ``sha256:<hex>`` of one (a tokens
+        file holds only hashes); every one is compared, in constant time: no timing hint."""
         if not token:
             return self._anonymous
+        raw = token.encode()
+        digest = "sha256:" + hashlib.sha256(raw).hexdigest()
         found = None
-        for known, principal in self._principals.items():  # compare every one: no timing hint
-            if hmac.compare_digest(token.encode(), known.encode()):
+        for known, principal in self._principals.items():
+            if hmac.compare_digest(digest.encode() if known.startswith("sha256:") else raw, known.encode()):
                 found = principal
         return found
 
@@ -335,8 +344,30 @@ class FeedServer:
             self._commands.add(task)
             task.add_done_callback(self._commands.discard)
 
+    def acknowledge(self, peer: Peer, msg: Command) -> CommandResult:
+        """``alert.ack {kind, subject}``: recorded with the supervisor's name, audited, sent to every board."""
+        kind, subject = msg.args.get("kind"), msg.args.get("subject")
+        now = self.clock()
+
+        def error(code: str, words: str) -> CommandResult:
+            return CommandResult(req_id=msg.req_id, ts=now, ok=False, error=ErrorInfo(code=code, message=words))
+        if peer.principal.role != "supervisor":
+            return error("forbidden", "this board is view-only")
+        if not (isinstance(kind, str) and 0 < len(kind) <= 32 and isinstance(subject, str) and 0 < len(subject) <= 128):
+            return error("bad_request", "alert.ack needs kind (≤ 32 characters) and subject (an id)")
+        ack = AlertAck(ts=now, kind=kind, subject=subject, by=peer.principal.name[:256], at=now)
+        self.acks.pop((kind, subject), None)
+        self.acks[(kind, subject)] = ack
+        while self.acks and (len(self.acks) > ACKS_KEPT or next(iter(self.acks.values())).at < now - ACK_TTL_MS):
+            self.acks.pop(next(iter(self.acks)))
+        audit_log.info("audit: %s acknowledged %s on %s", ack.by, kind, subject)
+        self._broadcast(encode(ack))
+        return CommandResult(req_id=msg.req_id, ts=now, ok=True, result={"at": now})
+
     async def _command(self, peer: Peer, msg: Command) -> None:
-        if self.on_command is None:
+        if msg.action == "alert.ack":
+            result = self.acknowledge(peer, msg)
+        elif self.on_command is None:
             result = CommandResult(req_id=msg.req_id, ts=self.clock(), ok=False, error=ErrorInfo(
                 code="not_supported", message=f"this server does not support {msg.action!r}"))
         else:

@@ -2,7 +2,16 @@
 
 Shared by every program that serves boards (the embedded call centre, the Asterisk
 bridge), so they take the same flags and say the same things when one is wrong.
-Tokens come from environment variables, never from flags (flags show in ``ps``).
+Tokens come from environment variables, never from flags (flags show in ``ps``), or from a
+tokens file that names each supervisor and holds only hashes (``--tokens``): then the
+audit log, "busy" and every acknowledgement name the person, not the role::
+
+    # tokens.toml — one [[token]] per supervisor or board; the file holds no secret
+    [[token]]
+    name = "田中 (SV)"
+    role = "supervisor"            # or "viewer" (a wall TV)
+    teams = ["Team A"]             # optional: the teams this supervisor may monitor
+    sha256 = "9f86d0…"             # printf %s 'the token' | sha256sum
 """
 
 from __future__ import annotations
@@ -10,8 +19,10 @@ from __future__ import annotations
 import argparse
 import os
 import ssl
+import tomllib
 from dataclasses import dataclass
 
+from ..core.profile import settings_text
 from .server import Principal
 
 
@@ -26,6 +37,8 @@ def add_serving_arguments(p: argparse.ArgumentParser, default_port: int = 8765) 
                    help="a supervisor token (may listen/whisper/barge), read from environment variable VAR")
     g.add_argument("--tls-cert", metavar="PEM", help="serve wss:// with this certificate chain (with --tls-key)")
     g.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
+    g.add_argument("--tokens", metavar="TOML",
+                   help="who each token stands for: [[token]] name, role, teams, sha256 (no secrets in it)")
     g.add_argument("--anonymous", choices=("viewer", "supervisor", "none"),
                    help="what a board without a token may do (default: viewer if no token is set, else none)")
 
@@ -40,6 +53,50 @@ class Serving:
     tls: ssl.SSLContext | None
 
 
+class TokenFileError(ValueError):
+    """A bad tokens file; the message names the entry and the key."""
+
+
+def load_tokens(path: str) -> dict[str, Principal]:
+    """``sha256:<hex>`` → principal, from a tokens file (see the module docstring)."""
+    try:
+        with open(path, "rb") as f:
+            raw = tomllib.loads(settings_text(f.read())[0])
+    except OSError as err:
+        raise TokenFileError(err.strerror or str(err)) from None
+    except ValueError as err:  # bad encoding, TOMLDecodeError
+        raise TokenFileError(str(err)) from None
+    if set(raw) - {"token"} or not isinstance(raw.get("token", []), list):
+        raise TokenFileError("expected only [[token]] entries")
+    out: dict[str, Principal] = {}
+    for i, entry in enumerate(raw.get("token", []), 1):
+        where = f"token {i}"
+        if not isinstance(entry, dict):
+            raise TokenFileError(f"{where}: expected a table")
+        extra = set(entry) - {"name", "role", "teams", "sha256"}
+        if extra:
+            raise TokenFileError(f"{where}.{sorted(extra)[0]}: unknown key (name, role, teams, sha256; "
+                                 "never the token itself)")
+        name, role, digest = entry.get("name"), entry.get("role", "viewer"), entry.get("sha256")
+        if not isinstance(name, str) or not name.strip() or len(name) > 64:
+            raise TokenFileError(f"{where}.name: the person or board it stands for (1–64 characters)")
+        where = f"token {i} ({name})"
+        if role not in ("viewer", "supervisor"):
+            raise TokenFileError(f"{where}.role: viewer or supervisor, got {role!r}")
+        if not isinstance(digest, str) or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest.lower()):
+            raise TokenFileError(f"{where}.sha256: 64 hex digits (printf %s 'TOKEN' | sha256sum)")
+        teams = entry.get("teams")
+        if teams is not None and (not isinstance(teams, list) or not all(isinstance(t, str) for t in teams)):
+            raise TokenFileError(f"{where}.teams: a list of team names")
+        key = "sha256:" + digest.lower()
+        if key in out:
+            raise TokenFileError(f"{where}.sha256: the same token as {out[key].name}")
+        if any(p.name == name for p in out.values()):
+            raise TokenFileError(f"{where}.name: used twice (every audit must tell them apart)")
+        out[key] = Principal(name, role, frozenset(teams) if teams is not None else None)
+    return out
+
+
 def serving_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Serving:
     """The flags checked, or ``parser.error`` with one line naming the flag."""
     if args.heartbeat <= 0:
@@ -52,6 +109,11 @@ def serving_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> S
             if not value:
                 parser.error(f"{flag}: environment variable {var} is empty or unset")
             principals[value] = Principal(role, role)
+    if args.tokens:
+        try:
+            principals.update(load_tokens(args.tokens))
+        except TokenFileError as err:
+            parser.error(f"--tokens {args.tokens}: {err}")
     anonymous_role = args.anonymous or ("none" if principals else "viewer")
     tls = None
     if bool(args.tls_cert) != bool(args.tls_key):
