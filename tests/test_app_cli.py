@@ -62,3 +62,54 @@ def test_credentials_without_a_keychain_say_so_in_one_line() -> None:
     assert out.returncode == 1 and "no keychain" in out.stdout
     out = wallboard("credentials", "set", "http://nope", env=no_keychain)
     assert out.returncode == 1 and "is not a feed URL" in out.stderr
+
+
+JAPANESE_PROFILE = '[board]\ntitle = "３階 サポート"\nlanguage = "ja"\n[tv]\ndwell_s = 1\n'
+
+
+@pytest.mark.parametrize(("encoding", "prefix"), [("utf-8", b"\xef\xbb\xbf"), ("cp932", b""), ("utf-16", b"")])
+def test_profiles_from_notepad_are_read(tmp_path: Path, encoding: str, prefix: bytes) -> None:
+    """Issue 12 item 11: a Shift_JIS profile (Notepad on Japanese Windows) gave a UnicodeDecodeError traceback,
+    a UTF-8 one with BOM "Invalid statement (at line 1, column 1)". Both are read now (the setting in them is
+    checked, so the one-line error proves the file was understood)."""
+    path = tmp_path / "tv.toml"
+    path.write_bytes(prefix + JAPANESE_PROFILE.encode(encoding))
+    out = wallboard("--demo", "--profile", str(path))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "tv.dwell_s: must be between 3 and 3600 seconds, got 1" in out.stderr.strip().splitlines()[-1]
+    if encoding == "cp932":
+        assert "read as Shift_JIS (CP932); saving it as UTF-8 is safer" in out.stderr
+
+
+def test_a_profile_in_no_known_encoding_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "tv.toml"
+    path.write_bytes(b'[board]\ntitle = "\x80\xff\xfe"\n')
+    out = wallboard("--demo", "--profile", str(path))
+    last = out.stderr.strip().splitlines()[-1]
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert str(path) in last and "not UTF-8 text (byte 0x80 at offset 17): save it as UTF-8" in last
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_and_sigterm_close_the_board_cleanly(sig: str) -> None:
+    """Item 10: Ctrl+C printed a KeyboardInterrupt traceback and the board kept running."""
+    import signal
+    import time
+    proc = subprocess.Popen([sys.executable, "-m", "wallboard.app", "--demo", "--agents", "12"], text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    try:
+        deadline = time.monotonic() + 30
+        seen = ""
+        assert proc.stderr is not None
+        while "board connected" not in seen and "board: desk mode" not in seen and time.monotonic() < deadline:
+            seen += proc.stderr.readline()
+        time.sleep(1.0)
+        proc.send_signal(getattr(signal, sig))
+        _, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert f"{sig}: closing the board" in err

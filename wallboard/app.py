@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Coroutine
@@ -79,14 +80,23 @@ credentials (kept in the OS keychain, never in a profile or a log):
 
 
 def _read_toml(path: str, what: str) -> dict[str, Any]:
+    """A person's settings file: UTF-8 (with or without BOM), or plainly Shift_JIS; one line if not."""
     import tomllib
+
+    from .core.profile import settings_text
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
+            text, encoding = settings_text(f.read())
+        raw = tomllib.loads(text)
     except OSError as err:
         raise Exit(f"{what} {path}: {err.strerror}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise Exit(f"{what} {path}: not valid TOML: {err}") from None
+    except ValueError as err:  # TOMLDecodeError is one
+        kind = "not valid TOML: " if isinstance(err, tomllib.TOMLDecodeError) else ""
+        raise Exit(f"{what} {path}: {kind}{err}") from None
+    if encoding:
+        logging.getLogger("wallboard").warning("%s %s: read as %s; saving it as UTF-8 is safer", what, path,
+                                               encoding)
+    return raw
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -290,9 +300,22 @@ def main(argv: list[str] | None = None) -> int:
             window.save_layout()
             app.quit()
         QTimer.singleShot(int(args.quit_after * 1000), finish)
+    # Ctrl+C in a terminal, SIGTERM from systemd or a kiosk session: close the board as its own Quit
+    # would (no KeyboardInterrupt traceback, no board left running). Qt's loop would never let
+    # Python run a signal handler, so a timer hands it a moment four times a second.
+    def close_on(signum: int, _frame: object) -> None:
+        log.info("%s: closing the board", signal.Signals(signum).name)
+        QTimer.singleShot(0, app.quit)
+    before = {sig: signal.signal(sig, close_on) for sig in (signal.SIGINT, signal.SIGTERM)}
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
     try:
         return app.exec()
     finally:
+        wake.stop()
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
         guard.uninstall()
         window.closed.disconnect(app.quit)
         window.close()

@@ -24,6 +24,7 @@ from typing import Any
 from . import __version__, credentials
 from .asterisk.bridge import AmiSettings, AsteriskBridge
 from .asterisk.floor import AsteriskFloor, QueueConfig
+from .core.profile import settings_text
 from .feed.server import FeedServer
 from .feed.serving import Serving, add_serving_arguments, serving_from
 
@@ -109,10 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.config:
         try:
             with open(args.config, "rb") as f:
-                queues, teams, offset = load_config(tomllib.load(f))
+                text, _ = settings_text(f.read())
+            queues, teams, offset = load_config(tomllib.loads(text))
         except OSError as err:
             p.error(f"--config {args.config}: {err.strerror}")
-        except (tomllib.TOMLDecodeError, ConfigError) as err:
+        except ValueError as err:  # bad encoding, TOMLDecodeError, ConfigError
             p.error(f"--config {args.config}: {err}")
     if args.ami_secret_env:
         secret = os.environ.get(args.ami_secret_env) or ""

@@ -253,7 +253,7 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>Available</source>
-        <extracomment>state: (standard colour, standard tint, high-contrast colour, glyph, words)</extracomment>
+        <extracomment>Bidirectional controls (embeddings, overrides, isolates, marks): a name carrying U+202E would show reversed — &quot;‮nimda&quot; as &quot;admin&quot; — so the board shows names without them. state: (standard colour, standard tint, high-contrast colour, glyph, words)</extracomment>
         <translation>待機中</translation>
     </message>
     <message>
@@ -329,12 +329,16 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>Call</source>
-        <extracomment>Tile orders a supervisor picks from. &quot;state&quot; groups by state with the longest in it first (the 20-minute call tops the talkers); &quot;time&quot; is longest in any state first. Orders that move when an agent changes state (they re-sort on every change). per agent: (agent, call, selected, look key, name, face); identity of the first two is the fast test Called after every paint (latency measurement, diagnostics); must be cheap. Which agents show (None: all), in which order, and (on a TV) which page of them.</extracomment>
+        <extracomment>Tile orders a supervisor picks from. &quot;state&quot; groups by state with the longest in it first (the 20-minute call tops the talkers); &quot;time&quot; is longest in any state first. Orders that move when an agent changes state (they re-sort on every change). A tile never moves under the supervisor&apos;s pointer, nor for this long after a click (s). States whose time means nothing to count: no clock on the tile. per agent: (agent, call, selected, look key, name, face); identity of the first two is the fast test Called after every paint (latency measurement, diagnostics); must be cheap. Which agents show (None: all), in which order, and (on a TV) which page of them.</extracomment>
         <translation>通話</translation>
     </message>
     <message>
         <source>No agents yet</source>
         <translation>オペレーターはまだいません</translation>
+    </message>
+    <message>
+        <source>Unreadable data</source>
+        <translation>読み取れないデータ</translation>
     </message>
     <message>
         <source>{0}: {1}</source>
@@ -359,11 +363,20 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>Connecting…</source>
+        <extracomment>A board this far behind its feed says so instead of LIVE (seconds).</extracomment>
         <translation>接続中…</translation>
     </message>
     <message>
         <source>STALE — no data for {0}</source>
         <translation>データ停止 — {0}間 更新なし</translation>
+    </message>
+    <message>
+        <source>BEHIND by {0} — the board cannot keep up</source>
+        <translation>{0}遅延 — 表示が追いついていません</translation>
+    </message>
+    <message>
+        <source>LIVE — {0} unreadable</source>
+        <translation>ライブ — 読み取れない記録 {0}件</translation>
     </message>
     <message>
         <source>LIVE</source>
@@ -374,20 +387,28 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>同期中…</translation>
     </message>
     <message>
-        <source>never</source>
-        <translation>なし</translation>
-    </message>
-    <message>
         <source>REFUSED: {0} — data {1} old</source>
         <translation>接続拒否：{0} — データは{1}前のもの</translation>
+    </message>
+    <message>
+        <source>REFUSED: {0} — no data yet</source>
+        <translation>接続拒否：{0} — データはまだありません</translation>
     </message>
     <message>
         <source>RECONNECTING in {0:.0f} s ({1}) — data {2} old</source>
         <translation>再接続まで{0:.0f}秒（{1}）— データは{2}前のもの</translation>
     </message>
     <message>
+        <source>RECONNECTING in {0:.0f} s ({1}) — no data yet</source>
+        <translation>再接続まで{0:.0f}秒（{1}）— データはまだありません</translation>
+    </message>
+    <message>
         <source>Connecting… — data {0} old</source>
         <translation>接続中… — データは{0}前のもの</translation>
+    </message>
+    <message>
+        <source>Connecting… — no data yet</source>
+        <translation>接続中… — データはまだありません</translation>
     </message>
     <message>
         <source>Connecting to the PBX…</source>
@@ -449,6 +470,22 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>unsupported protocol version</source>
         <translation>対応していないプロトコルのバージョン</translation>
+    </message>
+    <message>
+        <source>closed by the server</source>
+        <translation>サーバーが切断しました</translation>
+    </message>
+    <message>
+        <source>the server asked to reconnect</source>
+        <translation>サーバーが再接続を求めました</translation>
+    </message>
+    <message>
+        <source>the server is busy</source>
+        <translation>サーバーが混雑しています</translation>
+    </message>
+    <message>
+        <source>no usable snapshot: resyncs unanswered</source>
+        <translation>使えるスナップショットが届きません（再同期に応答なし）</translation>
     </message>
     <message>
         <source>connection refused by</source>
@@ -652,6 +689,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>重大アラート</translation>
     </message>
     <message>
+        <source>Could not acknowledge: {0}</source>
+        <translation>確認できませんでした：{0}</translation>
+    </message>
+    <message>
         <source>Stop (Esc)</source>
         <translation>停止 (Esc)</translation>
     </message>
@@ -702,6 +743,19 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>No token was stored for this feed.</source>
         <translation>このフィードのトークンは保存されていません。</translation>
+    </message>
+    <message>
+        <source>no screens</source>
+        <extracomment>Capital height ÷ font pixel size, for the Noto Sans family the board uses (Latin 0.714). A 55-inch 16:9 panel&apos;s picture height, when the profile does not say. The smallest font at scale 1 (tile state words, card labels), in pixels.</extracomment>
+        <translation>画面がありません</translation>
+    </message>
+    <message>
+        <source>screen {0} does not exist ({1} found: {2}); using {3}</source>
+        <translation>画面{0}はありません（{1}台：{2}）。{3}を使います</translation>
+    </message>
+    <message>
+        <source>no screen named “{0}” (found: {1}); using {2}</source>
+        <translation>「{0}」という画面はありません（{1}）。{2}を使います</translation>
     </message>
 </context>
 </TS>

@@ -117,9 +117,10 @@ def test_losing_the_feed_is_shown_and_recovery_clears_it(qtbot, window: BoardWin
 
 
 def view(link: LinkStatus, last_frame: float, synced: bool = True, hb: float = 2.0,
-         source: Source | None = None) -> FloorView:
+         source: Source | None = None, behind_ms: int = 0,
+         unreadable: dict[tuple[str, str], str] | None = None) -> FloorView:
     return FloorView({}, {}, {}, Changes(frozenset(), frozenset(), False), link, synced, 0, last_frame, hb, Caps(),
-                     source=source)
+                     source=source, behind_ms=behind_ms, unreadable=unreadable or {})
 
 
 DOWN_AT = T0 - 200_000  # the bridge lost its PBX 200 s before the board's "now"
@@ -133,7 +134,14 @@ DOWN_AT = T0 - 200_000  # the bridge lost its PBX 200 s before the board's "now"
     (view(LinkStatus("live"), 99.0, synced=False), 100.0, "syncing", "Synchronising"),
     (view(LinkStatus("retrying", 3, 2.0, "connection refused", 99.5), 40.0), 100.0, "retrying",
      "RECONNECTING in 2 s (connection refused) — data 1 min 0 s old"),
-    (view(LinkStatus("refused", 1, 30.0, "unauthorized: wrong token", 90.0), 0.0), 100.0, "refused", "never"),
+    (view(LinkStatus("refused", 1, 30.0, "unauthorized: wrong token", 90.0), 0.0), 100.0, "refused",
+     "REFUSED: unauthorized: wrong token — no data yet"),  # was "— data never old" (「データはなし前のもの」)
+    (view(LinkStatus("retrying", 1, 1.0, "connection refused", 99.0), 0.0, synced=False), 100.0, "retrying",
+     "RECONNECTING in 0 s (connection refused) — no data yet"),
+    # a board that cannot keep up says how far behind it is, not LIVE (item 6: 13 s behind while LIVE)
+    (view(LinkStatus("live"), 99.9, behind_ms=12_500), 100.0, "behind", "BEHIND by 12 s"),
+    (view(LinkStatus("live"), 99.9, behind_ms=900), 100.0, "live", "LIVE"),
+    (view(LinkStatus("live"), 99.9, unreadable={("agent", "a7"): "since"}), 100.0, "live", "LIVE — 1 unreadable"),
     # the board's link is fine (heartbeats flow), but the bridge behind it has lost its PBX: never LIVE
     (view(LinkStatus("live"), 99.9, source=Source(state="down", since=DOWN_AT, detail="connection refused by pbx:5038")),
      100.0, "source", "PBX UNREACHABLE since {0} (connection refused by pbx:5038) — data 3 min 20 s old"),

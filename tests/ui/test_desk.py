@@ -186,3 +186,117 @@ def test_about_names_the_one_version(desk: tuple[BoardWindow, LiveFloor]) -> Non
     text = w.about_text()
     assert f"Wallboard {wallboard.__version__}" in text and "Qt 6." in text and "wallboard" in text  # the feed's name
     assert w.about_button.isVisible()
+
+
+# -- issue 12: a desk a supervisor can trust ------------------------------------------------------------
+
+def test_tiles_hold_still_after_a_click_then_catch_up(qtbot, desk: tuple[BoardWindow, LiveFloor]) -> None:  # type: ignore[no-untyped-def]
+    """Item 10: "state, longest first" re-ordered the tiles under the pointer: a click listened to the wrong agent."""
+    from PySide6.QtCore import QPoint, Qt
+    w, floor = desk
+    pick(w.sort_choice, "state")
+    before = list(w.tiles.order)
+    qtbot.mouseClick(w.tiles, Qt.MouseButton.LeftButton, pos=w.tiles.tile_rect(0).center() + QPoint(0, 0))
+    for _ in range(4):
+        floor.step(20)
+    qtbot.waitUntil(lambda: dict(w.view.agents) == floor.server.agents, timeout=5000)  # type: ignore[union-attr]
+    assert w.tiles.order == before  # held: the floor moved, the tiles did not
+    from wallboard.ui.tiles import SORTS
+    agents = w.view.agents  # type: ignore[union-attr]
+    want = sorted(agents, key=lambda a: SORTS["state"](agents[a]))
+    assert want != before  # (the test means something: the order is due to change)
+    qtbot.waitUntil(lambda: w.tiles.order == want, timeout=4000)  # released a moment after the click
+
+
+def test_enter_in_the_find_box_hands_the_keys_back_to_the_board(qtbot, desk: tuple[BoardWindow, LiveFloor]) -> None:  # type: ignore[no-untyped-def]
+    """Item 10: after Ctrl+F, L/W/B typed into the find box instead of listening."""
+    from PySide6.QtCore import Qt
+    w, _ = desk
+    name = w.view.agents[w.tiles.listed[3]].name  # type: ignore[union-attr]
+    w.activateWindow()
+    qtbot.keyClick(w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert w.find_box.hasFocus()
+    qtbot.keyClicks(w.find_box, name[:4])
+    qtbot.keyClick(w.find_box, Qt.Key.Key_Return)
+    assert not w.find_box.hasFocus() and w.tiles.hasFocus() and w.selected_agent is not None
+    qtbot.keyClick(w.tiles, Qt.Key.Key_L)
+    assert w.find_box.text() == name[:4]  # L went to the board, not into the box
+
+
+def test_the_counts_follow_the_floor(qtbot, desk: tuple[BoardWindow, LiveFloor]) -> None:  # type: ignore[no-untyped-def]
+    """Item 10: "12 of 48 shown" went stale as agents changed state under a state filter."""
+    w, floor = desk
+    pick(w.state_filter, AgentState.AVAILABLE.value)
+    for _ in range(6):
+        floor.step(15)
+        qtbot.waitUntil(lambda: dict(w.view.agents) == floor.server.agents, timeout=5000)  # type: ignore[union-attr]
+        qtbot.waitUntil(lambda: len(w.tiles.listed) == sum(
+            a.state == "available" for a in w.view.agents.values()), timeout=4000)  # type: ignore[union-attr]
+        shown = len(w.tiles.listed)
+        assert w.found_label.text() == (f"{shown} of 48 agents shown" if shown != 48 else "")
+
+
+def test_the_banner_covers_every_figure_not_only_the_tiles(qtbot, desk: tuple[BoardWindow, LiveFloor]) -> None:  # type: ignore[no-untyped-def]
+    """Item 7: with the feed lost, 待ち呼 and SL on the cards stayed bright and looked live."""
+    w, floor = desk
+    floor.stop_server()
+    qtbot.waitUntil(lambda: w.overlay.isVisible(), timeout=5000)
+    veil = w.overlay.geometry()
+    for part in (w.state_counts, w.queue_panel, w.tiles_scroll, w.trend):
+        top_left = part.mapTo(w.body, part.rect().topLeft())
+        assert veil.contains(top_left) and veil.contains(part.mapTo(w.body, part.rect().bottomRight())), part
+    assert not veil.contains(w.link_label.mapTo(w.body, w.link_label.rect().center()))  # the reason stays readable
+
+
+def test_high_contrast_cards_are_light_on_black(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Item 12: queue cards painted literal white, so in high contrast they were white on white."""
+    from tests.helpers import queue
+    from wallboard.core.metrics import floor_figures
+    from wallboard.ui.queues import QueuePanel
+    apply_theme("high-contrast")
+    try:
+        panel = QueuePanel()
+        qtbot.addWidget(panel)
+        panel.resize(900, 220)
+        panel.set_figures(floor_figures([], {"q1": queue("q1")}, [], 0), None)  # type: ignore[arg-type]
+        panel.show()
+        img = panel.grab().toImage()
+        background = QColor(img.pixel(20, img.height() - 12))
+        assert background.lightness() < 60, background.name()
+    finally:
+        apply_theme("standard")
+
+
+def test_names_are_shown_without_bidi_controls_and_ordered_by_their_reading(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Item 11: an RTL override displayed reversed text; Japanese names sorted by code point."""
+    from tests.helpers import T0, agent
+    board = TileBoard()
+    qtbot.addWidget(board)
+    board.resize(800, 600)
+    agents = {a.id: a for a in (
+        agent("a1", name="佐藤", name_kana="さとう"), agent("a2", name="阿部", name_kana="あべ"),
+        agent("a3", name="加藤", name_kana="カトウ"), agent("a4", name="\u202enimda"), agent("a5", name="Ａｂｅ"))}
+    board.show_only(None, "name")
+    board.set_floor(agents, {}, {}, frozenset(agents), True, T0)
+    kana = [agents[a].name_kana for a in board.order if a in ("a1", "a2", "a3")]
+    assert kana == ["あべ", "カトウ", "さとう"]  # by reading: あ, か, さ — not 佐 (U+4F50) < 加 (U+52A0) < 阿 (U+963F)
+    assert board.order.index("a5") < board.order.index("a4")  # Ａｂｅ as abe (width folded), before nimda
+    board.grab()
+    assert board._names["a4"][1].text() == "nimda" and "\u202e" not in board._names["a4"][1].text()
+
+
+def test_a_logged_out_agent_has_no_running_clock(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Item 10: logged-out agents showed a clock running since they logged out."""
+    from tests.helpers import T0, agent
+    shots = []
+    for state in ("logged_out", "available"):
+        board = TileBoard()
+        qtbot.addWidget(board)
+        board.resize(300, 120)
+        a = agent("a1", state, since=T0 - 3_725_000, name="Ito")
+        board.set_floor({"a1": a}, {}, {}, frozenset({"a1"}), True, T0)
+        img = board.grab().toImage()
+        r = board.tile_rect(0)
+        corner = {img.pixel(x, y) for x in range(r.right() - 70, r.right() - 8) for y in range(r.top() + 4, r.top() + 28)}
+        shots.append(len(corner))
+    assert shots[0] == 1 and shots[1] > 1  # the clock corner is bare for a logged-out agent, drawn for the other

@@ -134,3 +134,24 @@ def test_language_follows_the_system_unless_the_profile_says() -> None:
     assert i18n.resolve("system", QLocale("de_DE")) == "en"
     assert i18n.resolve("en", QLocale("ja_JP")) == "en"
     assert i18n.resolve("ja", QLocale("en_US")) == "ja"
+
+
+def test_notices_the_about_box_and_qts_own_buttons_are_japanese(qtbot, japanese: Recorder) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12 item 11: English leaked on Japanese boards: the screen notice, the About box, Qt's OK/Cancel."""
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    from wallboard.ui.kiosk import pick_screen
+    _, notice = pick_screen(["eDP-1", "HDMI-1"], "HDMI-2")
+    assert notice == "「HDMI-2」という画面はありません（eDP-1, HDMI-1）。eDP-1を使います"
+    w = BoardWindow("ウォールボード", profile=load_profile({"board": {"language": "ja"}}))
+    qtbot.addWidget(w)
+    about = re.sub(r"<[^>]+>", " ", w.about_text())
+    assert set(re.findall(r"[A-Za-z]{3,}", about)) <= {"PySide", "Python", "MIT"}, about
+    assert japanese.missing == set()
+    QApplication.instance().removeTranslator(japanese)  # type: ignore[union-attr]  # (it answers "" for Qt's own)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box = QMessageBox()
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    texts = [b.text() for b in buttons.buttons()] + [b.text() for b in box.buttons()]
+    assert "キャンセル" in texts and not any(re.search(r"[A-Za-z]{3,}", t.replace("(&Y)", "").replace("(&N)", ""))
+                                            for t in texts), texts

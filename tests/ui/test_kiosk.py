@@ -38,7 +38,7 @@ def test_screen_choice_falls_back_with_a_warning() -> None:
     assert pick_screen(names, "1") == (1, "")
     assert pick_screen(names, "HDMI-1") == (1, "")
     at, warning = pick_screen(names, "DP-3")
-    assert at == 0 and "no screen named 'DP-3'" in warning and "using eDP-1" in warning
+    assert at == 0 and "no screen named “DP-3”" in warning and "using eDP-1" in warning
     at, warning = pick_screen(names, "5")
     assert at == 0 and "screen 5 does not exist" in warning
 
@@ -105,7 +105,9 @@ def test_tv_pages_rotate_through_every_agent(qtbot, tv: BoardWindow) -> None:  #
         # The feed goes away: the TV says so over the page, and keeps rotating.
         floor.stop_server()
         qtbot.waitUntil(lambda: tv.link_state == "retrying", timeout=5000)
-        assert tv.overlay.isVisible() and tv.overlay.parent() is tv.stack
+        assert tv.overlay.isVisible() and tv.overlay.parent() is tv.body  # over the page and the state counts
+        stack = tv.stack.mapTo(tv.body, tv.stack.rect().center())
+        assert tv.overlay.geometry().contains(stack)
         before = tv.rotation_at
         tv.next_page()
         assert tv.rotation_at != before and tv.overlay.isVisible()
@@ -147,7 +149,7 @@ def test_the_app_opens_a_tv_full_screen_without_a_cursor(qapp: QApplication) -> 
 
 
 @pytest.mark.parametrize(("wanted", "screen", "notice"), [("TV-4K", "TV-4K", ""), ("1", "TV-4K", ""),
-                                                          ("HDMI-9", "DESK-1", "no screen named 'HDMI-9'")])
+                                                          ("HDMI-9", "DESK-1", "no screen named “HDMI-9”")])
 def test_the_tv_goes_to_its_screen_and_scales_to_it(qapp: QApplication, wanted: str, screen: str,
                                                     notice: str) -> None:
     """tests/offscreen-screens.json gives this process a 1080p desk screen and a 4K TV."""

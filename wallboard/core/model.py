@@ -97,6 +97,7 @@ class Agent(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     help: bool = False
     monitor: Annotated[str, msgspec.Meta(max_length=16)] = ""  # listen | whisper | barge while a supervisor is on
     monitored_by: Text = ""
+    name_kana: Text = ""  # the name's reading (よみ), for ordering Japanese names: 佐藤 → さとう
 
     @property
     def status(self) -> AgentState:

@@ -317,3 +317,44 @@ def describe_settings() -> str:
 
 assert {f.name for f in fields(Profile)} == {s.attr for s in SETTINGS} | {"alerts"}, "SETTINGS and Profile drifted"
 assert all(getattr(Profile(), s.attr) == s.default for s in SETTINGS), "a default differs"
+
+
+#: How a settings file written by a person may be encoded, and what a board does with it.
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8 with BOM"), (b"\xff\xfe", "utf-16", "UTF-16 (Notepad's “Unicode”)"),
+         (b"\xfe\xff", "utf-16", "UTF-16 (big-endian)"))
+
+
+def settings_text(data: bytes) -> tuple[str, str]:
+    """The text of a settings file (profile, alert rules, bridge config, tokens) and, when it was not plain
+    UTF-8, the encoding it was read as (for a one-line notice); ValueError naming the problem otherwise.
+
+    UTF-8 is the format (with or without the BOM Windows Notepad adds). A file that is not UTF-8 but
+    is plainly Shift_JIS — what Notepad on a Japanese Windows saves by default — is read as CP932 (the
+    Windows form of Shift_JIS) rather than refused, and the notice says to save it as UTF-8.
+    """
+    for bom, codec, words in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), words
+            except UnicodeDecodeError as err:
+                raise ValueError(f"starts as {words} but byte {err.start} is not: save it as UTF-8") from None
+    try:
+        return data.decode("utf-8"), ""
+    except UnicodeDecodeError as utf8:
+        try:
+            text = data.decode("cp932")
+        except UnicodeDecodeError:
+            raise ValueError(f"not UTF-8 text (byte 0x{data[utf8.start]:02x} at offset {utf8.start}): "
+                             "save it as UTF-8") from None
+        if _plainly_japanese(text):
+            return text, "Shift_JIS (CP932)"
+        raise ValueError(f"not UTF-8 text (byte 0x{data[utf8.start]:02x} at offset {utf8.start}): "
+                         "save it as UTF-8") from None
+
+
+def _plainly_japanese(text: str) -> bool:
+    """Kana or kanji, and nothing a Shift_JIS editor would not write (C1 controls, private use)."""
+    odd = any(0x80 <= ord(c) <= 0x9F or 0xE000 <= ord(c) <= 0xF8FF or c == "\ufffd" for c in text)
+    japanese = any(0x3040 <= ord(c) <= 0x30FF or 0x4E00 <= ord(c) <= 0x9FFF or 0xFF01 <= ord(c) <= 0xFF9F
+                   for c in text)
+    return japanese and not odd

@@ -36,6 +36,9 @@ from .protocol import (
     ServerMessage, Snapshot, Welcome,
 )
 
+#: The reason a placeholder agent carries: its record could not be read (shown as such, never as a pause).
+UNREADABLE = "unreadable data"
+
 
 class Verdict(Enum):
     APPLIED = "applied"
@@ -216,7 +219,7 @@ class FloorState:
         if bad.kind == "agent":
             known = self.agents.get(bad.id)
             self._agent(Agent(id=bad.id, name=bad.name or (known.name if known else bad.id),
-                              state=AgentState.UNKNOWN.value, since=ts))
+                              state=AgentState.UNKNOWN.value, since=ts, reason=UNREADABLE))
         elif bad.kind == "queue":
             if self.queues.pop(bad.id, None) is not None:
                 self.layout_changed = True

@@ -23,6 +23,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from .style import tr
+
 ARCMIN = math.radians(1 / 60)
 SMALLEST_TEXT_ARCMIN = 10.0
 #: Capital height ÷ font pixel size, for the Noto Sans family the board uses (Latin 0.714).
@@ -52,16 +54,17 @@ def pick_screen(names: Sequence[str], wanted: str) -> tuple[int, str]:
     first one, with a warning for the log and the status line, never a dialog.
     """
     if not names:
-        return 0, "no screens"
+        return 0, tr("no screens")
     if wanted.isdigit():
         i = int(wanted)
         if i < len(names):
             return i, ""
-        return 0, f"screen {i} does not exist ({len(names)} found: {', '.join(names)}); using {names[0]}"
+        return 0, tr("screen {0} does not exist ({1} found: {2}); using {3}").format(
+            i, len(names), ", ".join(names), names[0])
     for i, name in enumerate(names):
         if name == wanted:
             return i, ""
-    return 0, f"no screen named {wanted!r} (found: {', '.join(names)}); using {names[0]}"
+    return 0, tr("no screen named “{0}” (found: {1}); using {2}").format(wanted, ", ".join(names), names[0])
 
 
 def rotation(pages: Sequence[str], agent_pages: int) -> list[tuple[str, int]]:

@@ -18,13 +18,14 @@ from __future__ import annotations
 import concurrent.futures
 import itertools
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from ..core.protocol import CommandResult, MonitorUpdate
 from .style import QT_TR_NOOP, clock_text, tr
@@ -88,8 +89,13 @@ class MonitorController(QObject):
         self.log: list[LogEntry] = []
         self.name_of: Callable[[str], str] = lambda aid: aid
         self._ids = itertools.count(1)
-        self._prefix = f"{int(time.time()):x}"
+        # Unique per board, not per start second: two desks on one supervisor token must never
+        # share a request id (the server answers a repeated (principal, id) from its cache).
+        self._prefix = uuid.uuid4().hex[:12]
         self._result.connect(self._on_result, Qt.ConnectionType.QueuedConnection)
+
+    def new_request_id(self) -> str:
+        return f"{self._prefix}-{next(self._ids)}"
 
     # -- what the UI may offer ------------------------------------------------------------
 
@@ -135,7 +141,7 @@ class MonitorController(QObject):
         if self.send is None or (self.pending is not None and not force):
             return
         self.pending = action
-        req_id = f"{self._prefix}-{next(self._ids)}"
+        req_id = self.new_request_id()
         label = self._label(action, args, agent_id)
         try:
             fut = self.send(req_id, action, args)
@@ -213,6 +219,8 @@ class MonitorBanner(QWidget):
         f.setPixelSize(20)
         f.setBold(True)
         self.text.setFont(f)
+        self.text.setWordWrap(True)  # a long warning wraps; it never widens the window
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row.addWidget(self.text, 1)
         self.whisper = QPushButton(tr("Whisper (W)"))
         self.barge = QPushButton(tr("Barge (B)"))

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..core.metrics import FloorFigures, QueueFigures, SLFormula
 from ..core.model import AgentState
-from .style import BAD, GOOD, INK, MUTED, WARN, clock_text, tr
+from .style import BAD, CARD, CARD_LINE, CARD_TOTAL, GOOD, INK, MUTED, WARN, clock_text, tr
 
 BASE_CARD = QSize(290, 172)
 
@@ -197,9 +197,9 @@ class QueuePanel(QWidget):
         dpr = self.devicePixelRatioF()
         pm = QPixmap(round(w * dpr), round(h * dpr))
         pm.setDevicePixelRatio(dpr)
-        pm.fill(QColor("#F2F2F2") if total else QColor("#FFFFFF"))
+        pm.fill(CARD_TOTAL if total else CARD)  # the theme's, never a literal: high contrast is light on black
         p = QPainter(pm)
-        p.setPen(QColor("#C8C8C8"))
+        p.setPen(CARD_LINE)
         p.drawRect(QRect(0, 0, w - 1, h - 1))
         x, y, inner = pad, pad, w - 2 * pad
         p.setPen(INK)

@@ -13,6 +13,8 @@ module that imported them sees the chosen theme without a second lookup per pain
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
@@ -30,6 +32,25 @@ def QT_TR_NOOP(text: str) -> str:  # noqa: N802 - the name Qt's lupdate looks fo
 def tr(text: str) -> str:
     """Translate a user-visible text (the catalogue's context is empty: one namespace, one board)."""
     return QCoreApplication.translate("", text)
+
+
+#: Bidirectional controls (embeddings, overrides, isolates, marks): a name carrying U+202E would
+#: show reversed — "‮nimda" as "admin" — so the board shows names without them.
+_BIDI = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def plain(text: str) -> str:
+    """Text from the feed as the board shows it: bidirectional controls removed."""
+    return text if text.isascii() else text.translate(_BIDI)
+
+
+@functools.lru_cache(maxsize=65_536)  # called in every sort of the tiles: one dictionary hit per agent
+def reading(name: str, kana: str = "") -> str:
+    """How a name is ordered: by its reading when the feed gives one (``name_kana``), else by the name;
+    width and case folded (ＡＢＣ = abc), katakana as hiragana (カトウ = かとう), so the kana orders
+    as a Japanese list does. A kanji name without a reading orders by code point: stable, if not by よみ."""
+    text = unicodedata.normalize("NFKC", plain(kana or name)).casefold()
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
 
 
 @dataclass(frozen=True, slots=True)

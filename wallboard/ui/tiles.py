@@ -16,9 +16,12 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QStaticText
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+import time
+
 from ..core import profile
 from ..core.model import ON_A_CALL, Agent, AgentState, Call, Queue
-from .style import QT_TR_NOOP, HELP, INK, LOOKS, MUTED, PAPER, STATE_ORDER, clock_text, tr
+from ..core.reducer import UNREADABLE
+from .style import QT_TR_NOOP, HELP, INK, LOOKS, MUTED, PAPER, STATE_ORDER, clock_text, plain, reading, tr
 
 BASE_TILE = QSize(236, 86)
 #: (state, reason, direction, help, queue name, selected, monitor mode): everything a face shows.
@@ -38,13 +41,17 @@ _STATE_RANK = {st.value: i for i, st in enumerate((AgentState.ON_HOLD, AgentStat
 #: Tile orders a supervisor picks from. "state" groups by state with the longest in it
 #: first (the 20-minute call tops the talkers); "time" is longest in any state first.
 SORTS: dict[str, Callable[[Agent], tuple[object, ...]]] = {
-    "team": lambda a: (a.team, a.name, a.id),
-    "name": lambda a: (a.name, a.id),
-    "state": lambda a: (_STATE_RANK.get(a.state, 99), a.since, a.name, a.id),
-    "time": lambda a: (a.state == AgentState.LOGGED_OUT.value, a.since, a.name, a.id),
+    "team": lambda a: (reading(a.team), reading(a.name, a.name_kana), a.id),
+    "name": lambda a: (reading(a.name, a.name_kana), a.id),
+    "state": lambda a: (_STATE_RANK.get(a.state, 99), a.since, reading(a.name, a.name_kana), a.id),
+    "time": lambda a: (a.state == AgentState.LOGGED_OUT.value, a.since, reading(a.name, a.name_kana), a.id),
 }
 #: Orders that move when an agent changes state (they re-sort on every change).
 MOVING_SORTS = frozenset({"state", "time"})
+#: A tile never moves under the supervisor's pointer, nor for this long after a click (s).
+HOLD_AFTER_CLICK_S = 2.5
+#: States whose time means nothing to count: no clock on the tile.
+NO_CLOCK = frozenset({AgentState.LOGGED_OUT.value, AgentState.UNKNOWN.value})
 assert set(SORTS) == set(profile.SORTS) and set(_STATE_RANK) == {st.value for st in STATE_ORDER}
 
 
@@ -54,6 +61,7 @@ class TileBoard(QWidget):
     agent_selected = Signal(str)
     agent_activated = Signal(str)  # double-click: listen to this agent
     context_requested = Signal(str, QPoint)  # right-click: the monitoring menu
+    listed_changed = Signal()  # which agents show (or their order) changed: counts, find
 
     def __init__(self, parent: QWidget | None = None, scale: float = 1.0) -> None:
         super().__init__(parent)
@@ -89,6 +97,12 @@ class TileBoard(QWidget):
         self.page_size = 0
         self.listed: list[str] = []  # every agent that passes the filter, in order; ``order`` is this page
         self._listed_set: frozenset[str] = frozenset()
+        self._held_until = 0.0  # tiles hold still until then (a click), and while the pointer is over them
+        self._relist_due = False
+        self._release_timer = QTimer(self)
+        self._release_timer.setSingleShot(True)
+        self._release_timer.setInterval(300)
+        self._release_timer.timeout.connect(self._release)
         self.set_scale(scale)
 
     # -- geometry ------------------------------------------------------------------
@@ -191,8 +205,11 @@ class TileBoard(QWidget):
             self.queue_names = {q.id: q.name for q in queues.values()}
             self._names.clear()
         if layout or (changed and self._moved(changed)):
-            self._relist()
-            return
+            if not layout and self._held():
+                self._relist_due = True  # under the pointer: repaint in place, re-order once it leaves
+            else:
+                self._relist()
+                return
         tw, th = self.tile_width, self.tile_height
         xy = self._positions(self.columns, tw + self.gap, th + self.gap)
         index, update = self.index, self.update
@@ -218,8 +235,25 @@ class TileBoard(QWidget):
         keep, agents, listed = self.keep, self.agents, self._listed_set
         return keep is not None and any(keep(agents[aid]) != (aid in listed) for aid in changed if aid in agents)
 
+    def _held(self) -> bool:
+        """A desk's tiles hold still while the pointer is over them, and a moment after a click, so a
+        click lands on the agent it was aimed at (a state order moves with every change)."""
+        return not self.paged and (self.underMouse() or time.monotonic() < self._held_until)
+
+    def _release(self) -> None:
+        if self._relist_due and not self._held():
+            self._relist()
+        elif self._relist_due:
+            self._release_timer.start()
+
+    def leaveEvent(self, event: object) -> None:  # noqa: N802
+        super().leaveEvent(event)  # type: ignore[arg-type]
+        self._release_timer.start()
+
     def _relist(self) -> None:
         """Recompute which agents show, their order and (paged) this page's slice; repaint all."""
+        self._relist_due = False
+        before = self.listed
         agents, keep, key = self.agents, self.keep, SORTS[self.sort]
         listed = [aid for aid, a in agents.items() if keep is None or keep(a)]
         listed.sort(key=lambda i: key(agents[i]))
@@ -238,6 +272,8 @@ class TileBoard(QWidget):
                 self.setMinimumHeight(self._height_for(self.width()))
                 self.updateGeometry()
         self.update()
+        if listed != before:
+            self.listed_changed.emit()
 
     @property
     def pages(self) -> int:
@@ -279,6 +315,8 @@ class TileBoard(QWidget):
     # -- input -----------------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._held_until = time.monotonic() + HOLD_AFTER_CLICK_S
+        self._release_timer.start(round(HOLD_AFTER_CLICK_S * 1000) + 50)
         i = self.index_at(event.position().toPoint())
         if i is None:
             return
@@ -393,9 +431,10 @@ class TileBoard(QWidget):
                     draw_pixmap(x0, y0, hit[5])
                 else:
                     draw_pixmap(x0, y0, face(aid, a, call, key))
-            secs = (now - a.since) // 1000
-            st, w = clock_cache.get(secs) or laid_out(clock_cache, max(0, secs), f_clock)
-            clocks.append((x0 + right - int(w), y0 + top_off, st))
+            if a.state not in NO_CLOCK:  # a logged-out or unreadable agent has no time to count
+                secs = (now - a.since) // 1000
+                st, w = clock_cache.get(secs) or laid_out(clock_cache, max(0, secs), f_clock)
+                clocks.append((x0 + right - int(w), y0 + top_off, st))
             # The call's duration, when it is not already the big clock (a bridge may restart
             # "since" on hold or transfer; this one does not, so usually the clock says it all).
             if call is not None and call.answered_at is not None and call.answered_at != a.since:
@@ -442,7 +481,7 @@ class TileBoard(QWidget):
         changes a busy floor makes each second stay cheap, while a full repaint (the
         clock tick) stays one blit per tile.
         """
-        name = a.name
+        name = plain(a.name)
         look = self._looks.get(key) or self._look(key)
         named = self._names.get(aid)
         if named is None or named[0] != name:
@@ -499,7 +538,9 @@ class TileBoard(QWidget):
         # Row 2: glyph + state words (+ pause reason / call direction), and the help flag.
         p.setFont(self.f_small)
         label = tr(look.label)
-        if st is AgentState.PAUSED and reason:
+        if st is AgentState.UNKNOWN and reason == UNREADABLE:
+            label = tr("Unreadable data")
+        elif st is AgentState.PAUSED and reason:
             label = tr("{0}: {1}").format(label, tr(REASON_WORDS[reason]) if reason in REASON_WORDS else reason)
         elif st in ON_A_CALL and direction == "out":
             label = tr("{0} ↑ outbound").format(label)

@@ -9,6 +9,7 @@ that goes quiet is shown as STALE within a second of its deadline.
 
 from __future__ import annotations
 
+import concurrent.futures
 import platform
 import time
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPaintEvent, QScreen, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
@@ -28,12 +29,16 @@ from ..core.alerts import Alert, AlertBook, AlertRules, Level
 from ..core.metrics import FloorCounts, FloorFigures, SLFormula, figures_at, floor_counts
 from ..core.model import ON_A_CALL, Agent
 from ..core.profile import Profile
+from ..core.protocol import CommandResult
 from ..feed.client import FloorView
 from .assets import app_icon
 from .kiosk import burn_in_offsets, rotation, tv_scale
 from .monitoring import MonitorBanner, MonitorController, SendCommand
 from .queues import BASE_CARD, QueuePanel
-from .style import QT_TR_NOOP, BAD, GOOD, INK, LOOKS, MUTED, PAPER, STATE_ORDER, TREND, WARN, WARN_TEXT, age_text, clock_text, tr
+from .style import (
+    QT_TR_NOOP, BAD, GOOD, INK, LOOKS, MUTED, PAPER, STATE_ORDER, TREND, WARN, WARN_TEXT, age_text, clock_text, plain,
+    reading, tr,
+)
 from .tiles import TileBoard
 
 TREND_SECONDS = 3600
@@ -56,8 +61,16 @@ class FeedBridge(QObject):
         self.view_ready.emit(view)
 
 
-def freshness(view: FloorView | None, mono_now: float, server_now_ms: int | None = None) -> tuple[str, str, QColor]:
-    """(state, text, colour) for the connection indicator; the words say it, not only the colour."""
+#: A board this far behind its feed says so instead of LIVE (seconds).
+BEHIND_AFTER_S = 3.0
+
+
+def freshness(view: FloorView | None, mono_now: float, server_now_ms: int | None = None,
+              gui_lag_s: float = 0.0) -> tuple[str, str, QColor]:
+    """(state, text, colour) for the connection indicator; the words say it, not only the colour.
+
+    ``gui_lag_s``: how long the last view waited for the GUI; with the feed's own lateness it is
+    how far behind the floor the screen is."""
     if view is None:
         return "connecting", tr("Connecting…"), WARN
     link = view.link
@@ -68,17 +81,27 @@ def freshness(view: FloorView | None, mono_now: float, server_now_ms: int | None
         deadline = view.heartbeat_s * 2 + 1
         if age is not None and age > deadline:
             return "stale", tr("STALE — no data for {0}").format(age_text(age)), BAD
+        behind = view.behind_ms / 1000 + gui_lag_s
+        if behind > BEHIND_AFTER_S:
+            return "behind", tr("BEHIND by {0} — the board cannot keep up").format(age_text(behind)), BAD
+        if view.unreadable:
+            return "live", tr("LIVE — {0} unreadable").format(len(view.unreadable)), WARN
         return "live", tr("LIVE"), GOOD
     if link.state == "live":
         return "syncing", tr("Synchronising…"), WARN
-    since = age_text(age) if age is not None else tr("never")
+    held = age is not None and bool(view.agents or view.synced)
     if link.state == "refused":
-        return "refused", tr("REFUSED: {0} — data {1} old").format(link_words(link.detail), since), BAD
+        words = link_words(link.detail)
+        return "refused", (tr("REFUSED: {0} — data {1} old").format(words, age_text(age)) if held and age is not None
+                           else tr("REFUSED: {0} — no data yet").format(words)), BAD
     if link.state == "retrying":
         left = max(0.0, (link.retry_in_s or 0) - (mono_now - link.since_mono))
-        return "retrying", tr("RECONNECTING in {0:.0f} s ({1}) — data {2} old").format(
-            left, link_words(link.detail), since), BAD
-    return "connecting", tr("Connecting… — data {0} old").format(since), WARN
+        words = link_words(link.detail)
+        return "retrying", (tr("RECONNECTING in {0:.0f} s ({1}) — data {2} old").format(left, words, age_text(age))
+                            if held and age is not None else
+                            tr("RECONNECTING in {0:.0f} s ({1}) — no data yet").format(left, words)), BAD
+    return "connecting", (tr("Connecting… — data {0} old").format(age_text(age)) if held and age is not None
+                          else tr("Connecting… — no data yet")), WARN
 
 
 SOURCE_WORDS = {
@@ -116,6 +139,10 @@ LINK_WORDS = {
     "invalid feed URL": QT_TR_NOOP("invalid feed URL"),
     "unauthorized": QT_TR_NOOP("unauthorized"),
     "unsupported_version": QT_TR_NOOP("unsupported protocol version"),
+    "closed by the server": QT_TR_NOOP("closed by the server"),
+    "the server asked to reconnect": QT_TR_NOOP("the server asked to reconnect"),
+    "the server is busy": QT_TR_NOOP("the server is busy"),
+    "no usable snapshot: resyncs unanswered": QT_TR_NOOP("no usable snapshot: resyncs unanswered"),
 }
 #: How a bridge words its PBX link (Source.detail starts with one of these); Asterisk's own words pass as sent.
 SOURCE_DETAIL_WORDS = {
@@ -203,6 +230,7 @@ class BoardWindow(QMainWindow):
     """The board, as a supervisor's desk window or as a wall TV (``profile.mode``)."""
 
     closed = Signal()  # the user closed the board
+    _ack_answer = Signal(object, str)  # (alert key, "" | the error code), from the feed thread
 
     def __init__(self, title: str = "Wallboard", formula: SLFormula = SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS,
                  mono: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time,
@@ -229,6 +257,7 @@ class BoardWindow(QMainWindow):
         self._alert_texts: dict[tuple[str, str], tuple[Alert, str]] = {}
         self.selected_agent: str | None = None
         self.monitor = MonitorController(send_command, endpoint, supervisor, parent=self)
+        self._ack_answer.connect(self._on_ack_answer, Qt.ConnectionType.QueuedConnection)
         self.monitor.name_of = self._agent_name
         self.monitor.changed.connect(self._refresh_monitoring)
         self.formula = formula
@@ -238,6 +267,7 @@ class BoardWindow(QMainWindow):
         self.bridge = FeedBridge(self)
         self.bridge.view_ready.connect(self.on_view)
         self._shown_link: object = None
+        self._gui_lag_s = 0.0
         self._counts: FloorCounts | None = None
         self._counts_for: FloorView | None = None
         self.credentials = credentials
@@ -263,6 +293,7 @@ class BoardWindow(QMainWindow):
         self.tiles.agent_selected.connect(self._select)
         self.tiles.agent_activated.connect(self._activate)
         self.tiles.context_requested.connect(self._context_menu)
+        self.tiles.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the board's keys (L, W, B, A) work from it
         self.trend = pg.PlotWidget(background=PAPER)
         self.trend.setMouseEnabled(x=False, y=False)
         self.trend.hideButtons()
@@ -306,6 +337,7 @@ class BoardWindow(QMainWindow):
             self._arrange_tv()
         else:
             self._arrange_desk(title)
+            self.tiles.listed_changed.connect(self._show_found)
         self.overlay = StaleOverlay(self.body, self.scale)
         self.ticker = QTimer(self)
         self.ticker.setSingleShot(True)
@@ -368,7 +400,7 @@ class BoardWindow(QMainWindow):
         outer.addWidget(self.tiles_scroll, 1)
         self.trend.setFixedHeight(round(150 * self.scale))
         outer.addWidget(self.trend)
-        self.body: QWidget = self.tiles_scroll
+        self.body: QWidget = main  # the veil covers every figure under the top bar, not only the tiles
 
         side = QWidget()
         side.setMinimumWidth(220)
@@ -386,7 +418,8 @@ class BoardWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         for keys, slot in (("L", self.listen_selected), ("W", lambda: self._switch("whisper")),
                            ("B", lambda: self._switch("barge")), ("Escape", self.monitor.stop),
-                           ("A", self.acknowledge_selected), ("Ctrl+F", self.find_box.setFocus)):
+                           ("A", self.acknowledge_selected), ("Ctrl+F", self.find_box.setFocus),
+                           ("F3", lambda: self._find(self.find_box.text(), step=True))):
             QShortcut(QKeySequence(keys), self).activated.connect(slot)
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
@@ -407,7 +440,7 @@ class BoardWindow(QMainWindow):
         self.find_box.setClearButtonEnabled(True)
         self.find_box.setMinimumWidth(160)
         self.find_box.textChanged.connect(self._find)
-        self.find_box.returnPressed.connect(lambda: self._find(self.find_box.text(), step=True))
+        self.find_box.returnPressed.connect(self._find_next)
         bar.addWidget(self.find_box)
         self.team_filter, self.queue_filter, self.state_filter = QComboBox(), QComboBox(), QComboBox()
         self.team_filter.addItem(tr("All teams"), "")
@@ -480,7 +513,7 @@ class BoardWindow(QMainWindow):
         for name in self.profile.pages:
             self.stack.addWidget(self.page_widgets[name])
         self.tv_layout.addWidget(self.stack, 1)
-        self.body = self.stack
+        self.body = frame
         self.setCentralWidget(frame)
         sb = self.statusBar()
         f = sb.font()
@@ -571,6 +604,10 @@ class BoardWindow(QMainWindow):
         self._show_found()
 
     def _show_found(self) -> None:
+        """"12 of 48 shown", "2 found": recounted whenever the tiles shown change, so they stay true."""
+        if self.find_box.text().strip():
+            self._find(self.find_box.text(), select=False)
+            return
         total = len(self.view.agents) if self.view is not None else 0
         shown = len(self.tiles.listed)
         _set_text(self.found_label, tr("{0} of {1} agents shown").format(shown, total) if shown != total else "")
@@ -592,20 +629,28 @@ class BoardWindow(QMainWindow):
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
 
-    def _find(self, text: str, step: bool = False) -> None:
-        """Select (and scroll to) the next agent whose name contains ``text``."""
-        needle = text.strip().casefold()
+    def _find(self, text: str, step: bool = False, select: bool = True) -> None:
+        """Select (and scroll to) the next agent whose name (or reading) contains ``text``."""
+        needle = reading(text.strip())
         if not needle or self.view is None:
+            if not needle and select:
+                self._show_found()
             return
         agents = self.view.agents
-        hits = [aid for aid in self.tiles.listed if needle in agents[aid].name.casefold()]
+        hits = [aid for aid in self.tiles.listed
+                if needle in reading(agents[aid].name) or needle in reading(agents[aid].name_kana)]
         if not hits:
-            _set_text(self.found_label, tr("No agent named “{0}” is shown").format(text.strip()))
+            _set_text(self.found_label, tr("No agent named “{0}” is shown").format(plain(text.strip())))
             return
-        at = hits.index(self.selected_agent) if self.selected_agent in hits else -1
-        aid = hits[(at + 1) % len(hits)] if step or at < 0 else hits[at]
-        self.select_agent(aid)
         _set_text(self.found_label, tr("{0} found").format(len(hits)))
+        if select:
+            at = hits.index(self.selected_agent) if self.selected_agent in hits else -1
+            self.select_agent(hits[(at + 1) % len(hits)] if step or at < 0 else hits[at])
+
+    def _find_next(self) -> None:
+        """Enter in the find box: the next match, and the keys go back to the board (L listens to it)."""
+        self._find(self.find_box.text(), step=True)
+        self.tiles.setFocus()
 
     def _set_density(self, compact: bool) -> None:
         self.scale = 0.8 if compact else 1.0
@@ -693,6 +738,8 @@ class BoardWindow(QMainWindow):
 
     def on_view(self, view: FloorView) -> None:
         self.view = view
+        if view.published_mono:
+            self._gui_lag_s = max(0.0, self._mono() - view.published_mono)  # how long it waited for us
         if (self.monitor.modes, self.monitor.modes_off) != (view.caps.monitor, view.caps.monitor_off):
             self.monitor.modes, self.monitor.modes_off = view.caps.monitor, view.caps.monitor_off
             self._refresh_monitoring()
@@ -704,7 +751,6 @@ class BoardWindow(QMainWindow):
             self.tiles.set_floor(view.agents, view.calls, view.queues, ch.agents, ch.layout, now)
             if ch.layout and not self.tv:
                 self._fill_filters(view)
-                self._show_found()
             elif ch.layout:
                 self._show_page_name()  # "Agents 1/3" as soon as the agents are known
         wait_ms = FIGURES_INTERVAL_MS - (self._mono() - self._figures_at) * 1000
@@ -754,7 +800,7 @@ class BoardWindow(QMainWindow):
     # -- alerts ------------------------------------------------------------------------------
 
     def _refresh_alerts(self, v: FloorView, now: int) -> None:
-        self.alerts = self.book.update(v.agents.values(), v.calls, self.figures, now)
+        self.alerts = self.book.update(v.agents.values(), v.calls, self.figures, now, v.acks)
         flash_after = self.book.rules.flash_after_s
         per_agent: dict[str, tuple[int, bool]] = {}
         per_queue: dict[str, int] = {}
@@ -814,7 +860,8 @@ class BoardWindow(QMainWindow):
         q = v.queues.get(al.queue_id) if v is not None and al.queue_id is not None else None
         queue = q.name if q is not None else ""
         if al.agent_id is not None and v is not None and al.agent_id in v.agents:
-            who = f"{v.agents[al.agent_id].name} ({queue})" if queue else v.agents[al.agent_id].name
+            name = plain(v.agents[al.agent_id].name)
+            who = f"{name} ({queue})" if queue else name
         else:
             who = queue
         # No live numbers here (the tile has the ticking clock): a list that changes every
@@ -863,10 +910,38 @@ class BoardWindow(QMainWindow):
                 self.tiles_scroll.ensureVisible(centre.x(), centre.y(), 0, self.tiles.tile_height)
 
     def acknowledge_selected(self) -> None:
+        """Ask the server (``alert.ack``): every board, wall TVs included, then shows it acknowledged, by
+        the server's name for this supervisor. A server that does not know acks: kept on this board."""
         item = self.alert_list.currentItem() or (self.alert_list.item(0) if self.alert_list.count() else None)
         if item is None:
             return
         key = tuple(item.data(Qt.ItemDataRole.UserRole))
+        send = self.monitor.send
+        if send is None:
+            self._acknowledge_here(key)
+            return
+        try:
+            fut = send(self.monitor.new_request_id(), "alert.ack", {"kind": key[0], "subject": key[1]})
+        except Exception:  # not connected: the supervisor still saw it
+            self._acknowledge_here(key)
+            return
+
+        def answered(f: concurrent.futures.Future[CommandResult]) -> None:  # feed thread
+            try:
+                r = f.result()
+                code = "" if r.ok else (r.error.code if r.error is not None else "backend_error")
+            except Exception:
+                code = "unanswered"
+            self._ack_answer.emit(key, code)
+        fut.add_done_callback(answered)
+
+    def _on_ack_answer(self, key: tuple[str, str], code: str) -> None:
+        if code in ("not_supported", "unanswered"):
+            self._acknowledge_here(key)
+        elif code:
+            self.show_notice(tr("Could not acknowledge: {0}").format(code))
+
+    def _acknowledge_here(self, key: tuple[str, str]) -> None:
         if self.book.acknowledge(key, self.supervisor, self.server_now_ms()) is not None and self.view is not None:
             self._refresh_alerts(self.view, self.server_now_ms())
 
@@ -874,7 +949,7 @@ class BoardWindow(QMainWindow):
 
     def _agent_name(self, aid: str) -> str:
         v = self.view
-        return v.agents[aid].name if v is not None and aid in v.agents else aid
+        return plain(v.agents[aid].name) if v is not None and aid in v.agents else aid
 
     def _activate(self, aid: str) -> None:
         self._select(aid)
@@ -962,7 +1037,7 @@ class BoardWindow(QMainWindow):
         self.statusBar().showMessage(text, 30_000)
 
     def _refresh_status(self, now: int) -> None:
-        state, text, colour = freshness(self.view, self._mono(), now)
+        state, text, colour = freshness(self.view, self._mono(), now, self._gui_lag_s)
         self._shown_link = (self.view.link, self.view.synced, self.view.source) if self.view is not None else None
         _set_text(self.link_label, f"● {text}")
         style = f"color: {colour.name()};"
@@ -975,10 +1050,16 @@ class BoardWindow(QMainWindow):
             self.overlay.hide()
         else:
             self.overlay.text = text
-            self.overlay.setGeometry(self.body.rect())
+            self.overlay.setGeometry(self._veiled())
             self.overlay.show()
             self.overlay.raise_()
             self.overlay.update()
+
+    def _veiled(self) -> QRect:
+        """What the not-live banner covers: every figure (state counts, cards, tiles, trend), below the
+        top bar whose indicator says why."""
+        top = self.state_counts.geometry().top()
+        return QRect(0, top, self.body.width(), self.body.height() - top)
 
     def _sample_trend(self, now: int) -> None:
         if self.figures is None or self.link_state != "live":
@@ -1003,7 +1084,7 @@ class BoardWindow(QMainWindow):
     def resizeEvent(self, event: object) -> None:  # noqa: N802
         super().resizeEvent(event)  # type: ignore[arg-type]
         if self.overlay.isVisible():
-            self.overlay.setGeometry(self.body.rect())
+            self.overlay.setGeometry(self._veiled())
         if self.tv:
             QTimer.singleShot(0, self._fit_cards)  # once the stack has its new size
 
