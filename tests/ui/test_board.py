@@ -181,6 +181,25 @@ def test_a_tile_paints_state_by_colour_and_words(qtbot) -> None:  # type: ignore
     assert board.index_at(QPoint(r.right() + 2, r.top() + 2)) is None  # the gap between tiles
 
 
+def test_a_paint_of_a_few_flashing_tiles_keeps_every_face(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A flash repaints only the alerted tiles; the clock tick after it must not re-render all 1,500 faces
+    (the cache was pruned to the last paint's tiles: idle CPU tripled once alerts flashed from the start)."""
+    board = TileBoard()
+    qtbot.addWidget(board)
+    board.resize(3840, 4000)
+    agents = {f"a{i}": agent(f"a{i}", "on_call" if i % 2 else "available", since=T0 - i * 1000) for i in range(1500)}
+    board.set_floor(agents, {}, {}, frozenset(agents), True, T0)
+    img = QImage(board.size(), QImage.Format.Format_RGB32)
+    board.render(img)
+    made = []
+    real = board._face
+    board._face = lambda *a: (made.append(a[0]), real(*a))[1]  # type: ignore[method-assign]
+    from PySide6.QtGui import QRegion
+    board.render(img, QPoint(), QRegion(board.tile_rect(7)))  # a flash: one tile
+    board.render(img)  # the clock tick: every tile
+    assert made == []  # every face was still there
+
+
 def test_app_rejects_a_bad_url_in_one_line() -> None:
     out = subprocess.run([sys.executable, "-m", "wallboard.app", "--url", "http://x"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "expected ws://host:port" in out.stderr and "Traceback" not in out.stderr

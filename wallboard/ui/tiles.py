@@ -460,8 +460,10 @@ class TileBoard(QWidget):
         p.end()
         if len(self._looks) > 4096:  # distinct looks, not agents: only a pathological feed gets here
             self._looks.clear()
-        if len(self._faces) > max(2 * len(tiles), 1024):
-            keep = {order[i] for i in tiles}
+        if len(self._faces) > max(2 * len(order), 1024):
+            # Keep every face this board shows, not only this paint's: a paint of a few flashing tiles
+            # must not throw away the faces the next full repaint (the clock tick) needs.
+            keep = set(order)
             self._faces = {k: v for k, v in self._faces.items() if k in keep}
         if self.after_paint is not None:
             self.after_paint()
