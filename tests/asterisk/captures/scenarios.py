@@ -75,14 +75,12 @@ class Driver:
 
     async def ask(self, name: str, **kw: str) -> AmiMessage:
         fut: asyncio.Future[AmiMessage] = asyncio.get_running_loop().create_future()
-        self.waiting[aid := f"driver-{self.n + 1}"] = fut
-        assert self._send(name, **kw) == aid
+        self.waiting[self._send(name, **kw)] = fut  # (no answer can be read before the await below)
         return await asyncio.wait_for(fut, 10)
 
     async def queue_status(self) -> list[AmiMessage]:
         done: asyncio.Future[list[AmiMessage]] = asyncio.get_running_loop().create_future()
-        self.lists[f"driver-{self.n + 1}"] = ([], done)
-        self._send("QueueStatus")
+        self.lists[self._send("QueueStatus")] = ([], done)
         return await asyncio.wait_for(done, 10)
 
     async def call(self, number: str, queue: str, wait_s: int) -> None:
