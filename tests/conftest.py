@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 SCREENS = os.path.join(os.path.dirname(__file__), "offscreen-screens.json")
 os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={SCREENS}")
 
-import pytest
+import pytest  # noqa: E402 - after the environment Qt reads
 
 
 @pytest.fixture(autouse=True)

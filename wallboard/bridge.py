@@ -69,7 +69,7 @@ def load_config(raw: dict[str, Any]) -> tuple[dict[str, QueueConfig], dict[str, 
     for team, members in raw.get("teams", {}).items():
         if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
             raise ConfigError(f"teams.{team}: expected a list of member names or interfaces")
-        teams.update({m: team for m in members})
+        teams.update(dict.fromkeys(members, team))
     return queues, teams, offset
 
 

@@ -11,7 +11,7 @@ from tests.feed.conftest import Board, wait_until
 from wallboard.asterisk.ami import AmiMessage
 from wallboard.asterisk.bridge import AmiSettings, AsteriskBridge
 from wallboard.asterisk.floor import AsteriskFloor, QueueConfig
-from wallboard.feed.client import FloorView
+from wallboard.core.view import FloorView
 from wallboard.feed.server import FeedServer, Principal
 
 T0 = 1_795_343_640_000  # the bridge's clock at a capture's t = 0 (ms)

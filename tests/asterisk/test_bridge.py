@@ -109,7 +109,7 @@ class Pbx:
 
     async def handle(self, msg: AmiMessage, push: Push) -> None:
         action, aid = msg.get("Action"), msg.action_id
-        ok = [f"Response: Success", f"ActionID: {aid}"]
+        ok = ["Response: Success", f"ActionID: {aid}"]
         if action == "Login":
             if self.refuse_login:
                 await push(["Response: Error", f"ActionID: {aid}", "Message: Authentication failed"])
@@ -310,7 +310,7 @@ def test_the_backoff_starts_again_after_a_good_session(run: Runner, caplog: pyte
         try:
             for n in range(3):
                 pbx.listener.drop()
-                await wait_until(lambda: bridge.logins == n + 2 and live(tv), 10, "back")
+                await wait_until(lambda n=n: bridge.logins == n + 2 and live(tv), 10, "back")
         finally:
             await close(bridge, sv, tv, pbx.listener)
     with caplog.at_level(logging.WARNING, "wallboard.asterisk.bridge"):
@@ -329,7 +329,7 @@ def test_while_the_pbx_is_away_no_board_is_live_and_every_board_knows_why(run: R
             pbx.refuse_login = True  # the PBX comes back with the wrong secret for us
             pbx.listener.drop()
             await wait_until(lambda: tv.last.source is not None and tv.last.source.state == "refused", 5, "refused")
-            assert tv.last.source.detail == "Authentication failed"  # type: ignore[union-attr]
+            assert (tv.last.source.reason, tv.last.source.detail) == ("auth_failed", "Authentication failed")  # type: ignore[union-attr]
             for _ in range(20):  # 2 s: heartbeats keep the boards' connections; the data is held, never live
                 await asyncio.sleep(0.1)
                 assert tv.last.link.state == "live" and not tv.last.source_up

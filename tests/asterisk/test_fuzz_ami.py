@@ -84,12 +84,10 @@ def test_fifty_thousand_mutated_events_never_break_the_floor() -> None:
     f, statuses, channels = _floor()
     rng = random.Random(11)
     now = T0
-    n = 0
-    for m in mutants(corpus, 60_000, seed=5):
+    for n, m in enumerate(mutants(corpus, 60_000, seed=5), 1):
         now += rng.randint(0, 3000)
         for obj in f.on(m, now):
             _valid(obj)
-        n += 1
         if n % 500 == 0:  # time passes; now and then the whole floor is taken again, damaged too
             for obj in f.tick(now):
                 _valid(obj)

@@ -17,7 +17,17 @@ import pytest
 from tests.asterisk.amiserver import Replay
 from tests.asterisk.capture import events, frames
 from tests.asterisk.harness import (
-    ALICE, BOB, CAROL, FRANK, PHONE, Clock, bridge_and_boards, close, live, session_states, states,
+    ALICE,
+    BOB,
+    CAROL,
+    FRANK,
+    PHONE,
+    Clock,
+    bridge_and_boards,
+    close,
+    live,
+    session_states,
+    states,
     wait_for_action,
 )
 from tests.feed.conftest import Board, wait_until
@@ -141,10 +151,10 @@ def test_app_queue_loaded_after_the_bridge_logged_in(run: Runner) -> None:
         ami, bridge, sv, tv = await replay("late", 1.0)
         try:
             await wait_until(lambda: bool(tv.views) and tv.last.source is not None
-                             and tv.last.source.state == "syncing" and "app_queue" in tv.last.source.detail, 5,
+                             and tv.last.source.state == "syncing" and tv.last.source.reason == "not_loaded", 5,
                              "the boards told why")
-            assert tv.last.source.detail == ("app_queue is not loaded yet (QueueStatus: Invalid/unknown command: "  # type: ignore[union-attr]
-                                             "QueueStatus)") and not tv.last.synced
+            assert tv.last.source.detail == "QueueStatus: Invalid/unknown command: QueueStatus"  # type: ignore[union-attr]
+            assert not tv.last.synced
             await wait_until(lambda: live(tv), 20, "the floor, once app_queue is there")
             assert len(ami.sent("QueueStatus")) == len([f for f in frames("late")
                                                          if f[1] == "sent" and "Action: QueueStatus" in f[2]])
@@ -197,7 +207,8 @@ def test_a_wrong_secret_is_shown_as_a_refused_login(run: Runner) -> None:
         try:
             await wait_until(lambda: bool(tv.views) and tv.last.source is not None
                              and tv.last.source.state == "refused", 5, "the refusal on the boards")
-            assert tv.last.source.detail == "Authentication failed" and not tv.last.synced  # type: ignore[union-attr]
+            assert tv.last.source.reason == "auth_failed" and tv.last.source.detail == "Authentication failed"  # type: ignore[union-attr]
+            assert not tv.last.synced
             await asyncio.sleep(1.0)
             assert ami.connections == 1  # a refused login is not retried in a tight loop
             assert tv.last.link.state == "live"  # the board's own link is fine: it is the PBX that refused

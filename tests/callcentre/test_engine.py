@@ -7,8 +7,8 @@ import pytest
 from wallboard.callcentre.engine import DAY_MS, CallCentre
 from wallboard.callcentre.traffic import FloorPlan, QueueTraffic, demo_plan
 from wallboard.core.model import AgentState, CallState
-from wallboard.core.reducer import FloorState
 from wallboard.core.protocol import Snapshot
+from wallboard.core.reducer import FloorState
 
 START = 1_763_780_400_000  # 2025-11-22 03:00 UTC = 12:00 JST
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
-
-import pytest
 
 from tests.feed.conftest import Board, wait_until
 from wallboard.callcentre.engine import CallCentre

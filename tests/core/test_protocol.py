@@ -7,8 +7,18 @@ import pytest
 from tests.helpers import T0, agent, call, queue
 from wallboard.core.errors import FrameRejected, FrameTooLarge, MalformedFrame, UnknownMessageType
 from wallboard.core.protocol import (
-    AgentUpdate, CallUpdate, Command, Damaged, Heartbeat, Hello, QueueUpdate, Snapshot, Welcome,
-    decode_client, decode_server, encode,
+    AgentUpdate,
+    CallUpdate,
+    Command,
+    Damaged,
+    Heartbeat,
+    Hello,
+    QueueUpdate,
+    Snapshot,
+    Welcome,
+    decode_client,
+    decode_server,
+    encode,
 )
 
 

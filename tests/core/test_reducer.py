@@ -8,8 +8,17 @@ import pytest
 from tests.helpers import T0, agent, call, queue
 from wallboard.core.errors import FrameRejected
 from wallboard.core.protocol import (
-    AgentRemove, AgentUpdate, CallUpdate, CommandResult, Damaged, Heartbeat, QueueRemove, QueueUpdate,
-    Snapshot, Welcome, decode_server,
+    AgentRemove,
+    AgentUpdate,
+    CallUpdate,
+    CommandResult,
+    Damaged,
+    Heartbeat,
+    QueueRemove,
+    QueueUpdate,
+    Snapshot,
+    Welcome,
+    decode_server,
 )
 from wallboard.core.reducer import FloorState, Verdict
 

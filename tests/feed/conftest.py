@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from wallboard.callcentre.engine import CallCentre
 from wallboard.callcentre.traffic import demo_plan
-from wallboard.feed.client import FeedClient, FloorView
+from wallboard.core.view import FloorView
+from wallboard.feed.client import FeedClient
 from wallboard.feed.server import FeedServer
 
 

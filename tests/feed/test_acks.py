@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -68,9 +67,17 @@ def test_an_acknowledgement_reaches_every_board_named_by_the_server(run: Runner,
 
 def test_two_desks_on_one_token_never_share_a_request_id() -> None:
     """Item 8: each numbered its requests from its start second; the server replayed the cached answer."""
-    from wallboard.ui.monitoring import MonitorController
-    ids = {MonitorController(None, "").new_request_id() for _ in range(50)}
-    assert len(ids) == 50
+    from concurrent.futures import Future
+
+    from wallboard.ui.feedlink import FeedLink
+    sent: list[str] = []
+
+    def submit(req_id: str, action: str, args: dict[str, object]) -> Future[object]:
+        sent.append(req_id)
+        return Future()
+    desks = [FeedLink(submit) for _ in range(2)]  # type: ignore[arg-type]
+    returned = [desk.send("alert.ack", {}) for desk in desks for _ in range(25)]
+    assert len(set(sent)) == 50 and returned == sent
 
 
 @pytest.mark.parametrize(("text", "words"), [

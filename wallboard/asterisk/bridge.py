@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from ..core.model import Agent
-from ..core.protocol import Source
+from ..core.protocol import Source, SourceReason
 from ..feed.backoff import Failure, reconnect_delay, retry_delay
 from ..feed.monitoring import MODES, MonitorDesk, Session
 from ..feed.server import FeedServer
@@ -80,7 +80,14 @@ class AmiRefused(Exception):
 
 
 class SnapshotFailed(Exception):
-    """The floor could not be taken (refused, or incomplete): retried with backoff."""
+    """The floor could not be taken (refused, or incomplete): retried with backoff.
+
+    ``str()`` is the whole story for the log; ``reason`` and ``detail`` are what boards are told."""
+
+    def __init__(self, words: str, reason: SourceReason = SourceReason.SNAPSHOT_FAILED, detail: str = "") -> None:
+        super().__init__(words)
+        self.reason = reason
+        self.detail = detail or words
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +173,7 @@ class AsteriskBridge:
         self._stopping = asyncio.Event()
         self._resync_now = asyncio.Event()
         self._not_up_since = self.clock()
-        self._set_source("connecting", f"AMI {ami.host}:{ami.port}")
+        self._set_source("connecting", None, f"{ami.host}:{ami.port}")
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -177,19 +184,24 @@ class AsteriskBridge:
         try:
             while not self._stopping.is_set():
                 logins = self.logins
+                reason: SourceReason
                 try:
                     await self._session()
-                    why, state = "AMI closed the connection", "down"
+                    state, reason, detail = "down", SourceReason.CLOSED, ""
                 except AmiRefused as err:
-                    why, state = str(err), "refused"
+                    reason = SourceReason.AUTH_FAILED if "authentication" in str(err).lower() \
+                        else SourceReason.LOGIN_REFUSED
+                    state, detail = "refused", str(err)
                 except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError, ConnectionError) as err:
-                    why, state = _describe(err, self.ami), "down"
+                    reason, detail = _describe(err, self.ami)
+                    state = "down"
                 except Exception as err:  # a bug of ours: the bridge logs it and goes on, it never stops
                     log.exception("the AMI session failed")
-                    why, state = f"internal error ({type(err).__name__}); reconnecting", "down"
+                    state, reason, detail = "down", SourceReason.INTERNAL, type(err).__name__
+                why = _words(reason, detail)
                 if self.logins > logins:  # it was a good session: start the backoff again
                     attempt = 0
-                self._lost(state, why)
+                self._lost(state, reason, detail)
                 if self._stopping.is_set():
                     break
                 if state == "refused":
@@ -213,21 +225,23 @@ class AsteriskBridge:
         if self._writer is not None:
             self._writer.close()
 
-    def _set_source(self, state: str, detail: str = "") -> None:
+    def _set_source(self, state: str, reason: SourceReason | None = None, detail: str = "") -> None:
         now = self.clock()
         if state == "up":
             self._not_up_since = 0
         elif not self._not_up_since:
             self._not_up_since = now
         old = self.server.source
-        if old is not None and old.state == state and old.detail == detail:
+        why = reason.value if reason is not None else ""
+        if old is not None and old.state == state and old.reason == why and old.detail == detail:
             return
         self.server.source = Source(state=state, since=now if state == "up" else self._not_up_since,
-                                    detail=detail[:256])
+                                    reason=why, detail=detail[:256])
 
-    def _lost(self, state: str, why: str) -> None:
+    def _lost(self, state: str, reason: SourceReason, detail: str) -> None:
         self.connected = False
-        self._set_source(state, why)
+        self._set_source(state, reason, detail)
+        why = _words(reason, detail)
         self._writer = None
         self._fail_pending(ConnectionError(why))
         for s in list(self.desk.sessions.values()):  # legs may live on in Asterisk: say so until we know
@@ -270,7 +284,7 @@ class AsteriskBridge:
 
     async def _drive(self) -> None:
         """One logged-in AMI session: learn our rights, take the floor until it is true, keep it so."""
-        self._set_source("syncing", "taking the floor from the PBX")
+        self._set_source("syncing", SourceReason.TAKING_FLOOR)
         await self._learn_rights()
         self._retry_stuck_legs()
         while True:
@@ -343,7 +357,7 @@ class AsteriskBridge:
                 delay = snapshot_delay(attempt, self._rand)
                 attempt += 1
                 log.warning("AMI snapshot failed: %s; again in %.1f s", err, delay)
-                self._set_source("syncing", str(err))
+                self._set_source("syncing", err.reason, err.detail)
                 self._resync_now.clear()
                 try:
                     await asyncio.wait_for(self._resync_now.wait(), delay)
@@ -439,7 +453,8 @@ class AsteriskBridge:
             if reply.response.lower() != "success":
                 words = reply.get("Message") or reply.response or "no reason"
                 if "unknown command" in words.lower() and name.lower().startswith("queue"):
-                    raise SnapshotFailed(f"app_queue is not loaded yet ({name}: {words.split('.')[0]})")
+                    said = f"{name}: {words.split('.')[0]}"
+                    raise SnapshotFailed(f"app_queue is not loaded yet ({said})", SourceReason.NOT_LOADED, said)
                 raise SnapshotFailed(f"{name} refused: {words}")
             try:
                 return await asyncio.wait_for(items, self.list_timeout_s)
@@ -676,9 +691,17 @@ class AsteriskBridge:
                 self.desk.finish(leg.session_id, "supervisor_unreachable")
 
 
-def _describe(err: BaseException, ami: AmiSettings) -> str:
+def _describe(err: BaseException, ami: AmiSettings) -> tuple[SourceReason, str]:
+    """Why the AMI link went, as a reason boards translate and its specifics."""
     if isinstance(err, ConnectionRefusedError):
-        return f"connection refused by {ami.host}:{ami.port}"
+        return SourceReason.CONNECTION_REFUSED, f"{ami.host}:{ami.port}"
     if isinstance(err, TimeoutError):
-        return f"no answer from {ami.host}:{ami.port}"
-    return f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+        return SourceReason.NO_ANSWER, f"{ami.host}:{ami.port}"
+    if isinstance(err, asyncio.IncompleteReadError):
+        return SourceReason.CLOSED, ""
+    return SourceReason.LOST, f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+
+
+def _words(reason: SourceReason, detail: str) -> str:
+    """The same, in one line for the log."""
+    return f"{reason.value}: {detail}" if detail else reason.value

@@ -468,9 +468,8 @@ class CallCentre:
         elif kind == BREAK_END:
             if token == a.token and a.state is AgentState.PAUSED:
                 self._become_available(a)
-        elif kind == LOGIN:
-            if token == a.token and a.state is AgentState.LOGGED_OUT:
-                self._become_available(a)
+        elif kind == LOGIN and token == a.token and a.state is AgentState.LOGGED_OUT:
+            self._become_available(a)
 
     def _break_reason(self) -> str:
         x = self.rng.random()

@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 
 from ..core.model import Agent
+from ..feed.monitoring import MODES, MonitorDesk
 from ..feed.server import FeedServer
 from .engine import CallCentre
-from ..feed.monitoring import MODES, MonitorDesk
 from .monitoring import SimulatedPhone
 
 

@@ -23,7 +23,7 @@ Nothing here reads a clock: ``now_ms`` is always passed in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import Enum
 
 from .model import WAITING_CALL_STATES, Agent, AgentState, Call, Queue
@@ -70,6 +70,7 @@ class QueueFigures:
 class FloorFigures:
     queues: tuple[QueueFigures, ...]
     total: QueueFigures
+    groups: tuple[QueueFigures, ...] = ()  # a profile's queue groups, each summing its queues
 
 
 _WAITING_STRINGS = frozenset(s.value for s in WAITING_CALL_STATES)
@@ -166,6 +167,8 @@ class FloorCounts:
     total_waiting: int
     per_queue: Mapping[str, Mapping[AgentState, int]]
     floor: Mapping[AgentState, int]
+    #: group name → (its queues present on the floor, its agents by state: each agent once)
+    groups: Mapping[str, tuple[tuple[str, ...], Mapping[AgentState, int]]] = field(default_factory=dict)
 
 
 def floor_figures(
@@ -179,8 +182,12 @@ def floor_figures(
     return figures_at(floor_counts(agents, queues, calls), now_ms, formula)
 
 
-def floor_counts(agents: Iterable[Agent], queues: Mapping[str, Queue], calls: Iterable[Call]) -> FloorCounts:
-    """One pass over calls and agents: waiting callers, oldest join times, agents by state."""
+def floor_counts(agents: Iterable[Agent], queues: Mapping[str, Queue], calls: Iterable[Call],
+                 groups: Mapping[str, Iterable[str]] | None = None) -> FloorCounts:
+    """One pass over calls and agents: waiting callers, oldest join times, agents by state.
+
+    ``groups`` (name → queue ids): figures that sum several queues, e.g. 受付 = sales + billing; an
+    agent skilled in two of a group's queues is one agent of the group, not two."""
     waiting: dict[str, int] = dict.fromkeys(queues, 0)
     oldest: dict[str, int] = {}
     all_oldest: int | None = None
@@ -203,6 +210,9 @@ def floor_counts(agents: Iterable[Agent], queues: Mapping[str, Queue], calls: It
     # then turn the strings into states once; unknown strings land on UNKNOWN.
     raw_queue: dict[str, dict[str, int]] = {q: {} for q in queues}
     raw_floor: dict[str, int] = {}
+    members = {name: tuple(q for q in dict.fromkeys(ids) if q in queues) for name, ids in (groups or {}).items()}
+    raw_group: dict[str, dict[str, int]] = {name: {} for name in members}
+    group_sets = [(frozenset(ids), raw_group[name]) for name, ids in members.items()]
     for agent in agents:
         st = agent.state
         raw_floor[st] = raw_floor.get(st, 0) + 1
@@ -210,8 +220,13 @@ def floor_counts(agents: Iterable[Agent], queues: Mapping[str, Queue], calls: It
             counts = raw_queue.get(qid)
             if counts is not None:
                 counts[st] = counts.get(st, 0) + 1
+        if group_sets and agent.queues:
+            for ids, counts in group_sets:
+                if not ids.isdisjoint(agent.queues):
+                    counts[st] = counts.get(st, 0) + 1
     per_queue = {q: _by_state(c) for q, c in raw_queue.items()}
-    return FloorCounts(queues, waiting, oldest, all_oldest, total_waiting, per_queue, _by_state(raw_floor))
+    return FloorCounts(queues, waiting, oldest, all_oldest, total_waiting, per_queue, _by_state(raw_floor),
+                       {name: (ids, _by_state(raw_group[name])) for name, ids in members.items()})
 
 
 def figures_at(
@@ -238,4 +253,24 @@ def figures_at(
         "*", "Total", total, counts.total_waiting, counts.all_oldest, now_ms,
         thresholds.pop() if len(thresholds) == 1 else None, target, counts.floor, formula,
     )
-    return FloorFigures(tuple(out), total_fig)
+    return FloorFigures(tuple(out), total_fig, tuple(_group(name, ids, by_state, counts, now_ms, formula)
+                                                     for name, (ids, by_state) in counts.groups.items()))
+
+
+def _group(name: str, ids: tuple[str, ...], by_state: Mapping[AgentState, int], counts: FloorCounts, now_ms: int,
+           formula: SLFormula) -> QueueFigures:
+    """A group's figures: its queues' counters and callers summed, as the total sums every queue."""
+    s = QueueCounters()
+    thresholds = set()
+    target = 0.0
+    oldest: int | None = None
+    for qid in ids:
+        q = counts.queues[qid]
+        s.add(q)
+        thresholds.add(q.sl_threshold_s)
+        target = max(target, q.sl_target_pct)
+        o = counts.oldest.get(qid)
+        if o is not None and (oldest is None or o < oldest):
+            oldest = o
+    return _figures(f"group:{name}", name, s, sum(counts.waiting[q] for q in ids), oldest, now_ms,
+                    thresholds.pop() if len(thresholds) == 1 else None, target, by_state, formula)

@@ -29,7 +29,9 @@ LANGUAGES = ("system", "en", "ja")
 THEMES = ("standard", "high-contrast")
 DENSITIES = ("comfortable", "compact")
 SORTS = ("team", "name", "state", "time")
-PAGES = ("agents", "queues", "trend", "alerts")
+PAGES = ("agents", "queues", "trend", "alerts", "exceptions", "waiting")
+VIEWS = ("auto", "cards", "strip")
+TRENDS = ("auto", "show", "hide")
 STATES = tuple(s.value for s in AgentState if s is not AgentState.UNKNOWN)
 #: Keys a secret would hide behind; refused with a pointer to the keychain.
 SECRET_WORDS = ("token", "password", "secret")
@@ -117,6 +119,28 @@ def words(allowed: tuple[str, ...] | None = None, unique: bool = False) -> Check
     return check
 
 
+def groups(v: Any) -> dict[str, tuple[str, ...]]:
+    """Queue groups: a TOML table {name = [queue ids]}, or a flag's "name=q1+q2;name2=q3"."""
+    if isinstance(v, str):
+        table: dict[str, Any] = {}
+        for part in (p.strip() for p in v.split(";") if p.strip()):
+            name, sep, ids = part.partition("=")
+            if not sep or not name.strip():
+                raise ValueError(f"expected NAME=QUEUE+QUEUE;…, got {part!r}")
+            table[name.strip()] = [q.strip() for q in ids.split("+") if q.strip()]
+        v = table
+    if not isinstance(v, dict):
+        raise ValueError(f"expected a table like {{ \"受付\" = [\"sales\", \"billing\"] }}, got {v!r}")
+    out: dict[str, tuple[str, ...]] = {}
+    for name, ids in v.items():
+        if not isinstance(name, str) or not name or len(name) > 80:
+            raise ValueError(f"a group's name is 1 to 80 characters, got {name!r}")
+        if not isinstance(ids, list) or not ids or not all(isinstance(q, str) and q for q in ids):
+            raise ValueError(f"group {name!r}: expected a list of queue ids, got {ids!r}")
+        out[name] = tuple(dict.fromkeys(ids))
+    return out
+
+
 def feed_url(v: Any) -> str:
     u = urlparse(text(2000)(v))
     if u.scheme not in ("ws", "wss") or not u.hostname:
@@ -192,13 +216,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("board.endpoint", "endpoint", "--endpoint", "", text(200),
             "your phone, rung to listen/whisper/barge (e.g. PJSIP/900); demo default PJSIP/900", "DIAL"),
     Setting("desk.density", "density", "--density", "comfortable", choice(*DENSITIES), "tile density on a desk"),
-    Setting("board.sort", "sort", "--sort", "team", choice(*SORTS),
-            "tile order: team, name, state, or time (longest in state first)"),
+    Setting("board.sort", "sort", "--sort", "state", choice(*SORTS),
+            "tile order: state (on hold, on a call… each longest first), time (longest in state first), "
+            "team (under team headers), or name"),
+    Setting("board.groups", "groups", "--groups", {}, groups,
+            "queue groups whose card sums their queues and replaces theirs: "
+            "{ \"受付\" = [\"sales\", \"billing\"] } (flag: 受付=sales+billing;…)", "G=Q+Q"),
+    Setting("desk.queues", "queue_view", "--queue-view", "auto", choice(*VIEWS),
+            "desk: queue cards, a one-row strip, or auto (cards when the window is tall enough)"),
+    Setting("desk.trend", "trend", "--trend", "auto", choice(*TRENDS),
+            "desk: the waiting-calls trend shown, hidden, or auto (when the window is tall enough)"),
     Setting("board.states", "states", "--states", (), words(STATES), "show only agents in these states", "S1,S2"),
     Setting("tv.screen", "screen", "--screen", "0", screen, "tv: the screen, by index (0, 1…) or name (HDMI-1)",
             "N|NAME"),
-    Setting("tv.pages", "pages", "--pages", ("agents", "queues", "trend"), words(PAGES, unique=True),
-            f"tv: the pages to rotate through, of {', '.join(PAGES)}", "P1,P2"),
+    Setting("tv.pages", "pages", "--pages", ("agents", "queues", "alerts", "trend"), words(PAGES, unique=True),
+            f"tv: the pages to rotate through, of {', '.join(PAGES)}; a page with nothing to show is skipped",
+            "P1,P2"),
     Setting("tv.dwell_s", "dwell_s", "--dwell", 15.0, number(3, 3600, "seconds"), "tv: seconds on each page",
             "S"),
     Setting("tv.viewing_distance_m", "viewing_distance_m", "--viewing-distance", 4.0, number(1, 20, "metres"),
@@ -230,10 +263,13 @@ class Profile:
     supervisor: str = ""
     endpoint: str = ""
     density: str = "comfortable"
-    sort: str = "team"
+    sort: str = "state"
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    queue_view: str = "auto"
+    trend: str = "auto"
     states: tuple[str, ...] = ()
     screen: str = "0"
-    pages: tuple[str, ...] = ("agents", "queues", "trend")
+    pages: tuple[str, ...] = ("agents", "queues", "alerts", "trend")
     dwell_s: float = 15.0
     viewing_distance_m: float = 4.0
     screen_height_mm: float = 0.0
@@ -308,6 +344,8 @@ def describe_settings() -> str:
     lines = []
     for s in SETTINGS:
         default = ",".join(s.default) or "(all)" if isinstance(s.default, tuple) else s.default
+        if isinstance(default, dict):
+            default = "(none)"
         shown = "(none)" if default is None or default == "" else str(default).lower() if isinstance(default, bool) \
             else default
         flag = f"{s.flag}; " if s.flag else ""

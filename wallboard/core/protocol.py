@@ -18,6 +18,7 @@ with the good records and, for each bad one, its id (when it has a usable one) a
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Any, Final, Literal, NamedTuple, Union
 
 import msgspec
@@ -64,12 +65,30 @@ class Caps(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
 SOURCE_STATES: Final = ("up", "connecting", "syncing", "refused", "down")
 
 
+class SourceReason(str, Enum):
+    """Why a source is not up, as a token a board words in its own language (``Source.reason``).
+
+    Open: a board shows an unknown reason's ``detail`` as sent, and never parses ``detail``."""
+
+    CONNECTION_REFUSED = "connection_refused"  # detail: host:port
+    NO_ANSWER = "no_answer"  # detail: host:port
+    CLOSED = "closed"  # the PBX closed the connection
+    LOST = "lost"  # the connection failed otherwise; detail: how (the system's words)
+    AUTH_FAILED = "auth_failed"  # detail: the PBX's words ("Authentication failed")
+    LOGIN_REFUSED = "login_refused"  # another refusal; detail: the PBX's words
+    TAKING_FLOOR = "taking_floor"  # logged in, reading the floor
+    NOT_LOADED = "not_loaded"  # the PBX's queue module is not loaded yet; detail: the PBX's answer
+    SNAPSHOT_FAILED = "snapshot_failed"  # detail: what failed, in the PBX's words
+    INTERNAL = "internal"  # a bug of the server's; detail: its kind
+
+
 class Source(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """The link from a feed server to what feeds it (a bridge's PBX): is the data the PBX's, now?"""
 
     state: Annotated[str, msgspec.Meta(max_length=16)] = "up"
     since: EpochMs = 0  # when this state began (for down / refused: when the data stopped being live)
-    detail: Text = ""  # the reason in the PBX's or the bridge's words ("Authentication failed", …)
+    reason: Annotated[str, msgspec.Meta(max_length=32)] = ""  # a SourceReason value (or a newer one)
+    detail: Text = ""  # the specifics, as sent: a host, the PBX's words ("Authentication failed")
 
     @property
     def up(self) -> bool:

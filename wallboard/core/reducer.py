@@ -26,14 +26,23 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, fields
-from typing import Any
 from enum import Enum
+from typing import Any
 
 from .errors import FrameRejected, UnknownMessageType
 from .model import CALL_TRANSITIONS, Agent, AgentState, Call, CallState, Queue
 from .protocol import (
-    AgentRemove, AgentUpdate, BadRecord, CallUpdate, Damaged, Heartbeat, QueueRemove, QueueUpdate,
-    ServerMessage, Snapshot, Welcome,
+    AgentRemove,
+    AgentUpdate,
+    BadRecord,
+    CallUpdate,
+    Damaged,
+    Heartbeat,
+    QueueRemove,
+    QueueUpdate,
+    ServerMessage,
+    Snapshot,
+    Welcome,
 )
 
 #: The reason a placeholder agent carries: its record could not be read (shown as such, never as a pause).

@@ -28,7 +28,6 @@ import random
 import ssl
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -38,12 +37,29 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 
 from ..core.clock import ClockOffset
 from ..core.errors import FrameRejected, HandshakeFailed, ServerRefused
-from ..core.model import Agent, Call, Queue
 from ..core.protocol import (
-    DEFAULT_MAX_FRAME_BYTES, MONITOR_MODES, PROTOCOL_VERSION, SUBPROTOCOL, AlertAck, Caps, Command, CommandResult,
-    Damaged, Heartbeat, Hello, MonitorUpdate, Resync, ServerError, Snapshot, Source, Welcome, decode_server, encode,
+    DEFAULT_MAX_FRAME_BYTES,
+    MONITOR_MODES,
+    PROTOCOL_VERSION,
+    SUBPROTOCOL,
+    AlertAck,
+    Caps,
+    Command,
+    CommandResult,
+    Damaged,
+    Heartbeat,
+    Hello,
+    MonitorUpdate,
+    Resync,
+    ServerError,
+    Snapshot,
+    Source,
+    Welcome,
+    decode_server,
+    encode,
 )
-from ..core.reducer import Changes, FloorState, Verdict
+from ..core.reducer import FloorState, Verdict
+from ..core.view import FloorView, LinkReason, LinkState, LinkStatus
 from .backoff import Failure, retry_delay
 
 #: Resyncs asked without a usable snapshot before the connection is made anew.
@@ -53,52 +69,6 @@ log = logging.getLogger(__name__)
 #: websockets logs whole frames at DEBUG, hello (and its token) included: never let it.
 _ws_log = logging.getLogger(f"{__name__}.websockets")
 _ws_log.setLevel(logging.INFO)
-
-
-@dataclass(frozen=True, slots=True)
-class LinkStatus:
-    """The connection as the supervisor should understand it."""
-
-    state: str  # "connecting" | "live" | "retrying" | "refused" | "stopped"
-    attempt: int = 0
-    retry_in_s: float | None = None
-    detail: str = ""
-    since_mono: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class FloorView:
-    """An immutable picture of the floor for the GUI; safe to read from any thread."""
-
-    agents: Mapping[str, Agent]
-    queues: Mapping[str, Queue]
-    calls: Mapping[str, Call]
-    changes: Changes
-    link: LinkStatus
-    synced: bool
-    offset_ms: int  # server clock − local clock
-    last_frame_mono: float  # time.monotonic() of the last frame (0: none yet)
-    heartbeat_s: float
-    caps: Caps
-    counters: Mapping[str, Any] = field(default_factory=dict)
-    sessions: Mapping[str, MonitorUpdate] = field(default_factory=dict)  # this board's monitoring
-    source: Source | None = None  # the server's own source (a bridge's PBX); None: the server is it
-    behind_ms: int = 0  # how late (after its server stamp) the newest frame was handled here
-    published_mono: float = 0.0  # time.monotonic() when the feed thread made this view
-    #: records that would not decode: (kind, id) → why ("" id: one without a usable id)
-    unreadable: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    acks: Mapping[tuple[str, str], AlertAck] = field(default_factory=dict)  # alerts supervisors acknowledged
-
-    @property
-    def source_up(self) -> bool:
-        """Whether the data behind this view is the source's, live (not held since it was lost)."""
-        return self.source is None or self.source.up
-
-    def server_now_ms(self, local_ms: int) -> int:
-        return local_ms + self.offset_ms
-
-    def age_s(self, mono_now: float) -> float | None:
-        return None if self.last_frame_mono == 0 else max(0.0, mono_now - self.last_frame_mono)
 
 
 class FeedClient:
@@ -132,7 +102,7 @@ class FeedClient:
         self._rand = rand
         self.state = FloorState()
         self.offset = ClockOffset()
-        self.link = LinkStatus("connecting", since_mono=mono_clock())
+        self.link = LinkStatus(LinkState.CONNECTING, since_mono=mono_clock())
         self.heartbeat_s = 5.0
         self.caps = Caps()
         self.source: Source | None = None
@@ -169,14 +139,14 @@ class FeedClient:
     async def run(self) -> None:
         attempt = 0
         while not self._stopping.is_set():
-            self._set_link(LinkStatus("connecting", attempt, detail=self.url, since_mono=self._mono()))
+            self._set_link(LinkStatus(LinkState.CONNECTING, attempt, detail=self.url, since_mono=self._mono()))
             welcomed = False
             try:
                 welcomed = await self._session()
-                failure, detail = Failure.LOST, "connection closed by the server"
+                failure, reason, detail = Failure.LOST, LinkReason.CLOSED_BY_SERVER, ""
             except Exception as err:  # whatever it was, the board lives on: say it, retry by the policy
-                welcomed = self.link.state == "live"
-                failure, detail = failure_of(err)
+                welcomed = self.link.state is LinkState.LIVE
+                failure, reason, detail = failure_of(err)
                 if failure is Failure.LOST and not isinstance(err, (OSError, ConnectionClosed, InvalidHandshake,
                                                                     HandshakeFailed, TimeoutError)):
                     log.exception("feed session failed")
@@ -186,15 +156,16 @@ class FeedClient:
                 break
             delay = retry_delay(failure, attempt, self._rand, self.refused_retry_s)
             attempt += 1
+            words = f"{reason.value}: {detail}" if detail else reason.value
             if failure is Failure.REFUSED:
-                log.error("feed refused the connection: %s (again in %.0f s)", detail, delay)
+                log.error("feed refused the connection: %s (again in %.0f s)", words, delay)
             else:
-                log.info("feed lost (%s); retry %d in %.2f s", detail, attempt, delay)
-            state = "refused" if failure is Failure.REFUSED else "retrying"
-            self._set_link(LinkStatus(state, attempt, delay, detail, self._mono()))
+                log.info("feed lost (%s); retry %d in %.2f s", words, attempt, delay)
+            state = LinkState.REFUSED if failure is Failure.REFUSED else LinkState.RETRYING
+            self._set_link(LinkStatus(state, attempt, delay, reason, detail, self._mono()))
             if await self._sleep(delay):
                 break
-        self._set_link(LinkStatus("stopped", since_mono=self._mono()))
+        self._set_link(LinkStatus(LinkState.STOPPED, since_mono=self._mono()))
 
     async def _sleep(self, seconds: float) -> bool:
         """Sleep unless stopped or woken for new credentials; True when stopped."""
@@ -264,7 +235,7 @@ class FeedClient:
         self.state.apply(msg)
         self._resync_at, self._resync_tries = self._mono(), 0  # the snapshot is due now, unasked
         self._logged_records.clear()
-        self._set_link(LinkStatus("live", detail=msg.server or self.url, since_mono=self._mono()))
+        self._set_link(LinkStatus(LinkState.LIVE, detail=msg.server or self.url, since_mono=self._mono()))
 
     async def _receive(self, ws: ClientConnection) -> None:
         state = self.state
@@ -277,7 +248,7 @@ class FeedClient:
                     continue  # a big frame (a snapshot on a slow link) is still arriving
                 if ws.transport is not None:
                     ws.transport.abort()  # half-open: no closing handshake will ever be answered
-                raise TimeoutError(f"feed silent for {quiet:.0f} s") from None
+                raise _Silent(f"{quiet:.0f} s") from None
             try:
                 msg = decode_server(raw, self.max_frame_bytes)
             except FrameRejected as err:
@@ -319,7 +290,7 @@ class FeedClient:
                 self._resync_at = None
             elif self._resync_at is not None and (self.source is None or self.source.up):
                 await self._resync_again(ws)
-            if verdict is not Verdict.IGNORED or not self.link.state == "live" or isinstance(msg, Heartbeat):
+            if verdict is not Verdict.IGNORED or self.link.state is not LinkState.LIVE or isinstance(msg, Heartbeat):
                 self._schedule_publish()  # a heartbeat too: the data's age and the source reach the GUI
 
     async def _resync(self, ws: ClientConnection, why: str) -> None:
@@ -334,7 +305,7 @@ class FeedClient:
         if self._mono() - self._resync_at < wait:
             return
         if self._resync_tries >= RESYNC_TRIES:
-            raise HandshakeFailed("no usable snapshot: resyncs unanswered")
+            raise _NoSnapshot(f"{self._resync_tries} resyncs unanswered")
         self._resync_tries += 1
         self._resync_at = self._mono()
         log.warning("feed: still no usable snapshot; asking again (%d of %d)", self._resync_tries, RESYNC_TRIES)
@@ -435,25 +406,48 @@ class _Connection(ClientConnection):
         super().data_received(data)
 
 
-def failure_of(err: BaseException) -> tuple[Failure, str]:
-    """What kind of failure ended a session, for :func:`~wallboard.feed.backoff.retry_delay`, and its words."""
+class _Silent(TimeoutError):
+    """No byte for 3 heartbeats (the detail: how long)."""
+
+
+class _NoSnapshot(HandshakeFailed):
+    """Resyncs unanswered: the connection is made anew."""
+
+
+def failure_of(err: BaseException) -> tuple[Failure, LinkReason, str]:
+    """What ended a session: its kind for :func:`~wallboard.feed.backoff.retry_delay`, and the reason
+    and detail the board shows (the reason is translated there; the detail is shown as it is)."""
     if isinstance(err, ServerRefused):
-        return Failure.REFUSED, str(err)
+        reason = {"unauthorized": LinkReason.UNAUTHORIZED,
+                  "unsupported_version": LinkReason.UNSUPPORTED_VERSION}.get(err.code, LinkReason.REFUSED)
+        return Failure.REFUSED, reason, err.message if reason is not LinkReason.REFUSED else str(err)
     if isinstance(err, InvalidURI):
-        return Failure.REFUSED, f"invalid feed URL: {err}"
+        return Failure.REFUSED, LinkReason.INVALID_URL, str(err)
     if isinstance(err, InvalidStatus):
         code = err.response.status_code
         kind = Failure.UNAVAILABLE if code >= 500 or code == 429 else Failure.REFUSED
-        return kind, f"HTTP {code} {err.response.reason_phrase}".rstrip()
+        return kind, LinkReason.HTTP, f"HTTP {code} {err.response.reason_phrase}".rstrip()
     if isinstance(err, ConnectionClosed) and err.rcvd is not None:
         code = err.rcvd.code
         if code == 1008:
-            return Failure.REFUSED, f"closed by the server: {err.rcvd.reason or 'policy violation'}"
+            return Failure.REFUSED, LinkReason.REFUSED, err.rcvd.reason or "policy violation"
         if code == 1012:
-            return Failure.RESTART, "the server asked to reconnect"
+            return Failure.RESTART, LinkReason.RESTART, ""
         if code == 1013:
-            return Failure.UNAVAILABLE, f"the server is busy: {err.rcvd.reason or 'try again later'}"
-    return Failure.LOST, _describe(err)
+            return Failure.UNAVAILABLE, LinkReason.BUSY, err.rcvd.reason
+    if isinstance(err, ssl.SSLCertVerificationError):
+        return Failure.LOST, LinkReason.CERTIFICATE, str(err.verify_message)
+    if isinstance(err, ConnectionRefusedError):
+        return Failure.LOST, LinkReason.CONNECTION_REFUSED, ""
+    if isinstance(err, ConnectionClosed):
+        return Failure.LOST, LinkReason.CLOSED, str(err.rcvd.code) if err.rcvd else "no close frame"
+    if isinstance(err, _Silent):
+        return Failure.LOST, LinkReason.SILENT, str(err)
+    if isinstance(err, _NoSnapshot):
+        return Failure.LOST, LinkReason.NO_SNAPSHOT, str(err)
+    if isinstance(err, TimeoutError):
+        return Failure.LOST, LinkReason.TIMEOUT, str(err)
+    return Failure.LOST, LinkReason.OTHER, str(err) or type(err).__name__
 
 
 def tls_context(ca_file: str | None = None, insecure: bool = False) -> ssl.SSLContext:
@@ -467,15 +461,3 @@ def tls_context(ca_file: str | None = None, insecure: bool = False) -> ssl.SSLCo
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
     return ctx
-
-
-def _describe(err: BaseException) -> str:
-    if isinstance(err, ssl.SSLCertVerificationError):
-        return f"feed certificate not trusted ({err.verify_message})"
-    if isinstance(err, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(err, ConnectionClosed):
-        return f"connection closed ({err.rcvd.code if err.rcvd else 'no close frame'})"
-    if isinstance(err, TimeoutError):
-        return str(err) or "timed out"
-    return str(err) or type(err).__name__

@@ -35,8 +35,24 @@ from websockets.protocol import State
 from ..core.errors import FrameRejected
 from ..core.model import Agent, Call, CallState, Queue
 from ..core.protocol import (
-    PROTOCOL_VERSION, SUBPROTOCOL, AlertAck, Caps, Command, CommandResult, ErrorInfo, Gone, Heartbeat, Hello,
-    Resync, Snapshot, Source, Welcome, decode_client, delta, encode, error_message,
+    PROTOCOL_VERSION,
+    SUBPROTOCOL,
+    AlertAck,
+    Caps,
+    Command,
+    CommandResult,
+    ErrorInfo,
+    Gone,
+    Heartbeat,
+    Hello,
+    Resync,
+    Snapshot,
+    Source,
+    Welcome,
+    decode_client,
+    delta,
+    encode,
+    error_message,
 )
 
 log = logging.getLogger(__name__)

@@ -208,7 +208,7 @@ async def spy_cycle(r: Rig, agent: str) -> None:
     await wait_until(lambda: (s := r.session(sid)) is not None and s.state == "active", 10, "listening")
     for mode in ("whisper", "barge"):
         await r.command("monitor.set_mode", session_id=sid, mode=mode)
-        await wait_until(lambda: r.session(sid).state == "active" and r.session(sid).mode == mode, 10, mode)
+        await wait_until(lambda m=mode: r.session(sid).state == "active" and r.session(sid).mode == m, 10, mode)
         await asyncio.sleep(0.5)
     print(f"  ChanSpy legs up while barged: {r.spies()}")
     await r.command("monitor.stop", session_id=sid)
@@ -330,7 +330,7 @@ async def late(r: Rig) -> None:
     r.cli("module unload app_queue.so")
     await r.start_bridge()
     await wait_until(lambda: bool(r.tv.views) and r.tv.last.source is not None
-                     and r.tv.last.source.state == "syncing" and "app_queue" in r.tv.last.source.detail, 10, "refused")
+                     and r.tv.last.source.state == "syncing" and r.tv.last.source.reason == "not_loaded", 10, "refused")
     print(f"  board: {r.tv.last.source}")
     await asyncio.sleep(4)
     r.cli("module load app_queue.so")
