@@ -1,0 +1,59 @@
+"""Alert marks: what pulses, what is steady, what is announced, which agents are exceptions."""
+
+from __future__ import annotations
+
+from tests.board.helpers import view
+from tests.helpers import T0, agent, call, queue
+from wallboard.board.alerts import Mark
+from wallboard.board.model import BoardModel, BoardSettings
+from wallboard.board.scope import Scope
+from wallboard.core.protocol import AlertAck
+
+MIN = 60_000
+
+
+def floor(now: int) -> list:  # type: ignore[type-arg]
+    return [
+        agent("long", "on_call", now - 11 * MIN, call_id="c1", queues=("q1",), team="A"),  # over 10 min: warn
+        agent("longer", "on_call", now - 20 * MIN - 10_000, call_id="c2", queues=("q1",), team="A"),  # critical
+        agent("help", "available", now, help=True, queues=("q1",), team="B"),  # 手上げ: critical, pulses
+        agent("fine", "on_call", now - MIN, call_id="c3", queues=("q1",), team="B"),
+    ]
+
+
+CALLS = [call("c1", state="connected", agent_id="long", answered_at=T0 - 11 * MIN),
+         call("c2", state="connected", agent_id="longer", answered_at=T0 - 20 * MIN - 10_000),
+         call("c3", state="connected", agent_id="fine", answered_at=T0 - MIN)]
+
+
+def board(**kw: object) -> BoardModel:
+    m = BoardModel(BoardSettings(**kw))  # type: ignore[arg-type]
+    m.take(view(floor(T0), [queue()], CALLS))
+    m.figures_at(T0)
+    return m
+
+
+def test_levels_marks_and_the_pulse() -> None:
+    m = board()
+    marks = m.update_alerts(T0)
+    # a help flag pulses at once; a critical alert only once it is left unacknowledged for flash_after_s
+    assert dict(marks.agents) == {"long": Mark.WARN, "longer": Mark.CRITICAL, "help": Mark.PULSE}
+    assert {al.key for al in marks.newly_critical} == {("talk", "longer"), ("help", "help")}
+    assert marks.exceptions == ("longer", "help", "long")  # critical first, then by when they rose
+    later = m.update_alerts(T0 + 21_000)  # critical for 31 s, unacknowledged
+    assert later.agents["longer"] is Mark.PULSE and later.newly_critical == ()  # announced once per episode
+
+
+def test_an_acknowledgement_stops_the_pulse_on_every_board() -> None:
+    m = board()
+    m.update_alerts(T0)
+    acked = view(floor(T0), [queue()], CALLS, acks={("help", "help"): AlertAck(ts=T0, kind="help", subject="help",
+                                                                                  by="田中", at=T0 + 1000)})
+    m.take(acked)
+    marks = m.update_alerts(T0 + 2000)
+    assert marks.agents["help"] is Mark.CRITICAL and marks.agents["longer"] is Mark.CRITICAL and not marks.pulsing
+
+
+def test_a_teams_board_judges_only_its_agents() -> None:
+    m = board(scope=Scope(teams=("B",)))
+    assert set(m.update_alerts(T0).agents) == {"help"}
