@@ -160,9 +160,9 @@ def test_tv_without_a_keychain_never_waits_on_a_dialog(qapp: QApplication, serve
 
     def look() -> None:
         modal.append(QApplication.activeModalWidget())
-        from wallboard.ui.window import BoardWindow
+        from wallboard.ui.shell import BoardShell
         for w in QApplication.topLevelWidgets():
-            if isinstance(w, BoardWindow) and w.isVisible():
+            if isinstance(w, BoardShell) and w.isVisible():
                 notices.append(w.statusBar().currentMessage())
 
     try:

@@ -9,13 +9,13 @@ import time
 import pytest
 
 from tests.feed.conftest import Board, SimulatedFloor, same_floor, wait_until
+from tests.ui.boards import desk
 from wallboard.callcentre.engine import CallCentre
 from wallboard.callcentre.service import CallCentreService
 from wallboard.callcentre.traffic import demo_plan
 from wallboard.feed.client import FeedClient
 from wallboard.feed.server import FeedServer
 from wallboard.feed.thread import LoopThread
-from wallboard.ui.window import BoardWindow
 
 pytestmark = pytest.mark.soak
 
@@ -36,8 +36,8 @@ def test_reconnects_after_every_server_restart() -> None:
             floor = SimulatedFloor(seed=i + 2, heartbeat_s=0.5)
             floor.step(30)
             await floor.server.start(port=port)
-            took = await wait_until(lambda: board.last.synced and board.last.link.state == "live"
-                                    and board.client.state.stream == floor.server.stream, timeout=5, what="reconnect")
+            took = await wait_until(lambda f=floor: board.last.synced and board.last.link.state == "live"
+                                    and board.client.state.stream == f.server.stream, timeout=5, what="reconnect")
             worst = max(worst, took)
             await asyncio.sleep(0.03)
             assert same_floor(board.last, floor.server), f"round {i}: state differs from the server's snapshot"
@@ -56,9 +56,7 @@ def rss_mb() -> float:
 def test_eight_simulated_hours_through_the_board(qtbot) -> None:  # type: ignore[no-untyped-def]
     seconds = float(os.environ.get("WALLBOARD_SOAK_SECONDS", "40"))
     speed = 8 * 3600 / seconds
-    window = BoardWindow("soak")
-    qtbot.addWidget(window)
-    window.show()
+    window = desk(qtbot)
     thread = LoopThread("soak").start()
     now = int(time.time() * 1000)
     engine = CallCentre(demo_plan(100, 4), now - 3_600_000, seed=8)
@@ -71,7 +69,7 @@ def test_eight_simulated_hours_through_the_board(qtbot) -> None:  # type: ignore
         return svc, port
 
     svc, port = thread.submit(start()).result(10)
-    client = FeedClient(f"ws://127.0.0.1:{port}", window.bridge.push)
+    client = FeedClient(f"ws://127.0.0.1:{port}", window.link.push)
     thread.submit(client.run())
     try:
         qtbot.waitUntil(lambda: window.view is not None and window.view.synced, timeout=5000)

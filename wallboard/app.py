@@ -28,7 +28,7 @@ from .core.profile import SETTINGS, Profile, ProfileError, describe_settings, lo
 
 if TYPE_CHECKING:
     from .core.protocol import CommandResult
-    from .ui.window import CredentialHooks
+    from .ui.feedlink import CredentialHooks
 
 log = logging.getLogger("wallboard")
 
@@ -188,10 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     from .feed.client import FeedClient, tls_context
     from .feed.thread import LoopThread
     from .ui import i18n
+    from .ui.boards import make_window
     from .ui.crash import CrashGuard, connect_notices
+    from .ui.desk import DeskWindow
+    from .ui.feedlink import FeedLink
+    from .ui.i18n import tr
     from .ui.kiosk import pick_screen
-    from .ui.style import apply_theme, tr
-    from .ui.window import BoardWindow, CredentialHooks
+    from .ui.style import apply_theme
 
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName("wallboard")
@@ -206,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     client_box: list[FeedClient] = []
     notices: list[str] = []
 
-    def send(req_id: str, action: str, args_: dict[str, object]) -> "Future[CommandResult]":
+    def send(req_id: str, action: str, args_: dict[str, object]) -> Future[CommandResult]:
         if not client_box:
             raise ConnectionError("not connected to the feed")
         return feed.submit(client_box[0].command(req_id, action, dict(args_)))
@@ -233,22 +236,23 @@ def main(argv: list[str] | None = None) -> int:
     # The board's own close ends the app. Qt's "last window closed" would also fire when the
     # window is destroyed after exec() returns, and end the next event loop of an embedding caller.
     app.setQuitOnLastWindowClosed(False)
-    window = BoardWindow(title, profile.formula, send_command=None if profile.tv else send,
-                         endpoint=profile.endpoint, supervisor=profile.supervisor, rules=profile.alerts,
-                         alert_sound=args.alert_sound, profile=profile, credentials=hooks,
-                         settings=None if profile.tv else QSettings(), screen=screen)
-    window.closed.connect(app.quit)
+    link = FeedLink(None if profile.tv else send, hooks)  # a wall board is view-only, whatever its token may do
+    settings = None if profile.tv else QSettings()
+    height = (screen or app.primaryScreen()).geometry().height()
+    window = make_window(profile, title, link, height, settings, args.alert_sound)
     if profile.tv:
         if screen is not None:
+            window.setScreen(screen)
             window.setGeometry(screen.geometry())
         window.showFullScreen()
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)
     else:
         if args.size is not None:
             window.resize(*args.size)
-        elif window.settings is None or window.settings.value("window/geometry") is None:
+        elif settings is not None and settings.value("window/geometry") is None:
             window.resize(1600, 1000)
         window.show()
+    window.closed.connect(app.quit)
     log.info("board: %s mode, language %s, theme %s, scale %.2f", profile.mode, language, profile.theme, window.scale)
     guard = CrashGuard(window.describe).install()
     connect_notices(guard, window.show_notice)
@@ -267,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         tls = None
         if url.startswith("wss://"):
             tls = tls_context(profile.ca_file, profile.insecure_skip_verify)
-        client = FeedClient(url, window.bridge.push, token=token, client_name=f"wallboard/{__version__}", ssl=tls)
+        client = FeedClient(url, link.push, token=token, client_name=f"wallboard/{__version__}", ssl=tls)
         client_box.append(client)
         await client.run()
 
@@ -297,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.screenshot:
                 window.grab().save(args.screenshot)
                 log.info("screenshot saved to %s", args.screenshot)
-            window.save_layout()
+            if isinstance(window, DeskWindow):
+                window.save_layout()
             app.quit()
         QTimer.singleShot(int(args.quit_after * 1000), finish)
     # Ctrl+C in a terminal, SIGTERM from systemd or a kiosk session: close the board as its own Quit
@@ -335,8 +340,8 @@ def _credentials_for(profile: Profile, url: str, client_box: list[Any],
                      loop: asyncio.AbstractEventLoop) -> tuple[str | None, CredentialHooks | None, str]:
     """The token to start with, the settings dialog's hooks, and a notice for the board (or "")."""
     from . import credentials
-    from .ui.style import tr
-    from .ui.window import CredentialHooks
+    from .ui.feedlink import CredentialHooks
+    from .ui.i18n import tr
 
     account = credentials.account_for(url)
 

@@ -33,6 +33,11 @@ TARGETS = {
 }
 
 
+def _read(path: str) -> str:
+    with open(path) as f:
+        return f.read().strip()
+
+
 def _pct(xs: list[float], q: float) -> float:
     s = sorted(xs)
     return s[min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))]
@@ -114,7 +119,8 @@ def _qt() -> Any:
 
 def fitted_scale(agents: int, width: int, height: int) -> float:
     """The largest tile scale at which every agent is visible at once."""
-    from .ui.tiles import BASE_TILE, GAP
+    from .ui.faces import DESK_TILE as BASE_TILE
+    from .ui.tiles import GAP
 
     scale = 1.0
     while scale > 0.2:
@@ -125,6 +131,15 @@ def fitted_scale(agents: int, width: int, height: int) -> float:
             return scale
         scale -= 0.01
     return scale
+
+
+def _desk(sort: str = "state") -> Any:
+    """A supervisor's desk as the app makes it (the default profile: ordered by state)."""
+    from .board.model import BoardModel, BoardSettings
+    from .ui.desk import DeskWindow
+    from .ui.feedlink import FeedLink
+
+    return DeskWindow("bench", BoardModel(BoardSettings(sort=sort)), FeedLink())
 
 
 # --- 3. full repaint, 7. 10,000 agents --------------------------------------------------------
@@ -147,7 +162,9 @@ def bench_repaint(quick: bool, agents: int = 2000) -> dict[str, Any]:
     board = TileBoard(scale=fitted_scale(agents, 3840, 2160))
     board.resize(3840, 2160)
     board.show()
-    board.set_floor({x.id: x for x in a}, {x.id: x for x in c}, {x.id: x for x in q}, frozenset(), True, now)
+    agents_by_id = {x.id: x for x in a}
+    board.set_floor(agents_by_id, {x.id: x for x in c}, {x.id: x for x in q}, frozenset(), now)
+    board.set_order(sorted(agents_by_id))
     app.processEvents()
     visible = sum(1 for i in range(len(board.order)) if board.tile_rect(i).bottom() <= 2160)
     times = []
@@ -165,29 +182,28 @@ def bench_big(quick: bool, agents: int = 10_000) -> dict[str, Any]:
     """A coalesced frame at 10,000 agents: apply the view, work out the figures, repaint."""
     from .core.protocol import Caps
     from .core.reducer import Changes
-    from .feed.client import FloorView, LinkStatus
-    from .ui.window import BoardWindow
+    from .core.view import FloorView, LinkState, LinkStatus
 
     app = _qt()
     a, q, c, sim_now = floor_snapshot(agents, seed=3)
     offset = sim_now - int(time.time() * 1000)  # as a client would measure it from the stamps
-    w = BoardWindow("bench")
+    w = _desk()
     w.resize(3840, 2160)
     w.show()
 
     def view(changed: frozenset[str], layout: bool) -> FloorView:
         return FloorView({x.id: x for x in a}, {x.id: x for x in q}, {x.id: x for x in c},
-                         Changes(changed, frozenset(), layout), LinkStatus("live", since_mono=time.monotonic()),
+                         Changes(changed, frozenset(), layout), LinkStatus(LinkState.LIVE, since_mono=time.monotonic()),
                          True, offset, time.monotonic(), 2.0, Caps())
 
-    w.on_view(view(frozenset(), True))
+    w.link.push(view(frozenset(), True))
     app.processEvents()
     ids = [x.id for x in a]
     frames, ticks = [], []
     for i in range(15 if quick else 60):
         changed = frozenset(ids[(i * 97 + k * 101) % len(ids)] for k in range(100))  # ~100 events per frame
         t = time.perf_counter()
-        w.on_view(view(changed, False))
+        w.link.push(view(changed, False))
         w.repaint()
         frames.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
@@ -196,7 +212,7 @@ def bench_big(quick: bool, agents: int = 10_000) -> dict[str, Any]:
         ticks.append((time.perf_counter() - t) * 1000)
         w.ticker.stop()
     worst = max(statistics.median(frames), statistics.median(ticks))
-    return {"agents": agents, "size": "3840x2160", "active_alerts": len(w.alerts),
+    return {"agents": agents, "size": "3840x2160", "active_alerts": len(w.model.marks.alerts),
             "frame_median_ms": round(statistics.median(frames), 1),
             "frame_p99_ms": round(_pct(frames, 99), 1), "clock_tick_median_ms": round(statistics.median(ticks), 1),
             "ok": worst <= 100}
@@ -264,11 +280,11 @@ class _Child:
         self.port_file = tempfile.mktemp(prefix="wallboard-bench-port-")
         self.proc = subprocess.Popen([sys.executable, "-m", "wallboard.bench", *args, "--port-file", self.port_file])
         deadline = time.monotonic() + 60
-        while not (os.path.exists(self.port_file) and open(self.port_file).read().strip()):
+        while not (os.path.exists(self.port_file) and _read(self.port_file)):
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 raise RuntimeError("the load server did not start")
             time.sleep(0.05)
-        self.url = f"ws://127.0.0.1:{open(self.port_file).read().strip()}"
+        self.url = f"ws://127.0.0.1:{_read(self.port_file)}"
 
     def close(self) -> None:
         self.proc.terminate()
@@ -279,15 +295,13 @@ class _Child:
 def _board(url: str, agents: int) -> tuple[Any, Any, Any, Any]:
     from .feed.client import FeedClient
     from .feed.thread import LoopThread
-    from .ui.window import BoardWindow
-
     app = _qt()
-    w = BoardWindow("bench")
+    w = _desk()
     w.tiles.set_scale(fitted_scale(agents, 3840, 2160 - 560))
     w.resize(3840, 2160)
     w.show()
     thread = LoopThread("bench-feed").start()
-    client = FeedClient(url, w.bridge.push)
+    client = FeedClient(url, w.link.push)
     thread.submit(client.run())
     deadline = time.monotonic() + 30
     while not (w.view is not None and w.view.synced and len(w.tiles.order) == agents):
@@ -336,9 +350,9 @@ def bench_latency(quick: bool, agents: int = 2000, rate: float = 5000) -> dict[s
                 latencies.extend(now - (first + k * step) for k in range(count))
             pending.clear()
 
-        w.bridge.view_ready.connect(on_view)
+        w.link.view_ready.connect(on_view)
         w.tiles.after_paint = painted
-        w.queue_panel.after_paint = painted
+        w.cards.after_paint = painted
         from PySide6.QtCore import QTimer
 
         mark: list[float] = []
@@ -379,7 +393,7 @@ def bench_idle(quick: bool, agents: int = 2000) -> dict[str, Any]:
         _run_for(app, 2.0 + seconds)
         wall = time.monotonic() - mark[1]
         cpu = time.process_time() - mark[0]
-        alerts = len(w.alerts)
+        alerts = len(w.model.marks.alerts)
         thread.loop.call_soon_threadsafe(client.stop)
         thread.stop()
     finally:

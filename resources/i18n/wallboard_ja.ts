@@ -191,6 +191,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>聞き耳 (L)</translation>
     </message>
     <message>
+        <source>L listens to {0}; then W whispers, B barges; Esc stops.</source>
+        <translation>L で{0}をモニタリング、続けて W でささやき、B で割り込み、Esc で終了。</translation>
+    </message>
+    <message>
         <source>■ Stop (Esc)</source>
         <translation>■ 停止 (Esc)</translation>
     </message>
@@ -216,6 +220,7 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>All queues</source>
+        <extracomment>A slot on a card: (font kind, x, y, width, right-aligned).</extracomment>
         <translation>全キュー</translation>
     </message>
     <message>
@@ -223,17 +228,104 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>空き {0}/{1} 人</translation>
     </message>
     <message>
+        <source>The clock on a tile is the time in the current state, on the server&apos;s clock; “Call” is the call&apos;s own duration when it differs.</source>
+        <translation>タイルの時計は今の状態の経過時間（サーバーの時計）。「通話」はそれと異なるときの通話時間です。</translation>
+    </message>
+    <message>
+        <source>Agent tiles</source>
+        <translation>オペレーターのタイル</translation>
+    </message>
+    <message>
+        <source>warning: a dashed frame and △ (e.g. a call over 10 min)</source>
+        <translation>警告：破線の枠と △（例：通話10分超）</translation>
+    </message>
+    <message>
+        <source>critical: a solid frame and ▲; it pulses slowly until acknowledged</source>
+        <translation>重大：実線の枠と ▲。確認されるまでゆっくり明滅</translation>
+    </message>
+    <message>
+        <source>the agent asked for help (手上げ); pulses until acknowledged</source>
+        <translation>オペレーターの手上げ。確認されるまでゆっくり明滅</translation>
+    </message>
+    <message>
+        <source>Monitoring</source>
+        <translation>モニタリング</translation>
+    </message>
+    <message>
+        <source>you are listening: nobody hears you</source>
+        <translation>モニタリング中：あなたの声は誰にも聞こえません</translation>
+    </message>
+    <message>
+        <source>you are whispering or barged in: you can be heard</source>
+        <translation>ささやき・割り込み中：あなたの声が聞こえます</translation>
+    </message>
+    <message>
+        <source>the session could not be ended: hang up your phone</source>
+        <translation>終了できませんでした：電話を切ってください</translation>
+    </message>
+    <message>
+        <source>Is it live?</source>
+        <translation>ライブかどうか</translation>
+    </message>
+    <message>
+        <source>the figures are the floor as it is now</source>
+        <translation>数字は今のフロアそのものです</translation>
+    </message>
+    <message>
+        <source>not live: stale, behind, reconnecting, refused or the PBX down; a band over the figures says why and how old they are</source>
+        <translation>ライブではありません（停止・遅延・再接続中・拒否・PBX停止）。数字の上の帯が理由と古さを示します</translation>
+    </message>
+    <message>
+        <source>Figures</source>
+        <translation>数字</translation>
+    </message>
+    <message>
         <source>Waiting</source>
-        <extracomment>The profile&apos;s scope (teams, queues): the board shows and counts only these.</extracomment>
         <translation>待ち呼</translation>
+    </message>
+    <message>
+        <source>callers in a queue, not yet answered (待ち呼)</source>
+        <translation>キューで応答を待っている呼</translation>
+    </message>
+    <message>
+        <source>how long the caller waiting longest has waited (最長待ち)</source>
+        <translation>いちばん長く待っている呼の待ち時間</translation>
     </message>
     <message>
         <source>Abandoned</source>
         <translation>放棄呼</translation>
     </message>
     <message>
+        <source>callers who hung up before an answer, today (放棄呼); short abandons excluded</source>
+        <translation>応答前に切れた呼（本日）。短時間放棄は除きます</translation>
+    </message>
+    <message>
         <source>Service level</source>
         <translation>サービスレベル</translation>
+    </message>
+    <message>
+        <source>{0}; {1} at or above target, {2} below</source>
+        <translation>{0}。目標以上は {1}、目標未満は {2}</translation>
+    </message>
+    <message>
+        <source>answer rate</source>
+        <translation>応答率</translation>
+    </message>
+    <message>
+        <source>answered ÷ offered (応答率)</source>
+        <translation>応答数 ÷ 着信数</translation>
+    </message>
+    <message>
+        <source>average handle time: talk + hold + wrap-up</source>
+        <translation>平均処理時間：通話＋保留＋後処理</translation>
+    </message>
+    <message>
+        <source>a queue group: its queues summed</source>
+        <translation>キューグループ：含まれるキューの合計</translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation>凡例</translation>
     </message>
     <message>
         <source>Longest</source>
@@ -248,12 +340,16 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>平均応答</translation>
     </message>
     <message>
+        <source>average wait of answered calls</source>
+        <translation>応答した呼の平均待ち時間</translation>
+    </message>
+    <message>
         <source>AHT</source>
         <translation>平均処理</translation>
     </message>
     <message>
         <source>Available</source>
-        <extracomment>Bidirectional controls (embeddings, overrides, isolates, marks): a name carrying U+202E would show reversed — &quot;‮nimda&quot; as &quot;admin&quot; — so the board shows names without them. state: (standard colour, standard tint, high-contrast colour, glyph, words)</extracomment>
+        <extracomment>Roles that carry a meaning (the distinctness test compares these with each other and the states). A monitoring mode&apos;s colour (listen is silent; whisper and barge can be heard). state: ((band, tint, words) standard, (band, words) high contrast on HC_TINT, glyph, label)</extracomment>
         <translation>待機中</translation>
     </message>
     <message>
@@ -290,7 +386,6 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>{0} s</source>
-        <extracomment>The order of the legend and of &quot;agents by state&quot; counts. name: (standard, high contrast)</extracomment>
         <translation>{0}秒</translation>
     </message>
     <message>
@@ -302,9 +397,53 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>{0}時間{1}分</translation>
     </message>
     <message>
+        <source>connection refused by {0}</source>
+        <extracomment>{0}: the source&apos;s detail (its specifics); an unknown reason shows the detail alone.</extracomment>
+        <translation>{0}が接続を拒否</translation>
+    </message>
+    <message>
+        <source>no answer from {0}</source>
+        <translation>{0}から応答なし</translation>
+    </message>
+    <message>
+        <source>connection lost ({0})</source>
+        <translation>接続が切れました（{0}）</translation>
+    </message>
+    <message>
+        <source>wrong user or secret ({0})</source>
+        <translation>ユーザー名またはシークレットが違います（{0}）</translation>
+    </message>
+    <message>
+        <source>login refused ({0})</source>
+        <translation>ログインが拒否されました（{0}）</translation>
+    </message>
+    <message>
+        <source>app_queue is not loaded yet ({0})</source>
+        <translation>app_queue がまだ読み込まれていません（{0}）</translation>
+    </message>
+    <message>
+        <source>the floor could not be read ({0})</source>
+        <translation>フロアの状態を読み取れません（{0}）</translation>
+    </message>
+    <message>
+        <source>internal error ({0}); reconnecting</source>
+        <translation>内部エラー（{0}）。再接続します</translation>
+    </message>
+    <message>
+        <source>This feed does not offer that</source>
+        <translation>このフィードでは使えません</translation>
+    </message>
+    <message>
+        <source>Waiting for the server&apos;s answer…</source>
+        <translation>サーバーの応答を待っています…</translation>
+    </message>
+    <message>
         <source>Listened</source>
-        <extracomment>(state, reason, direction, help, queue name, selected, monitor mode): everything a face shows.</extracomment>
         <translation>聞き耳</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>要対応</translation>
     </message>
     <message>
         <source>break</source>
@@ -329,15 +468,25 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>Call</source>
-        <extracomment>Tile orders a supervisor picks from. &quot;state&quot; groups by state with the longest in it first (the 20-minute call tops the talkers); &quot;time&quot; is longest in any state first. Orders that move when an agent changes state (they re-sort on every change). A tile never moves under the supervisor&apos;s pointer, nor for this long after a click (s). States whose time means nothing to count: no clock on the tile. per agent: (agent, call, selected, look key, name, face); identity of the first two is the fast test Called after every paint (latency measurement, diagnostics); must be cheap. Which agents show (None: all), in which order, and (on a TV) which page of them.</extracomment>
+        <extracomment>Called after every paint (latency measurement, diagnostics); must be cheap.</extracomment>
         <translation>通話</translation>
     </message>
     <message>
+        <source>No team</source>
+        <translation>チームなし</translation>
+    </message>
+    <message>
+        <source>{0} · {1} agents</source>
+        <translation>{0} · {1}名</translation>
+    </message>
+    <message>
         <source>No agents yet</source>
+        <extracomment>A tile never moves under the supervisor&apos;s pointer, nor for this long after a click (s). States whose time means nothing to count: no clock on the tile. The calm pulse: a slow swell of the critical colour over a tile, one step every half second. A row of the layout: (top, height, first index in the page&apos;s order, tiles, header section or None).</extracomment>
         <translation>オペレーターはまだいません</translation>
     </message>
     <message>
         <source>Unreadable data</source>
+        <extracomment>(state, reason, direction, help, queue name, selected, monitor mode): everything a look shows. Tile sizes at scale 1: a desk&apos;s three rows, a TV&apos;s dense two. per agent: (agent, call, selected, look key, name, face); identity of the first two is the fast test</extracomment>
         <translation>読み取れないデータ</translation>
     </message>
     <message>
@@ -350,11 +499,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>HELP</source>
-        <translation>ヘルプ</translation>
+        <translation>手上げ</translation>
     </message>
     <message>
         <source>answered ≤T ÷ (answered + abandoned &gt;T)</source>
-        <extracomment>Queue figures refresh at most this often (agent tiles are not throttled): 50 cards recomputed and repainted 50 times a second would cost more than a TV PC should spend.</extracomment>
         <translation>T秒以内の応答 ÷（応答 ＋ T秒超の放棄）</translation>
     </message>
     <message>
@@ -363,7 +511,6 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>Connecting…</source>
-        <extracomment>A board this far behind its feed says so instead of LIVE (seconds).</extracomment>
         <translation>接続中…</translation>
     </message>
     <message>
@@ -407,10 +554,6 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>接続中… — データは{0}前のもの</translation>
     </message>
     <message>
-        <source>Connecting… — no data yet</source>
-        <translation>接続中… — データはまだありません</translation>
-    </message>
-    <message>
         <source>Connecting to the PBX…</source>
         <translation>PBXに接続中…</translation>
     </message>
@@ -436,7 +579,6 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>connection refused</source>
-        <extracomment>How the feed layer words a lost or refused link (its text starts with one of these).</extracomment>
         <translation>接続を拒否されました</translation>
     </message>
     <message>
@@ -476,6 +618,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>サーバーが切断しました</translation>
     </message>
     <message>
+        <source>not a feed</source>
+        <translation>フィードではありません</translation>
+    </message>
+    <message>
         <source>the server asked to reconnect</source>
         <translation>サーバーが再接続を求めました</translation>
     </message>
@@ -488,33 +634,12 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>使えるスナップショットが届きません（再同期に応答なし）</translation>
     </message>
     <message>
-        <source>connection refused by</source>
-        <extracomment>How a bridge words its PBX link (Source.detail starts with one of these); Asterisk&apos;s own words pass as sent.</extracomment>
-        <translation>接続拒否：</translation>
-    </message>
-    <message>
-        <source>no answer from</source>
-        <translation>応答なし：</translation>
-    </message>
-    <message>
         <source>the PBX closed the connection</source>
         <translation>PBXが接続を切断しました</translation>
     </message>
     <message>
-        <source>app_queue is not loaded yet</source>
-        <translation>app_queueがまだ読み込まれていません</translation>
-    </message>
-    <message>
-        <source>wrong user or secret (Authentication failed)</source>
-        <translation>ユーザー名またはシークレットが違います（Authentication failed）</translation>
-    </message>
-    <message>
         <source>taking the floor from the PBX</source>
         <translation>PBXから状況を取得中</translation>
-    </message>
-    <message>
-        <source>internal error</source>
-        <translation>内部エラー</translation>
     </message>
     <message>
         <source>supervisor</source>
@@ -526,6 +651,7 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>Listen to selected agent (L)</source>
+        <extracomment>Below this window height the queues show as a strip and the trend is off (&quot;auto&quot;).</extracomment>
         <translation>選択したオペレーターを聞き耳 (L)</translation>
     </message>
     <message>
@@ -601,6 +727,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>待ち呼の推移（直近1時間）</translation>
     </message>
     <message>
+        <source>Nothing needs attention</source>
+        <translation>要対応はありません</translation>
+    </message>
+    <message>
         <source>{0} {1}/{2}</source>
         <translation>{0} {1}/{2}</translation>
     </message>
@@ -633,6 +763,42 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>{0}（ブリッジ起動）からの集計、0時からではありません</translation>
     </message>
     <message>
+        <source>☰ Board</source>
+        <translation>☰ ボード</translation>
+    </message>
+    <message>
+        <source>Callers waiting</source>
+        <translation>待ち呼一覧</translation>
+    </message>
+    <message>
+        <source>Legend (F1)</source>
+        <translation>凡例 (F1)</translation>
+    </message>
+    <message>
+        <source>Queues: by window height</source>
+        <translation>キュー：ウィンドウの高さで切り替え</translation>
+    </message>
+    <message>
+        <source>Queues: cards</source>
+        <translation>キュー：カード</translation>
+    </message>
+    <message>
+        <source>Queues: one-row strip</source>
+        <translation>キュー：1行表示</translation>
+    </message>
+    <message>
+        <source>Trend: by window height</source>
+        <translation>推移：ウィンドウの高さで切り替え</translation>
+    </message>
+    <message>
+        <source>Trend: shown</source>
+        <translation>推移：表示</translation>
+    </message>
+    <message>
+        <source>Trend: hidden</source>
+        <translation>推移：非表示</translation>
+    </message>
+    <message>
         <source>Today since local midnight</source>
         <translation>本日0時から</translation>
     </message>
@@ -643,6 +809,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>per queue</source>
         <translation>キューごと</translation>
+    </message>
+    <message>
+        <source>Callers waiting ({0})</source>
+        <translation>待ち呼一覧（{0}）</translation>
     </message>
     <message>
         <source>call over {0}</source>
@@ -756,6 +926,51 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>no screen named “{0}” (found: {1}); using {2}</source>
         <translation>「{0}」という画面はありません（{1}）。{2}を使います</translation>
+    </message>
+    <message>
+        <source>Longest wait</source>
+        <translation>最長待ち</translation>
+    </message>
+    <message>
+        <source>Service level · answer rate</source>
+        <translation>サービスレベル · 応答率</translation>
+    </message>
+    <message>
+        <source>Agents free</source>
+        <translation>空きオペレーター</translation>
+    </message>
+    <message>
+        <source>SL</source>
+        <translation>SL</translation>
+    </message>
+    <message>
+        <source>Wait</source>
+        <extracomment>How the queue&apos;s rule rates a wait: (queue id, wait s) → level.</extracomment>
+        <translation>待ち時間</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>キュー</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>発信者</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>順番</translation>
+    </message>
+    <message>
+        <source>No callers waiting</source>
+        <translation>待ち呼はありません</translation>
+    </message>
+    <message>
+        <source>(no caller ID)</source>
+        <translation>（番号非通知）</translation>
+    </message>
+    <message>
+        <source>{0} — ringing an agent</source>
+        <translation>{0} — オペレーターを呼び出し中</translation>
     </message>
 </context>
 </TS>

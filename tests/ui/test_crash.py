@@ -8,15 +8,13 @@ import threading
 import pytest
 from PySide6.QtCore import QTimer
 
+from tests.ui.boards import desk
 from wallboard.ui.crash import CrashGuard, connect_notices
-from wallboard.ui.window import BoardWindow
 
 
 @pytest.mark.qt_no_exception_capture
 def test_errors_in_the_gui_and_in_threads_are_survived(qtbot, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
-    w = BoardWindow("crash test")
-    qtbot.addWidget(w)
-    w.show()
+    w = desk(qtbot)
     guard = CrashGuard(w.describe).install()
     connect_notices(guard, w.show_notice)
     try:

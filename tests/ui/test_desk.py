@@ -9,20 +9,19 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
 
-from tests.ui.test_board import LiveFloor
+from tests.ui.boards import LiveFloor, tiles
+from tests.ui.boards import desk as make_desk
+from wallboard.board.order import SORTS
 from wallboard.core.model import AgentState
-from wallboard.core.profile import load_profile
+from wallboard.ui.credentials import CredentialsDialog
+from wallboard.ui.desk import DeskWindow
+from wallboard.ui.feedlink import CredentialHooks
 from wallboard.ui.style import LOOKS, apply_theme
-from wallboard.ui.tiles import TileBoard
-from wallboard.ui.window import BoardWindow, CredentialHooks, CredentialsDialog
 
 
 @pytest.fixture
-def desk(qtbot) -> Iterator[tuple[BoardWindow, LiveFloor]]:  # type: ignore[no-untyped-def]
-    w = BoardWindow("desk")
-    w.resize(1400, 900)
-    qtbot.addWidget(w)
-    w.show()
+def desk(qtbot) -> Iterator[tuple[DeskWindow, LiveFloor]]:  # type: ignore[no-untyped-def]
+    w = make_desk(qtbot, {"desk": {"queues": "cards", "trend": "show"}})
     floor = LiveFloor(w, agents=48)
     qtbot.waitUntil(lambda: w.view is not None and w.view.synced and len(w.tiles.listed) == 48, timeout=5000)
     yield w, floor
@@ -33,104 +32,100 @@ def pick(combo, data: str) -> None:  # type: ignore[no-untyped-def]
     combo.setCurrentIndex(combo.findData(data))
 
 
-def test_filters_narrow_the_tiles_and_say_so(desk: tuple[BoardWindow, LiveFloor]) -> None:
+def test_filters_narrow_the_tiles_and_say_so(desk: tuple[DeskWindow, LiveFloor]) -> None:
     w, floor = desk
-    teams = [w.team_filter.itemData(i) for i in range(1, w.team_filter.count())]
+    teams = [w.filters.team_filter.itemData(i) for i in range(1, w.filters.team_filter.count())]
     assert teams == sorted({a.team for a in floor.server.agents.values()})
-    pick(w.team_filter, teams[1])
+    pick(w.filters.team_filter, teams[1])
     agents = w.view.agents  # type: ignore[union-attr]
     assert w.tiles.listed and all(agents[a].team == teams[1] for a in w.tiles.listed)
     assert len(w.tiles.listed) == sum(a.team == teams[1] for a in agents.values())
-    assert f"{len(w.tiles.listed)} of 48 agents shown" == w.found_label.text()
-    pick(w.state_filter, AgentState.ON_CALL.value)
+    assert f"{len(w.tiles.listed)} of 48 agents shown" == w.filters.found.text()
+    pick(w.filters.state_filter, AgentState.ON_CALL.value)
     assert all(agents[a].team == teams[1] and agents[a].state == "on_call" for a in w.tiles.listed)
-    pick(w.team_filter, "")
-    pick(w.state_filter, "")
-    pick(w.queue_filter, "support")
+    pick(w.filters.team_filter, "")
+    pick(w.filters.state_filter, "")
+    pick(w.filters.queue_filter, "support")
     assert w.tiles.listed and all("support" in agents[a].queues for a in w.tiles.listed)
-    pick(w.queue_filter, "")
-    assert len(w.tiles.listed) == 48 and w.found_label.text() == ""
+    pick(w.filters.queue_filter, "")
+    assert len(w.tiles.listed) == 48 and w.filters.found.text() == ""
 
 
-def test_a_state_filter_follows_the_floor(qtbot, desk: tuple[BoardWindow, LiveFloor]) -> None:  # type: ignore[no-untyped-def]
+def test_a_state_filter_follows_the_floor(qtbot, desk: tuple[DeskWindow, LiveFloor]) -> None:  # type: ignore[no-untyped-def]
     w, floor = desk
-    pick(w.state_filter, AgentState.AVAILABLE.value)
+    pick(w.filters.state_filter, AgentState.AVAILABLE.value)
     for _ in range(6):
         floor.step(15)
         qtbot.waitUntil(lambda: dict(w.view.agents) == floor.server.agents, timeout=5000)  # type: ignore[union-attr]
         want = sorted(a.id for a in floor.server.agents.values() if a.state == "available")
         assert sorted(w.tiles.listed) == want
         # the count follows too (issue 12 item 10: "12 of 48 shown" went stale)
-        assert w.found_label.text() == (f"{len(want)} of 48 agents shown" if len(want) != 48 else "")
+        assert w.filters.found.text() == (f"{len(want)} of 48 agents shown" if len(want) != 48 else "")
 
 
-def test_order_by_state_puts_the_longest_call_first(desk: tuple[BoardWindow, LiveFloor]) -> None:
+def test_order_by_state_puts_the_longest_call_first(desk: tuple[DeskWindow, LiveFloor]) -> None:
     w, _ = desk
-    pick(w.sort_choice, "state")
+    pick(w.filters.sort_choice, "state")
     agents = w.view.agents  # type: ignore[union-attr]
     talking = [a for a in w.tiles.listed if agents[a].state in ("on_hold", "on_call")]
     assert talking == w.tiles.listed[:len(talking)]  # talkers first (hold before talk)
     on_call = [agents[a] for a in w.tiles.listed if agents[a].state == "on_call"]
     assert [a.since for a in on_call] == sorted(a.since for a in on_call)  # longest first
-    pick(w.sort_choice, "name")
+    pick(w.filters.sort_choice, "name")
     assert [agents[a].name for a in w.tiles.listed] == sorted(a.name for a in agents.values())
 
 
-def test_find_selects_and_shows_the_agent(desk: tuple[BoardWindow, LiveFloor]) -> None:
+def test_find_selects_and_shows_the_agent(desk: tuple[DeskWindow, LiveFloor]) -> None:
     w, _ = desk
     agents = w.view.agents  # type: ignore[union-attr]
     target = agents[w.tiles.listed[-1]]  # the last tile: below the fold
-    w.find_box.setText(target.name[:-1].lower())
+    w.filters.find_box.setText(target.name[:-1].lower())
     assert w.selected_agent is not None and target.name[:-1].lower() in agents[w.selected_agent].name.lower()
-    w.find_box.setText(target.name)
+    w.filters.find_box.setText(target.name)
     assert w.selected_agent == target.id and w.tiles.selected == target.id
     rect = w.tiles.tile_rect(w.tiles.index[target.id])
     viewport = w.tiles_scroll.viewport().rect().translated(0, w.tiles_scroll.verticalScrollBar().value())
     assert viewport.contains(rect.center())
-    w.find_box.setText("nobody-by-this-name")
-    assert "nobody-by-this-name" in w.found_label.text()
+    w.filters.find_box.setText("nobody-by-this-name")
+    assert "nobody-by-this-name" in w.filters.found.text()
 
 
-def test_compact_density_fits_more(desk: tuple[BoardWindow, LiveFloor]) -> None:
+def test_compact_density_fits_more(desk: tuple[DeskWindow, LiveFloor]) -> None:
     w, _ = desk
     before = (w.tiles.tile.width(), w.tiles.columns)
-    w.compact.setChecked(True)
+    w.filters.compact_box.setChecked(True)
     assert w.tiles.tile.width() < before[0] and w.tiles.columns > before[1]
 
 
 def test_the_window_remembers_its_layout(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ini = str(tmp_path / "wallboard.ini")
-    first = BoardWindow("desk", settings=QSettings(ini, QSettings.Format.IniFormat))
-    qtbot.addWidget(first)
-    first.resize(1234, 777)
-    first.show()
-    pick(first.sort_choice, "time")
-    first.compact.setChecked(True)
+    first = make_desk(qtbot, settings=QSettings(ini, QSettings.Format.IniFormat), size=(1234, 777))
+    pick(first.filters.sort_choice, "time")
+    first.filters.compact_box.setChecked(True)
     first.splitter.setSizes([900, 334])
     sizes = first.splitter.sizes()
     first.close()
-    again = BoardWindow("desk", settings=QSettings(ini, QSettings.Format.IniFormat))
-    qtbot.addWidget(again)
-    again.show()
+    again = make_desk(qtbot, settings=QSettings(ini, QSettings.Format.IniFormat), size=None)
     assert (again.width(), again.height()) == (1234, 777)
     assert again.splitter.sizes() == sizes
-    assert again.sort_choice.currentData() == "team" and not again.compact.isChecked()  # the profile's, not last time's
+    # the order and density are the profile's, not last time's
+    assert again.filters.sort_choice.currentData() == "state" and not again.filters.compact_box.isChecked()
     assert "token" not in Path(ini).read_text().lower()
 
 
 def test_profile_scope_limits_tiles_and_figures(qtbot) -> None:  # type: ignore[no-untyped-def]
-    w = BoardWindow("scoped", profile=load_profile({"board": {"teams": ["Team A"], "queues": ["sales"]}}))
-    qtbot.addWidget(w)
-    w.show()
+    w = make_desk(qtbot, {"board": {"teams": ["Team A"], "queues": ["sales"]}})
     floor = LiveFloor(w, agents=48)
     try:
-        qtbot.waitUntil(lambda: w.figures is not None and w.view is not None and w.view.synced, timeout=5000)
+        qtbot.waitUntil(lambda: w.model.figures is not None and w.view is not None and w.view.synced
+                        and bool(w.tiles.listed), timeout=5000)
         agents = w.view.agents  # type: ignore[union-attr]
         want = {a.id for a in agents.values() if a.team == "Team A" and "sales" in a.queues}
         assert set(w.tiles.listed) == want and want
-        assert [q.queue_id for q in w.figures.queues] == ["sales"]  # type: ignore[union-attr]
-        assert w.figures.total.logged_in == sum(  # type: ignore[union-attr]
-            1 for aid in want if agents[aid].state != "logged_out")
+        figures = w.model.figures
+        assert figures is not None and [q.queue_id for q in figures.queues] == ["sales"]
+        assert figures.total.logged_in == sum(1 for aid in want if agents[aid].state != "logged_out")
+        assert [c.queue_id for c in w.cards.cards] == ["*", "sales"]
     finally:
         floor.close()
 
@@ -163,11 +158,7 @@ def test_high_contrast_theme_is_light_on_dark_and_keeps_words(qtbot) -> None:  #
     from tests.helpers import T0, agent
     try:
         apply_theme("high-contrast")
-        board = TileBoard()
-        qtbot.addWidget(board)
-        board.resize(400, 200)
-        a = agent("a1", "on_call", since=T0 - 65_000, name="Sato")
-        board.set_floor({"a1": a}, {}, {}, frozenset({"a1"}), True, T0)
+        board = tiles(qtbot, {"a1": agent("a1", "on_call", since=T0 - 65_000, name="Sato")}, now=T0, size=(400, 200))
         img = board.grab().toImage()
         r = board.tile_rect(0)
         tint = QColor(img.pixel(r.right() - 4, r.bottom() - 4))
@@ -182,72 +173,72 @@ def test_high_contrast_theme_is_light_on_dark_and_keeps_words(qtbot) -> None:  #
     assert LOOKS[AgentState.ON_CALL].colour == QColor("#0072B2")
 
 
-def test_about_names_the_one_version(desk: tuple[BoardWindow, LiveFloor]) -> None:
+def test_about_names_the_one_version(desk: tuple[DeskWindow, LiveFloor]) -> None:
     import wallboard
     w, _ = desk
     text = w.about_text()
     assert f"Wallboard {wallboard.__version__}" in text and "Qt 6." in text and "wallboard" in text  # the feed's name
-    assert w.about_button.isVisible()
+    assert w.menu_button.isVisible() and "About" in [a.text() for a in w.menu_button.menu().actions()]
 
 
 # -- issue 12: a desk a supervisor can trust ------------------------------------------------------------
 
-def test_tiles_hold_still_after_a_click_then_catch_up(qtbot, desk: tuple[BoardWindow, LiveFloor]) -> None:  # type: ignore[no-untyped-def]
+def test_tiles_hold_still_after_a_click_then_catch_up(qtbot, desk: tuple[DeskWindow, LiveFloor]) -> None:  # type: ignore[no-untyped-def]
     """Item 10: "state, longest first" re-ordered the tiles under the pointer: a click listened to the wrong agent."""
     from PySide6.QtCore import QPoint, Qt
     w, floor = desk
-    pick(w.sort_choice, "state")
+    pick(w.filters.sort_choice, "state")
     before = list(w.tiles.order)
     qtbot.mouseClick(w.tiles, Qt.MouseButton.LeftButton, pos=w.tiles.tile_rect(0).center() + QPoint(0, 0))
     for _ in range(4):
         floor.step(20)
     qtbot.waitUntil(lambda: dict(w.view.agents) == floor.server.agents, timeout=5000)  # type: ignore[union-attr]
     assert w.tiles.order == before  # held: the floor moved, the tiles did not
-    from wallboard.ui.tiles import SORTS
     agents = w.view.agents  # type: ignore[union-attr]
     want = sorted(agents, key=lambda a: SORTS["state"](agents[a]))
     assert want != before  # (the test means something: the order is due to change)
     qtbot.waitUntil(lambda: w.tiles.order == want, timeout=4000)  # released a moment after the click
 
 
-def test_enter_in_the_find_box_hands_the_keys_back_to_the_board(qtbot, desk: tuple[BoardWindow, LiveFloor]) -> None:  # type: ignore[no-untyped-def]
+def test_enter_in_the_find_box_hands_the_keys_back_to_the_board(qtbot, desk: tuple[DeskWindow, LiveFloor]) -> None:  # type: ignore[no-untyped-def]
     """Item 10: after Ctrl+F, L/W/B typed into the find box instead of listening."""
     from PySide6.QtCore import Qt
     w, _ = desk
     name = w.view.agents[w.tiles.listed[3]].name  # type: ignore[union-attr]
     w.activateWindow()
     qtbot.keyClick(w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert w.find_box.hasFocus()
-    qtbot.keyClicks(w.find_box, name[:4])
-    qtbot.keyClick(w.find_box, Qt.Key.Key_Return)
-    assert not w.find_box.hasFocus() and w.tiles.hasFocus() and w.selected_agent is not None
+    assert w.filters.find_box.hasFocus()
+    qtbot.keyClicks(w.filters.find_box, name[:4])
+    qtbot.keyClick(w.filters.find_box, Qt.Key.Key_Return)
+    assert not w.filters.find_box.hasFocus() and w.tiles.hasFocus() and w.selected_agent is not None
     qtbot.keyClick(w.tiles, Qt.Key.Key_L)
-    assert w.find_box.text() == name[:4]  # L went to the board, not into the box
+    assert w.filters.find_box.text() == name[:4]  # L went to the board, not into the box
 
 
-def test_the_banner_covers_every_figure_not_only_the_tiles(qtbot, desk: tuple[BoardWindow, LiveFloor]) -> None:  # type: ignore[no-untyped-def]
+def test_the_banner_covers_every_figure_not_only_the_tiles(qtbot, desk: tuple[DeskWindow, LiveFloor]) -> None:  # type: ignore[no-untyped-def]
     """Item 7: with the feed lost, 待ち呼 and SL on the cards stayed bright and looked live."""
     w, floor = desk
     floor.stop_server()
-    qtbot.waitUntil(lambda: w.overlay.isVisible(), timeout=5000)
-    veil = w.overlay.geometry()
-    for part in (w.state_counts, w.queue_panel, w.tiles_scroll, w.trend):
+    qtbot.waitUntil(lambda: w.veil.isVisible(), timeout=5000)
+    veil = w.veil.geometry()
+    for part in (w.counts, w.cards_scroll, w.tiles_scroll, w.trend):
         top_left = part.mapTo(w.body, part.rect().topLeft())
         assert veil.contains(top_left) and veil.contains(part.mapTo(w.body, part.rect().bottomRight())), part
-    assert not veil.contains(w.link_label.mapTo(w.body, w.link_label.rect().center()))  # the reason stays readable
+    assert not veil.contains(w.top.link.mapTo(w.body, w.top.link.rect().center()))  # the reason stays readable
 
 
 def test_high_contrast_cards_are_light_on_black(qtbot) -> None:  # type: ignore[no-untyped-def]
     """Item 12: queue cards painted literal white, so in high contrast they were white on white."""
     from tests.helpers import queue
     from wallboard.core.metrics import floor_figures
-    from wallboard.ui.queues import QueuePanel
+    from wallboard.ui.queues import QueueCards
     apply_theme("high-contrast")
     try:
-        panel = QueuePanel()
+        panel = QueueCards()
         qtbot.addWidget(panel)
         panel.resize(900, 220)
-        panel.set_figures(floor_figures([], {"q1": queue("q1")}, [], 0), None)  # type: ignore[arg-type]
+        f = floor_figures([], {"q1": queue("q1")}, [], 0)
+        panel.set_cards([f.total, *f.queues], {})
         panel.show()
         img = panel.grab().toImage()
         background = QColor(img.pixel(20, img.height() - 12))
@@ -259,19 +250,15 @@ def test_high_contrast_cards_are_light_on_black(qtbot) -> None:  # type: ignore[
 def test_names_are_shown_without_bidi_controls_and_ordered_by_their_reading(qtbot) -> None:  # type: ignore[no-untyped-def]
     """Item 11: an RTL override displayed reversed text; Japanese names sorted by code point."""
     from tests.helpers import T0, agent
-    board = TileBoard()
-    qtbot.addWidget(board)
-    board.resize(800, 600)
     agents = {a.id: a for a in (
         agent("a1", name="佐藤", name_kana="さとう"), agent("a2", name="阿部", name_kana="あべ"),
         agent("a3", name="加藤", name_kana="カトウ"), agent("a4", name="\u202enimda"), agent("a5", name="Ａｂｅ"))}
-    board.show_only(None, "name")
-    board.set_floor(agents, {}, {}, frozenset(agents), True, T0)
+    board = tiles(qtbot, agents, now=T0, sort="name", size=(800, 600))
     kana = [agents[a].name_kana for a in board.order if a in ("a1", "a2", "a3")]
     assert kana == ["あべ", "カトウ", "さとう"]  # by reading: あ, か, さ — not 佐 (U+4F50) < 加 (U+52A0) < 阿 (U+963F)
     assert board.order.index("a5") < board.order.index("a4")  # Ａｂｅ as abe (width folded), before nimda
     board.grab()
-    assert board._names["a4"][1].text() == "nimda" and "\u202e" not in board._names["a4"][1].text()
+    assert board._faces.names["a4"][1].text() == "nimda" and "\u202e" not in board._faces.names["a4"][1].text()
 
 
 def test_a_logged_out_agent_has_no_running_clock(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -279,11 +266,7 @@ def test_a_logged_out_agent_has_no_running_clock(qtbot) -> None:  # type: ignore
     from tests.helpers import T0, agent
     shots = []
     for state in ("logged_out", "available"):
-        board = TileBoard()
-        qtbot.addWidget(board)
-        board.resize(300, 120)
-        a = agent("a1", state, since=T0 - 3_725_000, name="Ito")
-        board.set_floor({"a1": a}, {}, {}, frozenset({"a1"}), True, T0)
+        board = tiles(qtbot, {"a1": agent("a1", state, since=T0 - 3_725_000, name="Ito")}, now=T0, size=(300, 120))
         img = board.grab().toImage()
         r = board.tile_rect(0)
         corner = {img.pixel(x, y) for x in range(r.right() - 70, r.right() - 8) for y in range(r.top() + 4, r.top() + 28)}

@@ -12,11 +12,11 @@ import pytest
 from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QListWidget, QWidget
 
-from tests.ui.test_board import LiveFloor
-from wallboard.core.profile import load_profile
+from tests.ui.boards import LiveFloor, desk, tv
 from wallboard.ui import i18n
 from wallboard.ui.assets import resources_dir
-from wallboard.ui.window import BoardWindow
+from wallboard.ui.desk import DeskWindow
+from wallboard.ui.tv import TvWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +38,7 @@ def test_every_text_has_a_japanese_translation() -> None:
 def test_the_check_has_teeth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     t = _translations()
     extra = tmp_path / "new_panel.py"
-    extra.write_text('from wallboard.ui.style import tr\nLABEL = tr("Calls parked")\n')
+    extra.write_text('from wallboard.ui.i18n import tr\nLABEL = tr("Calls parked")\n')
     real = t.sources
     monkeypatch.setattr(t, "sources", lambda: [*real(), extra])
     assert any("Calls parked" in p for p in t.problems("ja"))
@@ -96,35 +96,38 @@ def english_words(root: QWidget) -> set[str]:
 
 @pytest.mark.parametrize("mode", ["desk", "tv"])
 def test_a_japanese_board_is_japanese(qtbot, japanese: Recorder, mode: str) -> None:  # type: ignore[no-untyped-def]
-    w = BoardWindow("ウォールボード", send_command=lambda *a: None, endpoint="PJSIP/900",  # type: ignore[arg-type,return-value]
-                    profile=load_profile({"board": {"mode": mode, "language": "ja"},
-                                          "tv": {"pages": ["agents", "queues", "trend", "alerts"]}}))
-    w.resize(1920, 1080)
-    qtbot.addWidget(w)
-    w.show()
+    profile = {"board": {"language": "ja", "endpoint": "PJSIP/900"},
+               "tv": {"pages": ["agents", "queues", "trend", "alerts", "exceptions", "waiting"]}}
+    w: DeskWindow | TvWindow = tv(qtbot, profile, title="ウォールボード") if mode == "tv" else desk(
+        qtbot, {**profile, "desk": {"queues": "cards", "trend": "show"}}, submit=lambda *a: None,  # type: ignore[arg-type,return-value]
+        size=(1920, 1080), title="ウォールボード")
     floor = LiveFloor(w, agents=40, language="ja")
     try:
-        qtbot.waitUntil(lambda: bool(w.view and w.view.synced and w.tiles.order and w.alerts), timeout=8000)
+        qtbot.waitUntil(lambda: bool(w.view and w.view.synced and w.tiles.order and w.model.marks.alerts), timeout=8000)
         floor.step(30)
         qtbot.wait(300)
-        if mode == "tv":
-            for _ in range(len(w.rotation) + 1):
-                w.grab()  # paint every page: tiles, cards, trend, alerts
-                w.next_page()
+        if isinstance(w, TvWindow):
+            from wallboard.board.pages import Page
+            for page in (Page.AGENTS, Page.QUEUES, Page.TREND, Page.ALERTS, Page.EXCEPTIONS, Page.WAITING):
+                w.stack.setCurrentWidget(w.page_widgets[page])  # paint every page, also the ones skipped now
+                w.grab()
         else:
             w.grab()
-            w.team_filter.setCurrentIndex(1)
-            w.find_box.setText("該当なし")
+            w.filters.team_filter.setCurrentIndex(1)
+            w.filters.find_box.setText("該当なし")
             w._select(next(iter(w.view.agents)))  # type: ignore[union-attr]
+            from wallboard.ui.legend import legend_html
+            legend = re.sub(r"<[^>]+>|&\w+;", " ", legend_html(w.model.settings.formula))
+            assert set(re.findall(r"[A-Za-z]{3,}", legend)) - ALLOWED == {"PBX"}  # (the word Japanese centres use)
         floor.stop_server()
-        qtbot.waitUntil(lambda: w.link_state == "retrying", timeout=5000)
+        qtbot.waitUntil(lambda: w.freshness == "retrying", timeout=5000)
         w.grab()
         assert japanese.asked > 50
         assert japanese.missing == set()
         assert english_words(w) == set()
-        assert "再接続まで" in w.link_label.text() and "接続が閉じられました" in w.link_label.text()
-        qtbot.waitUntil(lambda: "接続を拒否されました" in w.link_label.text(), timeout=5000)  # the retry is refused
-        assert "ライブ" not in w.link_label.text()
+        assert "再接続まで" in w.top.link.text() and "接続が閉じられました" in w.top.link.text()
+        qtbot.waitUntil(lambda: "接続を拒否されました" in w.top.link.text(), timeout=5000)  # the retry is refused
+        assert "ライブ" not in w.top.link.text()
     finally:
         floor.close()
 
@@ -143,8 +146,7 @@ def test_notices_the_about_box_and_qts_own_buttons_are_japanese(qtbot, japanese:
     from wallboard.ui.kiosk import pick_screen
     _, notice = pick_screen(["eDP-1", "HDMI-1"], "HDMI-2")
     assert notice == "「HDMI-2」という画面はありません（eDP-1, HDMI-1）。eDP-1を使います"
-    w = BoardWindow("ウォールボード", profile=load_profile({"board": {"language": "ja"}}))
-    qtbot.addWidget(w)
+    w = desk(qtbot, {"board": {"language": "ja"}})
     about = re.sub(r"<[^>]+>", " ", w.about_text())
     assert set(re.findall(r"[A-Za-z]{3,}", about)) <= {"PySide", "Python", "MIT"}, about
     assert japanese.missing == set()

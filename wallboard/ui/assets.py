@@ -18,7 +18,7 @@ from PySide6.QtGui import QIcon
 def resources_dir() -> Path:
     candidates = [
         os.environ.get("WALLBOARD_RESOURCES"),
-        getattr(sys, "_MEIPASS", None) and Path(getattr(sys, "_MEIPASS")) / "resources",  # PyInstaller
+        getattr(sys, "_MEIPASS", None) and Path(getattr(sys, "_MEIPASS")) / "resources",  # noqa: B009 - PyInstaller
         Path(__file__).resolve().parents[2] / "resources",
         Path(sys.prefix) / "share" / "wallboard" / "resources",
     ]

@@ -15,7 +15,7 @@ from types import TracebackType
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from .style import tr
+from .i18n import tr
 
 log = logging.getLogger("wallboard.crash")
 

@@ -3,13 +3,16 @@
 The board's catalogue is ``resources/i18n/wallboard_<lang>.qm`` (compiled from the ``.ts``
 sources by ``lrelease``); Qt's own (dialog buttons, context menus) comes with Qt. English
 is the source language and needs no catalogue.
+
+``tr`` is the one door for user-visible text: Qt's translation tools extract every ``tr("…")``
+and ``QT_TR_NOOP("…")`` from the sources into ``resources/i18n/*.ts``.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -18,6 +21,16 @@ from .assets import resources_dir
 log = logging.getLogger(__name__)
 #: Han characters drawn the Japanese way (not the Chinese forms a generic CJK fallback may pick).
 JAPANESE_FONTS = ["Noto Sans CJK JP", "Noto Sans JP", "Yu Gothic UI", "Meiryo", "Hiragino Sans"]
+
+
+def QT_TR_NOOP(text: str) -> str:  # noqa: N802 - the name Qt's lupdate looks for
+    """Mark a text for the catalogue where it is defined; ``tr()`` translates it where it is shown."""
+    return text
+
+
+def tr(text: str) -> str:
+    """Translate a user-visible text (the catalogue's context is empty: one namespace, one board)."""
+    return QCoreApplication.translate("", text)
 
 
 def resolve(language: str, system: QLocale | None = None) -> str:

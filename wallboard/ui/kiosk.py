@@ -11,8 +11,8 @@ i.e. a 26 px / 52 px font. So the layout scales with the screen's *height in pix
 (1080p → ×2.0, 4K → ×4.0 at 4 m on 55 inches) and shows the same physical sizes on both;
 a bigger screen, or a profile that gives the real picture height, gets more tiles per page.
 
-Rotation shows each page for ``dwell_s``; the agent page becomes as many pages as the
-tiles need (a TV never scrolls). The burn-in shift walks the picture a few pixels every
+Which pages take turns, and how many screens each needs, is the board model's
+(:mod:`wallboard.board.pages`). The burn-in shift walks the picture a few pixels every
 couple of minutes, so static borders and labels never sit on the same pixels for days.
 
 Pure arithmetic here; the window wires it to timers.
@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from .style import tr
+from .i18n import tr
 
 ARCMIN = math.radians(1 / 60)
 SMALLEST_TEXT_ARCMIN = 10.0
@@ -65,17 +65,6 @@ def pick_screen(names: Sequence[str], wanted: str) -> tuple[int, str]:
         if name == wanted:
             return i, ""
     return 0, tr("no screen named “{0}” (found: {1}); using {2}").format(wanted, ", ".join(names), names[0])
-
-
-def rotation(pages: Sequence[str], agent_pages: int) -> list[tuple[str, int]]:
-    """The pages in turn: each agent page once, then the others, as the profile orders them."""
-    out: list[tuple[str, int]] = []
-    for page in pages:
-        if page == "agents":
-            out.extend(("agents", i) for i in range(max(1, agent_pages)))
-        else:
-            out.append((page, 0))
-    return out
 
 
 def burn_in_offsets(shift_px: int) -> list[tuple[int, int]]:

@@ -1,65 +1,25 @@
-"""Listen / whisper / barge from the board: the controller, and the banner that never lets you forget.
+"""Listen / whisper / barge from a desk: the session's Qt shell, and the banner that never lets you forget.
 
-Safety rules (what peers got wrong):
-
-- Listen is the only way in: a session always starts as listen (silent). Whisper and barge
-  are switches made *inside* an active session, by a deliberate second action.
-- Stop is always one click (or Esc), whatever state the session is in, and it is the
-  biggest button on the banner.
-- The banner stays while a session exists and says the mode in words and colour.
-- The server is the judge: this only asks, and shows what the server answers.
-
-Commands travel through ``send`` (which runs them on the feed thread) and their results
-come back to the GUI thread through a queued signal.
+What may be done, and why not, is the board model's (:mod:`wallboard.board.monitoring`); this
+sends what it asks through the feed link, keeps the session log, and shows the banner: the mode
+in words and colour, whom, how long, and a Stop that is always the biggest button (Esc too).
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import itertools
 import time
-import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget, QWidget
 
-from ..core.protocol import CommandResult, MonitorUpdate
-from .style import QT_TR_NOOP, clock_text, tr
-
-SendCommand = Callable[[str, str, dict[str, Any]], "concurrent.futures.Future[CommandResult]"]
-
-MODE_WORDS = {"listen": QT_TR_NOOP("LISTENING (silent)"), "whisper": QT_TR_NOOP("WHISPERING to the agent"),
-              "barge": QT_TR_NOOP("BARGED IN: both hear you")}
-MODE_NAMES = {"listen": QT_TR_NOOP("Listen"), "whisper": QT_TR_NOOP("Whisper"), "barge": QT_TR_NOOP("Barge")}
-MODE_COLOURS = {"listen": QColor("#0072B2"), "whisper": QColor("#E69F00"), "barge": QColor("#D55E00")}
-ERROR_WORDS = {
-    "not_on_call": QT_TR_NOOP("the agent is not on a call"), "forbidden": QT_TR_NOOP("not allowed"),
-    "busy": QT_TR_NOOP("busy"), "not_supported": QT_TR_NOOP("not supported here"),
-    "supervisor_unreachable": QT_TR_NOOP("your phone could not be reached"),
-    "timeout": QT_TR_NOOP("no answer from the server"), "not_found": QT_TR_NOOP("not found"),
-    "bad_request": QT_TR_NOOP("bad request"),
-}
-END_WORDS = {
-    "stopped": QT_TR_NOOP("stopped"), "call_ended": QT_TR_NOOP("the call ended"),
-    "board_disconnected": QT_TR_NOOP("this board disconnected"),
-    "connection_lost": QT_TR_NOOP("connection to the feed lost"),
-    "supervisor_unreachable": QT_TR_NOOP("your phone could not be reached"),
-    "timeout": QT_TR_NOOP("the agent's call could not be joined"),
-    "hung_up": QT_TR_NOOP("your phone hung up"),
-    "no_device": QT_TR_NOOP("the agent's phone could not be found on the PBX"),
-    "pbx_refused": QT_TR_NOOP("the PBX refused to ring your phone"),
-}
-#: Why a session could not be ended: the supervisor may still be on the call, and heard.
-STUCK_WORDS = {
-    "hangup_refused": QT_TR_NOOP("the PBX refused to hang up your phone's leg"),
-    "hangup_unconfirmed": QT_TR_NOOP("the PBX has not confirmed that your phone's leg hung up"),
-    "pbx_link_lost": QT_TR_NOOP("the bridge lost its link to the PBX and cannot end your leg"),
-}
-STUCK_COLOUR = QColor("#B00020")
+from ..board.monitoring import Action, Event, MonitorSession, SessionState, Told, Why
+from ..core.protocol import CommandResult
+from .feedlink import FeedLink
+from .i18n import tr
+from .style import CRITICAL, MONITOR_COLOURS, MUTED, ON_STRONG, SILENT, css_colour, font
+from .words import ENDS, ERRORS, MODE_NAMES, MODE_WORDS, STUCK, WHY_NOT, clock_text, known
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,199 +29,164 @@ class LogEntry:
     ok: bool
 
 
-class MonitorController(QObject):
-    """One supervisor, one session at a time; everything the banner and buttons need."""
+class MonitorDesk(QObject):
+    """One supervisor's session: asks through the link, follows the server, logs what happened."""
 
     changed = Signal()
-    _result = Signal(str, object, object)  # action, result | None, error text | None
 
-    def __init__(self, send: SendCommand | None, endpoint: str, supervisor: str = "",
+    def __init__(self, session: MonitorSession, link: FeedLink, name_of: Callable[[str], str],
                  parent: QObject | None = None) -> None:
-        """``send`` runs a command on the feed thread; how long to wait for its reply is its own business."""
         super().__init__(parent)
-        self.send = send
-        self.endpoint = endpoint
-        self.supervisor = supervisor
-        self.modes: tuple[str, ...] = ()
-        self.modes_off = ""  # why the feed offers no monitoring (its words), when it offers none
-        self.session: MonitorUpdate | None = None  # the current (or just ended) session
-        self.pending: str | None = None  # action awaiting its result
+        self.session = session
+        self.link = link
+        self.name_of = name_of
         self.log: list[LogEntry] = []
-        self.name_of: Callable[[str], str] = lambda aid: aid
-        self._ids = itertools.count(1)
-        # Unique per board, not per start second: two desks on one supervisor token must never
-        # share a request id (the server answers a repeated (principal, id) from its cache).
-        self._prefix = uuid.uuid4().hex[:12]
-        self._result.connect(self._on_result, Qt.ConnectionType.QueuedConnection)
+        self._asked: dict[str, str] = {}  # request id → what it was, in words
+        link.answered.connect(self._answered)
 
-    def new_request_id(self) -> str:
-        return f"{self._prefix}-{next(self._ids)}"
-
-    # -- what the UI may offer ------------------------------------------------------------
-
-    @property
-    def live(self) -> bool:
-        """A session exists on the server (it may be on its way out, or stuck)."""
-        return self.session is not None and self.session.state != "ended"
-
-    def can_start(self, agent_on_call: bool) -> bool:
-        return (self.send is not None and "listen" in self.modes and bool(self.endpoint)
-                and agent_on_call and not self.live and self.pending is None)
-
-    def can_switch(self, mode: str) -> bool:
-        return (self.live and self.pending is None and mode in self.modes
-                and self.session is not None and self.session.state == "active" and self.session.mode != mode)
-
-    def why_not(self) -> str:
-        if self.send is not None and not self.modes and self.modes_off:
-            return tr("Monitoring is off on this feed: {0}").format(self.modes_off)
-        if self.send is None or not self.modes:
-            return tr("This board is view-only")
-        if not self.endpoint:
-            return tr("Set your phone (--endpoint) to monitor calls")
-        return ""
-
-    # -- actions ------------------------------------------------------------------------------
-
-    def listen(self, agent_id: str) -> None:
-        self._send("monitor.start", {"mode": "listen", "agent_id": agent_id,
-                                     "supervisor": {"endpoint": self.endpoint}}, agent_id)
-
-    def switch(self, mode: str) -> None:
-        if self.session is not None:
-            self._send("monitor.set_mode", {"session_id": self.session.session_id, "mode": mode},
-                       self.session.agent_id)
-
-    def stop(self) -> None:
-        """Always possible while a session lives, even with another request in flight."""
-        if self.session is not None and self.live:
-            self._send("monitor.stop", {"session_id": self.session.session_id}, self.session.agent_id, force=True)
-
-    def _send(self, action: str, args: dict[str, Any], agent_id: str, force: bool = False) -> None:
-        if self.send is None or (self.pending is not None and not force):
-            return
-        self.pending = action
-        req_id = self.new_request_id()
-        label = self._label(action, args, agent_id)
-        try:
-            fut = self.send(req_id, action, args)
-        except Exception as err:  # not connected, loop gone
-            self._on_result(label, None, str(err))
-            return
-        fut.add_done_callback(lambda f: self._deliver(label, f))
+    def act(self, action: Action, agent_id: str | None = None, agent_on_call: bool | None = None) -> bool:
+        """Do ``action`` if the model offers it now; False (and nothing sent) if not."""
+        if self.session.why_not(action, agent_on_call) is not None:
+            return False
+        name, args, agent = self.session.request(action, agent_id)
+        who = self.name_of(agent)
+        label = (tr("Listen → {0}").format(who) if name == "monitor.start" else
+                 tr("Stop → {0}").format(who) if name == "monitor.stop" else
+                 tr("{0} → {1}").format(known(MODE_NAMES, action.value), who))
+        self._asked[self.link.send(name, args)] = label
         self.changed.emit()
+        return True
 
-    def _deliver(self, label: str, fut: concurrent.futures.Future[CommandResult]) -> None:
-        """Feed thread: hand the outcome to the GUI thread."""
-        try:
-            self._result.emit(label, fut.result(), None)
-        except TimeoutError:
-            self._result.emit(label, None, tr(ERROR_WORDS["timeout"]))
-        except Exception as err:
-            self._result.emit(label, None, str(err) or type(err).__name__)
-
-    def _on_result(self, label: str, result: CommandResult | None, error: str | None) -> None:
-        self.pending = None
+    def _answered(self, req_id: str, result: CommandResult | None, error: str) -> None:
+        label = self._asked.pop(req_id, None)
+        if label is None:
+            return  # not ours (an acknowledgement)
+        self.session.answered()
         if result is not None and result.ok:
             self._log(tr("{0}: done").format(label), True)
         else:
             if result is not None and result.error is not None:
-                error = f"{tr(ERROR_WORDS.get(result.error.code, result.error.code))} ({result.error.message})"
+                error = f"{known(ERRORS, result.error.code)} ({result.error.message})"
+            else:
+                error = known(ERRORS, error)
             self._log(f"{label}: {error}", False)
         self.changed.emit()
 
-    def _label(self, action: str, args: dict[str, Any], agent_id: str) -> str:
-        who = self.name_of(agent_id)
-        if action == "monitor.start":
-            return tr("Listen → {0}").format(who)
-        if action == "monitor.set_mode":
-            mode = str(args.get("mode", ""))
-            return tr("{0} → {1}").format(tr(MODE_NAMES.get(mode, mode)), who)
-        return tr("Stop → {0}").format(who)
+    def told(self, told: tuple[Told, ...]) -> None:
+        """What the server's updates said (from the model's ``take``)."""
+        for t in told:
+            if t.event is Event.CONNECTED:
+                self._log(tr("Connected: your phone is on the call"), True)
+            elif t.event is Event.STUCK:
+                self._log(tr("COULD NOT END: {0} — hang up your phone").format(known(STUCK, t.reason)), False)
+            else:
+                self._log(tr("Session ended: {0}").format(known(ENDS, t.reason)), t.reason == "stopped")
+        if told:
+            self.changed.emit()
+
+    def hint(self, selected: str | None, agent_on_call: bool | None) -> str:
+        """One line under the Listen button: what to do, or why it cannot be done."""
+        why = self.session.why_not(Action.LISTEN, agent_on_call)
+        if why is None:
+            return tr("L listens to {0}; then W whispers, B barges; Esc stops.").format(self.name_of(selected or ""))
+        if why is Why.OFF_ON_FEED:
+            return tr(WHY_NOT[why]).format(self.session.modes_off)
+        if why is Why.NOT_ON_CALL:
+            return tr(WHY_NOT[why]).format(self.name_of(selected or ""))
+        return tr(WHY_NOT[why])
 
     def _log(self, text: str, ok: bool) -> None:
         self.log.append(LogEntry(time.time(), text, ok))
         del self.log[:-200]
 
-    # -- what the server says ---------------------------------------------------------------------
-
-    def on_sessions(self, sessions: Mapping[str, MonitorUpdate]) -> None:
-        """Follow this board's sessions from the feed's views."""
-        if not sessions:
-            return
-        latest = max(sessions.values(), key=lambda s: (s.state != "ended", s.ts))
-        before = self.session
-        if before == latest:
-            return
-        self.session = latest
-        same = before is not None and before.session_id == latest.session_id
-        if same and before is not None and before.state == "dialing" and latest.state == "active":
-            self._log(tr("Connected: your phone is on the call"), True)
-        if latest.state == "stuck" and (not same or (before is not None and before.state != "stuck")):
-            self._log(tr("COULD NOT END: {0} — hang up your phone").format(
-                tr(STUCK_WORDS.get(latest.reason, latest.reason))), False)
-        if latest.state == "ended" and (not same or (before is not None and before.state != "ended")):
-            self._log(tr("Session ended: {0}").format(tr(END_WORDS.get(latest.reason, latest.reason))),
-                      latest.reason == "stopped")
-        self.changed.emit()
-
 
 class MonitorBanner(QWidget):
-    """The persistent bar: mode in words and colour, whom, how long, and a big Stop."""
+    """The persistent bar: mode in words and colour, whom, how long, and a big Stop.
 
-    def __init__(self, controller: MonitorController, parent: QWidget | None = None) -> None:
+    The desk stacks it with the Listen row (same place, same height), so starting a listen never
+    moves anything on the board; ``shown`` says which of the two is up."""
+
+    action = Signal(object)  # Action
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.controller = controller
         row = QHBoxLayout(self)
-        row.setContentsMargins(8, 4, 8, 4)
+        row.setContentsMargins(8, 2, 8, 2)
         self.text = QLabel()
-        f = self.text.font()
-        f.setPixelSize(20)
-        f.setBold(True)
-        self.text.setFont(f)
+        self.text.setFont(font(self.text.font(), "banner", bold=True))
         self.text.setWordWrap(True)  # a long warning wraps; it never widens the window
         self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row.addWidget(self.text, 1)
-        self.whisper = QPushButton(tr("Whisper (W)"))
-        self.barge = QPushButton(tr("Barge (B)"))
-        self.listen = QPushButton(tr("Listen (L)"))
-        self.stop = QPushButton(tr("■ Stop (Esc)"))
-        sf = self.stop.font()
-        sf.setPixelSize(18)
-        sf.setBold(True)
-        self.stop.setFont(sf)
-        self.stop.setMinimumWidth(160)
-        for b in (self.listen, self.whisper, self.barge, self.stop):
+        self.buttons = {Action.LISTEN: QPushButton(tr("Listen (L)")), Action.WHISPER: QPushButton(tr("Whisper (W)")),
+                        Action.BARGE: QPushButton(tr("Barge (B)")), Action.STOP: QPushButton(tr("■ Stop (Esc)"))}
+        stop = self.buttons[Action.STOP]
+        stop.setFont(font(stop.font(), "stop", bold=True))
+        stop.setMinimumWidth(160)
+        for act, b in self.buttons.items():
             row.addWidget(b)
-        self.listen.clicked.connect(lambda: controller.switch("listen"))
-        self.whisper.clicked.connect(lambda: controller.switch("whisper"))
-        self.barge.clicked.connect(lambda: controller.switch("barge"))
-        self.stop.clicked.connect(controller.stop)
+            b.clicked.connect(lambda _=False, a=act: self.action.emit(a))
         self.setAutoFillBackground(True)
-        self.hide()
+        self.shown = False
 
-    def refresh(self, agent_name: str, call_s: float | None) -> None:
-        c = self.controller
-        s = c.session
-        if s is None or s.state == "ended":
-            self.hide()
-            return
-        colour = STUCK_COLOUR if s.state == "stuck" else MODE_COLOURS.get(s.mode, QColor("#333333"))
+    def refresh(self, m: MonitorSession, agent_name: str, call_s: float | None) -> bool:
+        """Say the session as it is now; False when there is none to show."""
+        s = m.session
+        self.shown = s is not None and m.alive
+        if s is None or not self.shown:
+            return False
+        stuck = m.state is SessionState.STUCK
+        colour = CRITICAL if stuck else MONITOR_COLOURS.get(s.mode, SILENT)
         pal = self.palette()
         pal.setColor(self.backgroundRole(), colour)
-        pal.setColor(self.foregroundRole(), QColor("#FFFFFF"))
         self.setPalette(pal)
-        self.text.setStyleSheet("color: white;")
+        self.text.setStyleSheet(css_colour(ON_STRONG))
         dur = " · " + tr("call {0}").format(clock_text(call_s)) if call_s is not None else ""
-        if s.state == "stuck":
-            self.text.setText(tr("⚠ COULD NOT END — {0}: you may still be heard. Hang up your phone. ({1})").format(
-                tr(STUCK_WORDS.get(s.reason, s.reason)), agent_name))
+        if stuck:
+            text = tr("⚠ COULD NOT END — {0}: you may still be heard. Hang up your phone. ({1})").format(
+                known(STUCK, s.reason), agent_name)
         else:
-            phase = {"dialing": tr("calling your phone {0}…").format(c.endpoint),
-                     "ending": tr("ending: waiting for the PBX to confirm…")}.get(s.state, tr("connected"))
-            self.text.setText(f"● {tr(MODE_WORDS.get(s.mode, s.mode))} — {agent_name}{dur} · {phase}")
-        self.listen.setEnabled(c.can_switch("listen"))
-        self.whisper.setEnabled(c.can_switch("whisper"))
-        self.barge.setEnabled(c.can_switch("barge"))
-        self.stop.setEnabled(c.live)
-        self.show()
+            phase = {SessionState.DIALING: tr("calling your phone {0}…").format(m.endpoint),
+                     SessionState.ENDING: tr("ending: waiting for the PBX to confirm…")}.get(m.state, tr("connected"))
+            text = f"● {known(MODE_WORDS, s.mode)} — {agent_name}{dur} · {phase}"
+        if self.text.text() != text:
+            self.text.setText(text)
+        for act, b in self.buttons.items():
+            b.setEnabled(m.why_not(act) is None)
+        return True
+
+
+class MonitorRow(QStackedWidget):
+    """The Listen button and its hint, or — while a session lives — the banner, in the same place and
+    height, so starting a listen never moves anything on the board."""
+
+    action = Signal(object)  # Action
+
+    def __init__(self, scale: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.listen_button = QPushButton(tr("Listen to selected agent (L)"))
+        self.listen_button.clicked.connect(lambda: self.action.emit(Action.LISTEN))
+        self.hint = QLabel()
+        self.hint.setFont(font(self.hint.font(), "hint", scale))
+        self.hint.setStyleSheet(css_colour(MUTED))
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.listen_row = QWidget()
+        row = QHBoxLayout(self.listen_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.listen_button)
+        row.addWidget(self.hint, 1)
+        self.banner = MonitorBanner()
+        self.banner.action.connect(self.action)
+        self.addWidget(self.listen_row)
+        self.addWidget(self.banner)
+        self.setFixedHeight(max(self.listen_row.sizeHint().height(), self.banner.sizeHint().height()) + 16)
+
+    def refresh(self, desk: MonitorDesk, selected: str | None, on_call: bool | None, call_s: float | None) -> None:
+        m = desk.session
+        s = m.session
+        shown = self.banner.refresh(m, desk.name_of(s.agent_id) if s is not None else "", call_s)
+        self.setCurrentWidget(self.banner if shown else self.listen_row)
+        self.listen_button.setVisible(m.why_not_at_all() is None)
+        self.listen_button.setEnabled(m.why_not(Action.LISTEN, on_call) is None)
+        hint = desk.hint(selected, on_call)
+        if self.hint.text() != hint:
+            self.hint.setText(hint)

@@ -1,52 +1,78 @@
-"""Queue cards: 待ち呼 (waiting), longest wait, 放棄呼 (abandoned), service level, per queue and total.
+"""Queue cards: 待ち呼 (waiting), longest wait, 放棄呼 (abandoned), service level — total, groups, queues.
 
-Painted, like the tiles: a wallboard's figures must be big, and a few dozen cards
-repaint in well under a millisecond. The figures themselves come from the pure core
-(:func:`wallboard.core.metrics.floor_figures`); this only draws them.
+Painted, like the tiles: a wallboard's figures must be big, and a few dozen cards repaint in
+well under a millisecond. The figures come from the board model; this only draws them. A card's
+frame, its corner glyph and its service level's ✓/▼ say its state without colour. On a TV the
+cards are as big as fits (never smaller than the room can read) and *paged* when even that
+does not fit: ``pages`` says how many screens they need.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap, QStaticText
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap, QResizeEvent, QStaticText
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ..core.metrics import FloorFigures, QueueFigures, SLFormula
-from ..core.model import AgentState
-from .style import BAD, CARD, CARD_LINE, CARD_TOTAL, GOOD, INK, MUTED, WARN, clock_text, tr
+from ..board.alerts import Mark
+from ..core.metrics import QueueFigures
+from .i18n import tr
+from .style import (
+    CARD,
+    CARD_LINE,
+    CARD_TOTAL,
+    CRITICAL,
+    CRITICAL_GLYPH,
+    GOOD,
+    INK,
+    MUTED,
+    ON_STRONG,
+    ON_WARN,
+    SL_LOW_GLYPH,
+    SL_MET_GLYPH,
+    WARN,
+    WARN_GLYPH,
+    WARN_TEXT,
+)
+from .words import pct, secs
 
 BASE_CARD = QSize(290, 172)
+#: A slot on a card: (font kind, x, y, width, right-aligned).
+Slot = tuple[str, int, int, int, bool]
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:.0f}%"
-
-
-def _secs(x: float | None) -> str:
-    return "—" if x is None else clock_text(x)
-
-
-def sl_colour(fig: QueueFigures) -> QColor:
+def sl_text(fig: QueueFigures) -> tuple[str, QColor]:
+    """The service level with its state as a glyph: ✓ at or above target, ▼ below (critical: 10 points under)."""
     if fig.service_level is None:
-        return MUTED
-    pct = fig.service_level * 100
-    if pct >= fig.sl_target_pct:
-        return GOOD
-    return WARN if pct >= fig.sl_target_pct - 10 else BAD
+        return "—", MUTED
+    value = fig.service_level * 100
+    if value >= fig.sl_target_pct:
+        return f"{value:.0f}% {SL_MET_GLYPH}", GOOD
+    return f"{value:.0f}% {SL_LOW_GLYPH}", WARN_TEXT if value >= fig.sl_target_pct - 10 else CRITICAL
 
 
-class QueuePanel(QWidget):
-    def __init__(self, parent: QWidget | None = None, scale: float = 1.0) -> None:
+def card_title(fig: QueueFigures, total: bool) -> str:
+    if total:
+        return tr("All queues")
+    return f"Σ {fig.name}" if fig.queue_id.startswith("group:") else fig.name
+
+
+class QueueCards(QWidget):
+    """The total first, then each group, then the queues no group holds."""
+
+    def __init__(self, parent: QWidget | None = None, scale: float = 1.0, paged: bool = False) -> None:
         super().__init__(parent)
-        self.figures: FloorFigures | None = None
-        self.formula = SLFormula.ANSWERED_OVER_ANSWERED_AND_LATE_ABANDONS
+        self.cards: list[QueueFigures] = []
+        self.marks: Mapping[str, Mark] = {}
+        self.paged = paged
+        self.min_scale = scale  # a TV's cards never shrink below the room's readable size
+        self.page = 0
         self.after_paint: Callable[[], None] | None = None  # see TileBoard.after_paint
-        self.alert_levels: dict[str, int] = {}
-        self._frames: dict[tuple[bool, str, int, int], tuple[QPixmap, list[tuple[str, int, int, int, bool]]]] = {}
+        self._frames: dict[tuple[bool, str, int, int], tuple[QPixmap, list[Slot]]] = {}
         self._values: dict[tuple[str, str, int], tuple[QStaticText, QFont, float]] = {}
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding,
+                           QSizePolicy.Policy.Expanding if paged else QSizePolicy.Policy.Fixed)
         self.set_scale(scale)
 
     def set_scale(self, scale: float) -> None:
@@ -67,53 +93,70 @@ class QueuePanel(QWidget):
         self.f_value.setBold(True)
         self._slot_heights = {kind: QFontMetrics(font).height() + 2 for kind, font in
                               (("big", self.f_big), ("value", self.f_value), ("label", self.f_label))}
-        self._frames = {}
-        self._values = {}
+        self._frames, self._values = {}, {}
         self._relayout()
 
-    def set_figures(self, figures: FloorFigures, formula: SLFormula) -> None:
+    # -- data --------------------------------------------------------------------------
+
+    def set_cards(self, cards: Sequence[QueueFigures], marks: Mapping[str, Mark]) -> None:
         """Repaint only the figures that changed: usually one or two numbers on a few cards."""
-        before = self._cards()
-        relayout = self.figures is None or len(self.figures.queues) != len(figures.queues) or formula != self.formula
-        self.figures, self.formula = figures, formula
-        if relayout:
+        before, old_marks = self.cards, self.marks
+        self.cards, self.marks = list(cards), dict(marks)
+        if len(before) != len(self.cards) or [c.queue_id for c in before] != [c.queue_id for c in self.cards]:
             self._relayout()
             self.update()
             return
-        for i, (old, new) in enumerate(zip(before, self._cards())):
-            if old == new:
+        first = self.page * self.per_page
+        for i, (old, new) in enumerate(zip(before, self.cards)):
+            if not first <= i < first + self.per_page:
                 continue
-            rect = self.card_rect(i)
-            if old.name != new.name:
+            rect = self.card_rect(i - first)
+            if old.name != new.name or old_marks.get(old.queue_id) != self.marks.get(new.queue_id):
                 self.update(rect)
                 continue
-            _, slots = self._frame(i == 0, tr("All queues") if i == 0 else new.name, rect.width(), rect.height())
+            if old == new:
+                continue
+            _, slots = self._frame(i == 0, card_title(new, i == 0), rect.width(), rect.height())
             for slot, a, b in zip(slots, self._card_values(old), self._card_values(new)):
                 if a != b:
                     self.update(self._slot_rect(slot).translated(rect.topLeft()))
 
-    def set_alert_levels(self, levels: dict[str, int]) -> None:
-        """Queue alert levels (1 warn, 2 critical): the card gets an amber or red frame."""
-        if levels == self.alert_levels:
-            return
-        changed = {q for q in levels.keys() | self.alert_levels.keys() if levels.get(q) != self.alert_levels.get(q)}
-        self.alert_levels = dict(levels)
-        for i, f in enumerate(self._cards()):
-            if f.queue_id in changed:
-                self.update(self.card_rect(i))
-
-    def _slot_rect(self, slot: tuple[str, int, int, int, bool]) -> QRect:
-        kind, x, y, w, _ = slot
-        return QRect(x, y, w + 2, self._slot_heights[kind])
-
-    def _cards(self) -> list[QueueFigures]:
-        if self.figures is None:
-            return []
-        return [self.figures.total, *self.figures.queues]
+    # -- geometry ------------------------------------------------------------------------
 
     def _columns(self, width: int) -> int:
         fit = max(1, (width - self.gap) // (self.card.width() + self.gap))
-        return max(1, min(fit, len(self._cards())))
+        return max(1, min(fit, len(self.cards) or 1))
+
+    @property
+    def per_page(self) -> int:
+        if not self.paged:
+            return max(1, len(self.cards))
+        rows = max(1, (self.height() - self.gap) // (self.card.height() + self.gap))
+        return self._columns(self.width()) * rows
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.cards) // self.per_page))
+
+    def show_page(self, page: int) -> None:
+        self.page = page % self.pages
+        self.update()
+
+    def fit(self) -> None:
+        """TV: the biggest cards that all fit (up to 3× the room's size); paged at the room's size when
+        even that cannot hold them all."""
+        n, w, h = len(self.cards) or 1, self.width(), self.height()
+        s = self.min_scale * 3
+        while s > self.min_scale:
+            cw, ch, gap = BASE_CARD.width() * s, BASE_CARD.height() * s, max(2, round(6 * s))
+            cols = max(1, int((w - gap) // (cw + gap)))
+            if -(-n // cols) * (ch + gap) + gap <= h:
+                break
+            s *= 0.95
+        s = max(s, self.min_scale)
+        if abs(s - self.scale) > 0.01:
+            self.set_scale(s)
+        self.page %= self.pages
 
     def _card_width(self) -> int:
         """Cards stretch to fill the row, so a few queues use the whole width."""
@@ -121,48 +164,56 @@ class QueuePanel(QWidget):
         return max(self.card.width(), (self.width() - self.gap * (cols + 1)) // cols)
 
     def _relayout(self) -> None:
-        n = max(1, len(self._cards()))
-        rows = (n + self._columns(max(self.width(), 1)) - 1) // self._columns(max(self.width(), 1))
-        self.setFixedHeight(self.gap + rows * (self.card.height() + self.gap))
+        if self.paged:
+            self.page %= self.pages
+            return
+        n = max(1, len(self.cards))
+        cols = self._columns(max(self.width(), 1))
+        self.setFixedHeight(self.gap + -(-n // cols) * (self.card.height() + self.gap))
 
-    def resizeEvent(self, event: object) -> None:  # noqa: N802
-        self._relayout()
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        if self.paged:
+            self.fit()
+        else:
+            self._relayout()
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(5 * (self.card.width() + self.gap), self.height())
 
     def card_rect(self, i: int) -> QRect:
+        """The rectangle of the ``i``-th card on the shown page."""
         cols = self._columns(self.width())
         r, c = divmod(i, cols)
         cw = self._card_width()
         return QRect(self.gap + c * (cw + self.gap), self.gap + r * (self.card.height() + self.gap),
                      cw, self.card.height())
 
+    def _slot_rect(self, slot: Slot) -> QRect:
+        kind, x, y, w, _ = slot
+        return QRect(x, y, w + 2, self._slot_heights[kind])
+
+    # -- painting -------------------------------------------------------------------------
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
         region = event.region()
         p.fillRect(event.rect(), self.palette().window())
-        for i, fig in enumerate(self._cards()):
-            rect = self.card_rect(i)
+        first = self.page * self.per_page
+        for k, fig in enumerate(self.cards[first:first + self.per_page]):
+            rect = self.card_rect(k)
             if region.intersects(rect):
-                self._paint_card(p, rect, fig, i == 0, region.intersected(rect).boundingRect())
+                self._paint_card(p, rect, fig, first + k == 0, region.intersected(rect).boundingRect())
         p.end()
         if self.after_paint is not None:
             self.after_paint()
 
     def _paint_card(self, p: QPainter, rect: QRect, f: QueueFigures, total: bool, dirty: QRect) -> None:
-        """The dirty part of a cached frame (border, title, labels), and the values inside it."""
-        title = tr("All queues") if total else f.name
-        frame, slots = self._frame(total, title, rect.width(), rect.height())
+        """The dirty part of a cached frame (border, title, labels), the values inside it, its mark."""
+        frame, slots = self._frame(total, card_title(f, total), rect.width(), rect.height())
         local = dirty.translated(-rect.left(), -rect.top())
         dpr = frame.devicePixelRatio()
         p.drawPixmap(dirty, frame, QRect(round(local.x() * dpr), round(local.y() * dpr),
                                          round(local.width() * dpr), round(local.height() * dpr)))
-        level = self.alert_levels.get(f.queue_id, 0)
-        if level:
-            w = max(3, round(5 * self.scale))
-            p.setPen(QPen(WARN if level == 1 else BAD, w))
-            p.drawRect(rect.adjusted(w // 2, w // 2, -(w + 1) // 2, -(w + 1) // 2))
         for slot, (text, colour) in zip(slots, self._card_values(f)):
             if not self._slot_rect(slot).intersects(local):
                 continue
@@ -171,23 +222,36 @@ class QueuePanel(QWidget):
             p.setFont(font)
             p.setPen(colour)
             p.drawStaticText(rect.left() + (sx + sw - int(width) if right else sx), rect.top() + sy, st)
+        mark = self.marks.get(f.queue_id, Mark.NONE)
+        if mark:
+            warn = mark is Mark.WARN
+            w = max(3, round((4 if warn else 5) * self.scale))
+            pen = QPen(WARN if warn else CRITICAL, w)
+            if warn:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            p.drawRect(rect.adjusted(w // 2, w // 2, -(w + 1) // 2, -(w + 1) // 2))
+            p.setFont(self.f_label)
+            tab = QFontMetrics(self.f_label).height() + round(4 * self.scale)
+            box = QRect(rect.right() - tab + 1, rect.bottom() - tab + 1, tab, tab)
+            p.fillRect(box, WARN if warn else CRITICAL)
+            p.setPen(ON_WARN if warn else ON_STRONG)
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, WARN_GLYPH if warn else CRITICAL_GLYPH)
 
     def _card_values(self, f: QueueFigures) -> tuple[tuple[str, QColor], ...]:
         """What each slot of a card shows, in slot order: text and colour."""
-        avail = f.agents_by_state.get(AgentState.AVAILABLE, 0)
-        waiting_colour = BAD if f.waiting and (f.longest_wait_s or 0) > (f.sl_threshold_s or 20) else INK
         return (
-            (tr("Agents {0}/{1} free").format(avail, f.logged_in), MUTED),
-            (str(f.waiting), waiting_colour),
-            (str(f.abandoned), BAD if f.abandoned else INK),
-            (_pct(f.service_level), sl_colour(f)),
-            (_secs(f.longest_wait_s), INK),
-            (_pct(f.abandon_rate), INK),
-            (_secs(f.asa_s), INK),
-            (_secs(f.aht_s), INK),
+            (tr("Agents {0}/{1} free").format(f.available, f.logged_in), MUTED),
+            (str(f.waiting), INK),
+            (str(f.abandoned), INK),
+            sl_text(f),
+            (secs(f.longest_wait_s), INK),
+            (pct(f.abandon_rate), INK),
+            (secs(f.asa_s), INK),
+            (secs(f.aht_s), INK),
         )
 
-    def _frame(self, total: bool, title: str, w: int, h: int) -> tuple[QPixmap, list[tuple[str, int, int, int, bool]]]:
+    def _frame(self, total: bool, title: str, w: int, h: int) -> tuple[QPixmap, list[Slot]]:
         key = (total, title, w, h)
         hit = self._frames.get(key)
         if hit is not None:
@@ -197,7 +261,7 @@ class QueuePanel(QWidget):
         dpr = self.devicePixelRatioF()
         pm = QPixmap(round(w * dpr), round(h * dpr))
         pm.setDevicePixelRatio(dpr)
-        pm.fill(CARD_TOTAL if total else CARD)  # the theme's, never a literal: high contrast is light on black
+        pm.fill(CARD_TOTAL if total else CARD)
         p = QPainter(pm)
         p.setPen(CARD_LINE)
         p.drawRect(QRect(0, 0, w - 1, h - 1))
@@ -210,11 +274,11 @@ class QueuePanel(QWidget):
         p.setPen(MUTED)
         lh = p.fontMetrics().height()
         staff_y = y + (round(22 * s) - lh) // 2
-        slots: list[tuple[str, int, int, int, bool]] = [("label", x + inner // 2, staff_y, inner - inner // 2, True)]
+        slots: list[Slot] = [("label", x + inner // 2, staff_y, inner - inner // 2, True)]
         y1 = y + round(26 * s)
         col = round(inner * 0.3)
-        for k, (label, cx, cw) in enumerate(((tr("Waiting"), x, col), (tr("Abandoned"), x + col, col),
-                                             (tr("Service level"), x + 2 * col, inner - 2 * col))):
+        for label, cx, cw in ((tr("Waiting"), x, col), (tr("Abandoned"), x + col, col),
+                              (tr("Service level"), x + 2 * col, inner - 2 * col)):
             p.drawText(QPoint(cx, y1 + p.fontMetrics().ascent()), label)
             slots.append(("big", cx, y1 + lh, cw - 2, False))
         y2 = y1 + round(74 * s) + round(4 * s)

@@ -1,80 +1,93 @@
-"""How the board looks: state colours, glyphs and words (colour is never the only cue), and themes.
+"""How the board looks: every colour, its one meaning, the state looks, font sizes — in both themes.
 
-The standard theme uses the Okabe–Ito palette, distinguishable with the common
-colour-vision deficiencies; the high-contrast theme puts bright versions of the same
-hues on black. Every state also has a glyph and a word, so nothing depends on colour.
+One meaning per colour. Each role below means one thing on every screen, and no two roles of
+different meaning share a colour (a test measures them apart: CIE ΔE ≥ 20 in both themes). Colour
+is never the only cue: every state has a glyph and a word, every alert level a glyph, a word and a
+frame of its own (warning dashed, critical solid), service level a ✓ or ▼ beside its figure.
 
-Themes change the colour objects *in place* (before any widget is built), so every
-module that imported them sees the chosen theme without a second lookup per paint.
+Text is readable: every text colour drawn on a tile, card, banner or badge has WCAG-AA contrast
+(≥ 4.5 : 1) with what it is drawn on, in both themes (a test computes each pair in
+:data:`TEXT_ON`). The standard theme uses the Okabe–Ito hues for the states (distinguishable with
+the common colour-vision deficiencies); the high-contrast theme puts bright versions of the same
+hues on black.
 
-``tr`` is the one door for user-visible text: Qt's translation tools extract every
-``tr("…")`` and ``QT_TR_NOOP("…")`` from the sources into ``resources/i18n/*.ts``.
+Themes change the colour objects *in place* (before any widget is built), so every module that
+imported them sees the chosen theme without a second lookup per paint. No other module writes a
+colour literal (a test greps for them): what it needs is a role here.
 """
 
 from __future__ import annotations
 
-import functools
-import unicodedata
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 
 from ..core.model import AgentState
 from ..core.profile import THEMES
+from .i18n import QT_TR_NOOP
+
+# -- roles: name → (standard, high contrast, meaning) ------------------------------------------------
+
+_ROLES: dict[str, tuple[str, str, str]] = {
+    # surfaces and text (not meanings: what everything is drawn with)
+    "PAPER": ("#FFFFFF", "#000000", "the window"),
+    "INK": ("#1A1A1A", "#FFFFFF", "text and figures"),
+    "MUTED": ("#555555", "#D9D9D9", "secondary text"),
+    "CARD": ("#FFFFFF", "#111111", "a queue card"),
+    "CARD_TOTAL": ("#F2F2F2", "#262626", "the total's card"),
+    "CARD_LINE": ("#C8C8C8", "#FFFFFF", "a card's outline"),
+    # meanings
+    "GOOD": ("#3C6E0A", "#B5E655", "healthy: the data is live; service level at or above target"),
+    "WARN": ("#E69F00", "#FFC233", "an alert at warning level"),
+    "CRITICAL": ("#C1121F", "#FF5A5F", "an alert at critical level; a help flag; a session that could not end"),
+    "NOT_LIVE": ("#4B3F99", "#B7A8FF", "the data is not live: stale, behind, reconnecting, refused, PBX down"),
+    "SILENT": ("#14365E", "#3F6FFF", "you are listening to a call (nobody hears you)"),
+    "AUDIBLE": ("#7B1FA2", "#E59CFF", "you can be heard on a call (whisper, barge)"),
+    # text drawn on the meaning colours
+    "ON_WARN": ("#000000", "#000000", "text on WARN"),
+    "ON_STRONG": ("#FFFFFF", "#000000", "text on CRITICAL, NOT_LIVE, SILENT, AUDIBLE"),
+    "WARN_TEXT": ("#7A5200", "#FFC233", "warning-level text on the window or a card"),
+}
+#: Roles that carry a meaning (the distinctness test compares these with each other and the states).
+MEANINGS = ("GOOD", "WARN", "CRITICAL", "NOT_LIVE", "SILENT", "AUDIBLE")
+
+PAPER, INK, MUTED, CARD, CARD_TOTAL, CARD_LINE = (QColor(_ROLES[k][0]) for k in (
+    "PAPER", "INK", "MUTED", "CARD", "CARD_TOTAL", "CARD_LINE"))
+GOOD, WARN, CRITICAL, NOT_LIVE, SILENT, AUDIBLE = (QColor(_ROLES[k][0]) for k in MEANINGS)
+ON_WARN, ON_STRONG, WARN_TEXT = (QColor(_ROLES[k][0]) for k in ("ON_WARN", "ON_STRONG", "WARN_TEXT"))
+
+#: A monitoring mode's colour (listen is silent; whisper and barge can be heard).
+MONITOR_COLOURS = {"listen": SILENT, "whisper": AUDIBLE, "barge": AUDIBLE}
 
 
-def QT_TR_NOOP(text: str) -> str:  # noqa: N802 - the name Qt's lupdate looks for
-    """Mark a text for the catalogue where it is defined; ``tr()`` translates it where it is shown."""
-    return text
-
-
-def tr(text: str) -> str:
-    """Translate a user-visible text (the catalogue's context is empty: one namespace, one board)."""
-    return QCoreApplication.translate("", text)
-
-
-#: Bidirectional controls (embeddings, overrides, isolates, marks): a name carrying U+202E would
-#: show reversed — "‮nimda" as "admin" — so the board shows names without them.
-_BIDI = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-
-
-def plain(text: str) -> str:
-    """Text from the feed as the board shows it: bidirectional controls removed."""
-    return text if text.isascii() else text.translate(_BIDI)
-
-
-@functools.lru_cache(maxsize=65_536)  # called in every sort of the tiles: one dictionary hit per agent
-def reading(name: str, kana: str = "") -> str:
-    """How a name is ordered: by its reading when the feed gives one (``name_kana``), else by the name;
-    width and case folded (ＡＢＣ = abc), katakana as hiragana (カトウ = かとう), so the kana orders
-    as a Japanese list does. A kanji name without a reading orders by code point: stable, if not by よみ."""
-    text = unicodedata.normalize("NFKC", plain(kana or name)).casefold()
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+# -- agent states ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class StateLook:
     colour: QColor  # the band and the glyph
     tint: QColor  # the tile's background
+    words: QColor  # the state's words on the tint (AA contrast)
     glyph: str
     label: str  # untranslated; pass through tr() when shown
 
 
-#: state: (standard colour, standard tint, high-contrast colour, glyph, words)
-_STATES: dict[AgentState, tuple[str, str, str, str, str]] = {
-    AgentState.AVAILABLE: ("#009E73", "#E3F4EE", "#3DDC97", "●", QT_TR_NOOP("Available")),
-    AgentState.RINGING: ("#56B4E9", "#E6F3FB", "#8FD3FF", "♪", QT_TR_NOOP("Ringing")),
-    AgentState.ON_CALL: ("#0072B2", "#DCEAF5", "#5CB3FF", "☎", QT_TR_NOOP("On call")),
-    AgentState.ON_HOLD: ("#CC79A7", "#F7E7F0", "#FF9AD5", "‖", QT_TR_NOOP("On hold")),
-    AgentState.WRAPUP: ("#E69F00", "#FBF0DA", "#FFC233", "✎", QT_TR_NOOP("Wrap-up")),
-    AgentState.PAUSED: ("#7F7F7F", "#EDEDED", "#C8C8C8", "☕", QT_TR_NOOP("Paused")),
-    AgentState.BUSY_OTHER: ("#D55E00", "#F8E6DA", "#FF8040", "◆", QT_TR_NOOP("Busy")),
-    AgentState.LOGGED_OUT: ("#BBBBBB", "#F7F7F7", "#8C8C8C", "○", QT_TR_NOOP("Logged out")),
-    AgentState.UNKNOWN: ("#000000", "#FFFFFF", "#FFFFFF", "?", QT_TR_NOOP("Unknown")),
+#: state: ((band, tint, words) standard, (band, words) high contrast on HC_TINT, glyph, label)
+_STATES: dict[AgentState, tuple[tuple[str, str, str], tuple[str, str], str, str]] = {
+    AgentState.AVAILABLE: (("#009E73", "#E3F4EE", "#007B5A"), ("#3DDC97", "#3DDC97"), "●", QT_TR_NOOP("Available")),
+    AgentState.RINGING: (("#56B4E9", "#E6F3FB", "#357090"), ("#8FD3FF", "#8FD3FF"), "♪", QT_TR_NOOP("Ringing")),
+    AgentState.ON_CALL: (("#0072B2", "#DCEAF5", "#006BA7"), ("#5CB3FF", "#5CB3FF"), "☎", QT_TR_NOOP("On call")),
+    AgentState.ON_HOLD: (("#CC79A7", "#F7E7F0", "#8F5575"), ("#FF9AD5", "#FF9AD5"), "‖", QT_TR_NOOP("On hold")),
+    AgentState.WRAPUP: (("#F0E442", "#FBF8D6", "#787221"), ("#FFF05A", "#FFF05A"), "✎", QT_TR_NOOP("Wrap-up")),
+    AgentState.PAUSED: (("#7F7F7F", "#EDEDED", "#686868"), ("#C8C8C8", "#C8C8C8"), "☕", QT_TR_NOOP("Paused")),
+    AgentState.BUSY_OTHER: (("#8B5A2B", "#F3EBE3", "#8B5A2B"), ("#D9A066", "#D9A066"), "◆", QT_TR_NOOP("Busy")),
+    AgentState.LOGGED_OUT: (("#BBBBBB", "#F7F7F7", "#707070"), ("#8C8C8C", "#A6A6A6"), "○", QT_TR_NOOP("Logged out")),
+    AgentState.UNKNOWN: (("#000000", "#FFFFFF", "#000000"), ("#FFFFFF", "#FFFFFF"), "?", QT_TR_NOOP("Unknown")),
 }
+HC_TINT = "#141414"
 LOOKS: dict[AgentState, StateLook] = {
-    st: StateLook(QColor(c), QColor(t), glyph, label) for st, (c, t, _, glyph, label) in _STATES.items()
+    st: StateLook(QColor(std[0]), QColor(std[1]), QColor(std[2]), glyph, label)
+    for st, (std, _, glyph, label) in _STATES.items()
 }
 
 #: The order of the legend and of "agents by state" counts.
@@ -83,16 +96,26 @@ STATE_ORDER = (
     AgentState.WRAPUP, AgentState.PAUSED, AgentState.BUSY_OTHER, AgentState.LOGGED_OUT,
 )
 
-#: name: (standard, high contrast)
-_COLOURS = {
-    "INK": ("#1A1A1A", "#FFFFFF"), "MUTED": ("#555555", "#D9D9D9"), "GOOD": ("#009E73", "#3DDC97"),
-    "WARN": ("#E69F00", "#FFC233"), "BAD": ("#D55E00", "#FF8040"), "HELP": ("#D55E00", "#FF8040"),
-    "PAPER": ("#FFFFFF", "#000000"), "CARD": ("#FFFFFF", "#111111"), "CARD_TOTAL": ("#F2F2F2", "#262626"),
-    "CARD_LINE": ("#C8C8C8", "#FFFFFF"), "WARN_TEXT": ("#8A5A00", "#FFC233"), "TREND": ("#0072B2", "#8FD3FF"),
-}
-INK, MUTED, GOOD, WARN, BAD, HELP = (QColor(_COLOURS[k][0]) for k in ("INK", "MUTED", "GOOD", "WARN", "BAD", "HELP"))
-PAPER, CARD, CARD_TOTAL, CARD_LINE = (QColor(_COLOURS[k][0]) for k in ("PAPER", "CARD", "CARD_TOTAL", "CARD_LINE"))
-WARN_TEXT, TREND = (QColor(_COLOURS[k][0]) for k in ("WARN_TEXT", "TREND"))
+#: Glyphs of the alert levels and the service-level state (never colour alone).
+WARN_GLYPH, CRITICAL_GLYPH = "△", "▲"
+SL_MET_GLYPH, SL_LOW_GLYPH = "✓", "▼"
+HELP_GLYPH, MONITOR_GLYPH = "⚑", "◉"
+
+#: Every text colour drawn on each background, for the contrast test: (background, [text colours]).
+TEXT_ON: list[tuple[str, QColor, list[QColor]]] = [
+    *((f"tile {st.value}", LOOKS[st].tint, [INK, MUTED, LOOKS[st].words]) for st in AgentState),
+    ("window", PAPER, [INK, MUTED, GOOD, WARN_TEXT, CRITICAL, NOT_LIVE]),
+    ("card", CARD, [INK, MUTED, GOOD, WARN_TEXT, CRITICAL]),
+    ("total card", CARD_TOTAL, [INK, MUTED, GOOD, WARN_TEXT, CRITICAL]),
+    ("warning badge", WARN, [ON_WARN]),
+    ("critical badge, help flag, stuck banner", CRITICAL, [ON_STRONG]),
+    ("not-live veil", NOT_LIVE, [ON_STRONG]),
+    ("listen banner and badge", SILENT, [ON_STRONG]),
+    ("whisper/barge banner and badge", AUDIBLE, [ON_STRONG]),
+]
+
+
+# -- themes -----------------------------------------------------------------------------------------------
 
 
 def _set(colour: QColor, hex_colour: str) -> None:
@@ -104,11 +127,13 @@ def apply_theme(name: str) -> QPalette | None:
     if name not in THEMES:
         raise ValueError(f"unknown theme {name!r}")
     hc = name == "high-contrast"
-    for st, (c, t, hc_c, _, _) in _STATES.items():
-        _set(LOOKS[st].colour, hc_c if hc else c)
-        _set(LOOKS[st].tint, "#141414" if hc else t)
-    for key, (std, high) in _COLOURS.items():
-        _set(globals()[key], high if hc else std)
+    for st, (std, high, _, _) in _STATES.items():
+        look = LOOKS[st]
+        _set(look.colour, high[0] if hc else std[0])
+        _set(look.tint, HC_TINT if hc else std[1])
+        _set(look.words, high[1] if hc else std[2])
+    for key, (std_hex, high_hex, _) in _ROLES.items():
+        _set(globals()[key], high_hex if hc else std_hex)
     if not hc:
         return None
     pal = QPalette()
@@ -124,19 +149,44 @@ def apply_theme(name: str) -> QPalette | None:
     return pal
 
 
-def clock_text(seconds: float) -> str:
-    """12:34 under an hour, 1:02:03 above: a TV must show both without clipping."""
-    s = int(seconds)
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:d}:{sec:02d}"
+def translucent(colour: QColor, alpha: int) -> QColor:
+    """The role's colour at ``alpha`` (0–255): a veil over the board, a pulse over a tile."""
+    c = QColor(colour)
+    c.setAlpha(alpha)
+    return c
 
 
-def age_text(seconds: float) -> str:
-    """How old the data is, in words that translate (12 s, 3 min 4 s, 1 h 2 min)."""
-    s = int(seconds)
-    if s < 60:
-        return tr("{0} s").format(s)
-    if s < 3600:
-        return tr("{0} min {1} s").format(s // 60, s % 60)
-    return tr("{0} h {1} min").format(s // 3600, s % 3600 // 60)
+def css_colour(colour: QColor) -> str:
+    """A style-sheet rule for a label's text in a role's colour."""
+    return f"color: {colour.name()};"
+
+
+# -- contrast (WCAG 2.x) ------------------------------------------------------------------------------------
+
+
+def luminance(colour: QColor) -> float:
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * lin(colour.redF()) + 0.7152 * lin(colour.greenF()) + 0.0722 * lin(colour.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio, 1 to 21."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+# -- sizes ----------------------------------------------------------------------------------------------------
+
+#: Font pixel sizes at scale 1, by what the text is (a TV multiplies them for its room: see kiosk).
+FONT_PX = {
+    "title": 22, "clock": 22, "link": 18, "page": 18, "counts": 13, "note": 12, "heading": 18,
+    "list": 15, "banner": 20, "stop": 18, "hint": 13, "strip_label": 13, "strip_value": 30,
+}
+
+
+def font(base: QFont, role: str, scale: float = 1.0, bold: bool = False) -> QFont:
+    f = QFont(base)
+    f.setPixelSize(max(8, round(FONT_PX[role] * scale)))
+    f.setBold(bold)
+    return f

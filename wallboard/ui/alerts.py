@@ -1,0 +1,105 @@
+"""The alerts list: what needs an eye, most urgent first; acknowledge one (A) and every board sees it.
+
+The list is kept in step by key (add, remove, re-text in place), never rebuilt, and shows no
+live numbers (the tile has the ticking clock): a list that changes every second is unreadable
+and costs a re-layout per second.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+
+from ..board.names import plain
+from ..core.alerts import Alert, Level
+from ..core.model import Agent, Queue
+from .i18n import tr
+from .style import CRITICAL, WARN_TEXT, font
+from .words import alert_what, level_words
+
+
+def alert_line(al: Alert, agents: Mapping[str, Agent], queues: Mapping[str, Queue]) -> str:
+    """One alert in a line: when it rose, its level (glyph and word), who, what, and who acknowledged it."""
+    q = queues.get(al.queue_id) if al.queue_id is not None else None
+    queue = plain(q.name) if q is not None else ""
+    if al.agent_id is not None and al.agent_id in agents:
+        name = plain(agents[al.agent_id].name)
+        who = f"{name} ({queue})" if queue else name
+    else:
+        who = queue
+    ack = (f"  ✓ {al.acked_by} {time.strftime('%H:%M', time.localtime((al.acked_ms or 0) / 1000))}"
+           if al.acked_by else "")
+    raised = time.strftime("%H:%M:%S", time.localtime(al.raised_ms / 1000))
+    return f"{raised}  {level_words(al.level)}  {who} — {alert_what(al)}{ack}"
+
+
+class AlertsPanel(QWidget):
+    agent_chosen = Signal(str)  # an agent's alert was clicked
+    acknowledge = Signal(object)  # (kind, subject) of the alert to acknowledge
+
+    def __init__(self, scale: float = 1.0, controls: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        self.heading = QLabel(tr("Alerts"))
+        self.heading.setFont(font(self.heading.font(), "heading", scale, bold=True))
+        col.addWidget(self.heading)
+        self.list = QListWidget()
+        self.list.setWordWrap(True)
+        self.list.setFont(font(self.list.font(), "list", scale))
+        self.list.itemClicked.connect(self._clicked)
+        col.addWidget(self.list, 1)
+        self.ack_button = QPushButton(tr("Acknowledge selected alert (A)"))
+        self.ack_button.clicked.connect(self.acknowledge_selected)
+        col.addWidget(self.ack_button)
+        self.ack_button.setVisible(controls)
+        self._texts: dict[tuple[str, str], tuple[Alert, str]] = {}
+        self.count = 0
+
+    def show_alerts(self, alerts: Sequence[Alert], line_of: Callable[[Alert], str]) -> None:
+        lst = self.list
+        want = [al.key for al in alerts]
+        have = [tuple(lst.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(lst.count())]
+        if want != have:
+            keep = set(want)
+            for i in reversed(range(lst.count())):
+                if have[i] not in keep:
+                    lst.takeItem(i)
+            have = [tuple(lst.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(lst.count())]
+            position = {k: i for i, k in enumerate(have)}
+            for row, al in enumerate(alerts):
+                at = position.get(al.key)
+                if at == row:
+                    continue
+                item = lst.takeItem(at) if at is not None else QListWidgetItem()
+                item.setData(Qt.ItemDataRole.UserRole, al.key)
+                lst.insertItem(row, item)
+                have.insert(row, have.pop(at) if at is not None else al.key)
+                position = {k: j for j, k in enumerate(have)}
+        texts = self._texts
+        for row, al in enumerate(alerts):
+            hit = texts.get(al.key)
+            if hit is not None and hit[0] is al:
+                continue  # an alert object changes only with its level or acknowledgement
+            text = line_of(al)
+            texts[al.key] = (al, text)
+            item = lst.item(row)
+            if item.text() != text:
+                item.setText(text)
+                item.setForeground(CRITICAL if al.level is Level.CRITICAL else WARN_TEXT)
+        if len(texts) > 1000:
+            live = set(want)
+            self._texts = {k: v for k, v in texts.items() if k in live}
+        self.count = len(alerts)
+
+    def _clicked(self, item: QListWidgetItem) -> None:
+        _, subject = item.data(Qt.ItemDataRole.UserRole)
+        self.agent_chosen.emit(subject)
+
+    def acknowledge_selected(self) -> None:
+        item = self.list.currentItem() or (self.list.item(0) if self.list.count() else None)
+        if item is not None:
+            self.acknowledge.emit(tuple(item.data(Qt.ItemDataRole.UserRole)))

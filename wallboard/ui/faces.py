@@ -1,0 +1,252 @@
+"""An agent tile's face, rendered once and blitted: the look (shared) and the agent's name on it.
+
+A *look* is everything a tile shows that many agents share — state band and tint, the state's
+glyph and words, the queue, the help flag, the monitoring badge, the selection outline — keyed by
+those values, so an agent changing state costs a dictionary hit, not a render. A *face* is a look
+with one agent's name on it, re-rendered only when the agent object, its call or the selection
+changes. The two moving figures (time in state, the call's duration) are drawn per paint by the
+tile board, over the face. Every cache is cleared when the tile size changes.
+
+Two layouts: the desk's three rows (name and clock; state; queue and call), and a TV's dense two
+rows (name and clock; state), which drop the queue a wall never needs on every tile.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap, QStaticText
+
+from ..board.alerts import Mark
+from ..board.names import plain
+from ..board.order import Section
+from ..core.model import ON_A_CALL, Agent, AgentState, Call
+from ..core.reducer import UNREADABLE
+from .i18n import tr
+from .style import (
+    CRITICAL,
+    CRITICAL_GLYPH,
+    HELP_GLYPH,
+    INK,
+    LOOKS,
+    MONITOR_COLOURS,
+    MONITOR_GLYPH,
+    MUTED,
+    ON_STRONG,
+    ON_WARN,
+    SILENT,
+    STATE_ORDER,
+    WARN,
+    WARN_GLYPH,
+    translucent,
+)
+from .words import MONITOR_BADGES, PAUSE_REASONS, clock_text, known
+
+#: (state, reason, direction, help, queue name, selected, monitor mode): everything a look shows.
+LookKey = tuple[str, str, str, bool, str, bool, str]
+
+#: Tile sizes at scale 1: a desk's three rows, a TV's dense two.
+DESK_TILE = QSize(236, 86)
+TV_TILE = QSize(180, 58)
+
+
+class Fonts:
+    """The tile fonts at one scale."""
+
+    def __init__(self, base: QFont, scale: float) -> None:
+        self.name = QFont(base)
+        self.name.setPixelSize(max(8, round(15 * scale)))
+        self.name.setBold(True)
+        self.small = QFont(base)
+        self.small.setPixelSize(max(7, round(13 * scale)))
+        self.clock = QFont(base)
+        self.clock.setPixelSize(max(9, round(24 * scale)))
+        self.clock.setBold(True)
+        self.clock.setStyleHint(QFont.StyleHint.Monospace)
+        self.clock_room = QFontMetrics(self.clock).horizontalAdvance("00:00")
+
+
+class Faces:
+    """The look and face caches of one tile board."""
+
+    def __init__(self) -> None:
+        self.looks: dict[LookKey, QPixmap] = {}
+        #: per agent: (agent, call, selected, look key, name, face); identity of the first two is the fast test
+        self.faces: dict[str, tuple[Agent, Call | None, bool, LookKey, str, QPixmap]] = {}
+        self.names: dict[str, tuple[str, QStaticText]] = {}
+        self.size = QSize()
+        self.dpr = 1.0
+        self.scale = 1.0
+        self.dense = False
+        self.fonts = Fonts(QFont(), 1.0)
+
+    def reset(self, size: QSize, dpr: float, scale: float, dense: bool, fonts: Fonts) -> None:
+        self.looks.clear()
+        self.faces.clear()
+        self.names.clear()
+        self.size, self.dpr, self.scale, self.dense, self.fonts = size, dpr, scale, dense, fonts
+
+    def prune(self, keep: set[str]) -> None:
+        """Keep the faces of the agents this board shows (a few flashing tiles' paint must not throw
+        away what the next full repaint needs); drop looks only when a pathological feed made thousands."""
+        if len(self.looks) > 4096:
+            self.looks.clear()
+        if len(self.faces) > max(2 * len(keep), 1024):
+            self.faces = {k: v for k, v in self.faces.items() if k in keep}
+
+    @staticmethod
+    def clock(cache: dict[int, tuple[QStaticText, float]], secs: int, font: QFont,
+              prefix: str = "") -> tuple[QStaticText, float]:
+        """A clock laid out once per whole second value (there are only so many), with its width."""
+        hit = cache.get(secs)
+        if hit is None:
+            if len(cache) > 20_000:
+                cache.clear()
+            st = QStaticText(prefix + clock_text(secs))
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.prepare(font=font)
+            hit = (st, st.size().width())
+            cache[secs] = hit
+        return hit
+
+    def face(self, aid: str, a: Agent, call: Call | None, key: LookKey) -> QPixmap:
+        """The agent's own face: its look (shared) with its name on it — one blit and one text."""
+        name = plain(a.name)
+        look = self.looks.get(key) or self._look(key)
+        named = self.names.get(aid)
+        s, f = self.scale, self.fonts
+        if named is None or named[0] != name:
+            pad = round(8 * s)
+            room = self.size.width() - 3 * pad - round(8 * s) - f.clock_room
+            st = QStaticText(QFontMetrics(f.name).elidedText(name, Qt.TextElideMode.ElideRight, max(10, room)))
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.prepare(font=f.name)
+            named = (name, st)
+            self.names[aid] = named
+        old = self.faces.get(aid)
+        if old is not None and old[5].size() == look.size():
+            pm = old[5]  # paint over the agent's previous face: no allocation
+        else:
+            pm = QPixmap(look.size())
+            pm.setDevicePixelRatio(look.devicePixelRatio())
+        pm.fill(LOOKS[AgentState.of(key[0])].tint)  # opaque: blits become plain copies, no blending
+        p = QPainter(pm)
+        p.drawPixmap(0, 0, look)
+        p.setPen(INK)
+        p.setFont(f.name)
+        p.drawStaticText(round(16 * s), round((5 if self.dense else 8) * s), named[1])
+        p.end()
+        self.faces[aid] = (a, call, key[5], key, name, pm)
+        return pm
+
+    def _look(self, key: LookKey) -> QPixmap:
+        state, reason, direction, help_flag, queue, selected, monitor = key
+        w, h = self.size.width(), self.size.height()
+        pm = QPixmap(round(w * self.dpr), round(h * self.dpr))
+        pm.setDevicePixelRatio(self.dpr)
+        st = AgentState.of(state)
+        look = LOOKS[st]
+        s, f = self.scale, self.fonts
+        pad = round(8 * s)
+        band = round(8 * s)
+        pm.fill(look.tint)
+        p = QPainter(pm)
+        p.fillRect(QRect(0, 0, band, h), look.colour)
+        if selected:
+            p.setPen(INK)
+            pen = p.pen()
+            pen.setWidth(max(2, round(3 * s)))
+            p.setPen(pen)
+            p.drawRect(QRect(0, 0, w, h).adjusted(1, 1, -2, -2))
+        x, right = band + pad, w - pad
+        rows = 2 if self.dense else 3
+        line = h // rows
+        # Row 2: glyph and state words (pause reason, outbound), and the badges on the right.
+        p.setFont(f.small)
+        label = tr(look.label)
+        if st is AgentState.UNKNOWN and reason == UNREADABLE:
+            label = tr("Unreadable data")
+        elif st is AgentState.PAUSED and reason:
+            label = tr("{0}: {1}").format(label, known(PAUSE_REASONS, reason))
+        elif st in ON_A_CALL and direction == "out":
+            label = tr("{0} ↑ outbound").format(label)
+        y2 = (h - line + round(2 * s)) if self.dense else (round(4 * s) + line + round(6 * s))
+        badges: list[tuple[str, QColor, QFont]] = []
+        if help_flag:
+            help_word = tr("HELP")
+            badges.append((f"{HELP_GLYPH} {help_word}", CRITICAL, f.name))
+        if monitor and self.dense:
+            badges.append((f"{MONITOR_GLYPH} {known(MONITOR_BADGES, monitor)}", MONITOR_COLOURS.get(monitor, SILENT),
+                           f.small))
+        badge_x = right
+        for text, colour, bf in badges:
+            p.setFont(bf)
+            bw = p.fontMetrics().horizontalAdvance(text)
+            box = QRect(badge_x - bw - round(8 * s), y2 - round(2 * s), bw + round(8 * s), line - round(2 * s))
+            p.fillRect(box, colour)
+            p.setPen(ON_STRONG)
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            badge_x = box.left() - round(4 * s)
+        p.setFont(f.small)
+        p.setPen(look.words)
+        words = p.fontMetrics().elidedText(f"{look.glyph} {label}", Qt.TextElideMode.ElideRight, max(10, badge_x - x))
+        p.drawText(QPoint(x, y2 + p.fontMetrics().ascent()), words)
+        if not self.dense:  # Row 3: the queue (the call's duration is drawn per paint) and the monitor badge.
+            p.setPen(MUTED)
+            y3 = y2 + line - round(3 * s)
+            p.drawText(QPoint(x, y3 + p.fontMetrics().ascent()),
+                       p.fontMetrics().elidedText(queue, Qt.TextElideMode.ElideRight, max(10, (right - x) // 2)))
+            if monitor:  # every board shows that a supervisor is on this call, and how
+                badge = f"{MONITOR_GLYPH} {known(MONITOR_BADGES, monitor)}"
+                bw = p.fontMetrics().horizontalAdvance(badge)
+                p.fillRect(QRect(right - bw - round(4 * s), y3 - round(1 * s), bw + round(8 * s),
+                                 line - round(2 * s)), MONITOR_COLOURS.get(monitor, SILENT))
+                p.setPen(ON_STRONG)
+                p.drawText(QPoint(right - bw, y3 + p.fontMetrics().ascent()), badge)
+        p.end()
+        self.looks[key] = pm
+        return pm
+
+
+def paint_marks(p: QPainter, marked: list[tuple[int, int, Mark]], tw: int, th: int, s: float, fonts: Fonts,
+                pulse_alpha: int) -> None:
+    """Alert marks over the faces: warning dashed, critical solid, each with its glyph in a corner tab
+    (never colour alone); a pulsing tile swells slowly with the critical colour (``pulse_alpha``)."""
+    tab = QFontMetrics(fonts.small).height() + round(2 * s)
+    p.setFont(fonts.small)
+    for x, y, m in marked:
+        rect = QRect(x, y, tw, th)
+        if m is Mark.PULSE and pulse_alpha:
+            p.fillRect(rect, translucent(CRITICAL, pulse_alpha))
+        warn = m is Mark.WARN
+        width = max(3, round((4 if warn else 5) * s))
+        pen = QPen(WARN if warn else CRITICAL, width)
+        if warn:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.drawRect(rect.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
+        box = QRect(x, y + th - tab, tab, tab)
+        p.fillRect(box, WARN if warn else CRITICAL)
+        p.setPen(ON_WARN if warn else ON_STRONG)
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, WARN_GLYPH if warn else CRITICAL_GLYPH)
+
+
+def paint_header(p: QPainter, rect: QRect, section: Section, fonts: Fonts, s: float) -> None:
+    """A team's header: its name, how many, and its agents by state (glyph and figure)."""
+    p.setFont(fonts.name)
+    p.setPen(INK)
+    text = tr("{0} · {1} agents").format(section.team or tr("No team"), section.count)
+    p.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+    x = rect.left() + p.fontMetrics().horizontalAdvance(text) + round(16 * s)
+    p.setFont(fonts.small)
+    fm = p.fontMetrics()
+    for st in STATE_ORDER:
+        n = section.by_state.get(st, 0)
+        if not n:
+            continue
+        look = LOOKS[st]
+        for words, colour in ((look.glyph + " ", look.colour), (f"{n}   ", INK)):
+            p.setPen(colour)
+            p.drawText(QRect(x, rect.top(), rect.right() - x, rect.height()), Qt.AlignmentFlag.AlignVCenter, words)
+            x += fm.horizontalAdvance(words)
+    p.setPen(MUTED)
+    p.drawLine(rect.left(), rect.bottom(), rect.right(), rect.bottom())

@@ -1,0 +1,36 @@
+"""The desk's ☰ menu: the legend, how the queues and the trend show, credentials, About."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QMenu, QWidget
+
+from .i18n import QT_TR_NOOP, tr
+
+QUEUE_VIEWS = (("auto", QT_TR_NOOP("Queues: by window height")), ("cards", QT_TR_NOOP("Queues: cards")),
+               ("strip", QT_TR_NOOP("Queues: one-row strip")))
+TREND_VIEWS = (("auto", QT_TR_NOOP("Trend: by window height")), ("show", QT_TR_NOOP("Trend: shown")),
+               ("hide", QT_TR_NOOP("Trend: hidden")))
+
+
+def board_menu(parent: QWidget, views: dict[str, str], choose: Callable[[str, str], None],
+               actions: list[tuple[str, Callable[[], None]]]) -> QMenu:
+    """``views``: the current choice per setting ("desk/queues", "desk/trend"); ``choose(setting, value)``
+    is called on a pick; ``actions``: (words, slot) in order, the legend first."""
+    menu = QMenu(parent)
+    words, slot = actions[0]
+    menu.addAction(words, slot)
+    for setting, choices in (("desk/queues", QUEUE_VIEWS), ("desk/trend", TREND_VIEWS)):
+        group = QActionGroup(menu)
+        for key, label in choices:
+            act = QAction(tr(label), menu, checkable=True)
+            act.setChecked(views[setting] == key)
+            act.triggered.connect(lambda _=False, s=setting, k=key: choose(s, k))
+            group.addAction(act)
+            menu.addAction(act)
+        menu.addSeparator()
+    for words, slot in actions[1:]:
+        menu.addAction(words, slot)
+    return menu

@@ -1,0 +1,186 @@
+"""What a desk window and a TV window share: the model fed through the link, and the board's clock.
+
+Views arrive through the :class:`~wallboard.ui.feedlink.FeedLink` (one door); the shell hands each
+to the board model and passes what changed to its panels. A one-second timer, aligned to the
+server clock's second, ticks every clock on the board together and re-checks freshness, so a
+feed that goes quiet is shown as STALE within a second of its deadline. The window subclasses
+arrange the panels; the shell never reaches into one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import QMainWindow, QWidget
+
+from ..board.alerts import AlertMarks
+from ..board.freshness import Freshness, FreshnessReport
+from ..board.model import BoardModel, Taken
+from ..core.view import FloorView
+from .assets import app_icon
+from .feedlink import FeedLink
+from .queues import QueueCards
+from .tiles import TileBoard
+from .topbar import StateCounts, TopBar
+from .veil import NotLiveVeil
+from .words import freshness_words
+
+#: Queue figures refresh at most this often (agent tiles are not throttled): 50 cards recomputed
+#: and repainted 50 times a second would cost more than a TV PC should spend.
+FIGURES_INTERVAL_MS = 100
+
+
+class BoardShell(QMainWindow):
+    closed = Signal()  # the user closed the board
+
+    def __init__(self, title: str, model: BoardModel, link: FeedLink, scale: float,
+                 mono: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self.setWindowTitle(title)
+        self.setWindowIcon(app_icon())
+        self.model, self.link, self.scale = model, link, scale
+        self._mono, self._wall = mono, wall
+        self.top = TopBar(title, scale)
+        self.counts = StateCounts(scale)
+        self.report = FreshnessReport(Freshness.CONNECTING)
+        self._gui_lag_s = 0.0
+        self._shown_link: object = None
+        self._figures_at = -1e9
+        self._figures_due = QTimer(self)
+        self._figures_due.setSingleShot(True)
+        self._figures_due.timeout.connect(lambda: self.refresh_figures(self.server_now_ms()))
+        self.ticker = QTimer(self)
+        self.ticker.setSingleShot(True)
+        self.ticker.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer may fire early and tick twice
+        self.ticker.timeout.connect(self.tick)
+        link.view_ready.connect(self.on_view)
+
+    # the panels a window arranges (set by the subclass before :meth:`start`)
+    tiles: TileBoard
+    cards: QueueCards
+    body: QWidget  # what the veil covers
+    veil: NotLiveVeil
+
+    def start(self) -> None:
+        self.veil = NotLiveVeil(self.body, self.scale)
+        self.tick()
+
+    @property
+    def view(self) -> FloorView | None:
+        return self.model.view
+
+    @property
+    def freshness(self) -> Freshness:
+        return self.report.state
+
+    def server_now_ms(self) -> int:
+        return self.model.server_now_ms(int(self._wall() * 1000))
+
+    # -- data ------------------------------------------------------------------------------
+
+    def on_view(self, view: FloorView) -> None:
+        mono = self._mono()
+        if view.published_mono:
+            self._gui_lag_s = max(0.0, mono - view.published_mono)  # how long it waited for us
+        taken = self.model.take(view)
+        now = self.server_now_ms()
+        if taken.agents or taken.layout:
+            self.tiles.set_floor(view.agents, view.calls, view.queues if taken.layout else None, taken.agents, now)
+        if taken.layout or self.model.reorder_due(taken.agents, mono):
+            self.reorder()
+        self.took(taken)
+        wait_ms = FIGURES_INTERVAL_MS - (mono - self._figures_at) * 1000
+        if taken.layout or wait_ms <= 0:
+            self.refresh_figures(now)
+        elif not self._figures_due.isActive():
+            self._figures_due.start(int(wait_ms) + 1)
+        if (view.link, view.synced, view.source) != self._shown_link:
+            self.refresh_status(now)
+
+    def reorder(self) -> None:
+        self.tiles.set_order(self.model.listed(self._mono()), self.model.sections())
+
+    def took(self, taken: Taken) -> None:
+        """A window's own response to a view (filters, monitoring); the shell has done the tiles."""
+
+    def refresh_figures(self, now: int) -> None:
+        self._figures_at = self._mono()
+        self._figures_due.stop()
+        figures = self.model.figures_at(now)
+        if figures is None:
+            return
+        self.counts.show_counts(figures.total.agents_by_state)
+        self.show_figures(now)
+
+    def show_figures(self, now: int) -> None:
+        """Cards, strips, notes: the window's figure panels."""
+
+    def tick(self) -> None:
+        """Once a second, on the server's second: clocks, figures, alerts, freshness, trend.
+
+        The next tick is armed first thing, so nothing that fails below can stop the clocks."""
+        now = self.server_now_ms()
+        delay = 1000 - now % 1000 + 5
+        self.ticker.start(delay if delay > 200 else delay + 1000)  # woke early: the next second, not this one
+        self.tiles.tick(now)
+        if self.model.reorder_due(frozenset(), self._mono()):
+            self.reorder()  # a moving order held back by its once-a-second limit
+        if (self._mono() - self._figures_at) * 1000 > FIGURES_INTERVAL_MS * 3:
+            self.refresh_figures(now)  # under traffic the 10 Hz refresh has just done it
+        if self.model.figures is not None:
+            self.show_marks(self.model.update_alerts(now), now)  # thresholds are in seconds: once a second
+        self.refresh_status(now)
+        self.model.sample_trend(now, self.report.live)
+        self.ticked(now)
+
+    def show_marks(self, marks: AlertMarks, now: int) -> None:
+        self.tiles.set_marks(marks.agents)
+
+    def ticked(self, now: int) -> None:
+        """A window's own once-a-second work (page names, the trend, the monitoring banner)."""
+
+    # -- freshness ----------------------------------------------------------------------------
+
+    def refresh_status(self, now: int) -> None:
+        v = self.view
+        self.report = self.model.freshness(self._mono(), now, self._gui_lag_s)
+        self._shown_link = (v.link, v.synced, v.source) if v is not None else None
+        text, colour = freshness_words(self.report)
+        self.top.show_freshness(text, colour)
+        self.top.show_time(time.strftime("%H:%M:%S", time.localtime(now / 1000)))
+        if self.report.live:
+            self.veil.hide()
+        else:
+            self.veil.say(text)
+            self.veil.setGeometry(self.veiled())
+            self.veil.show()
+            self.veil.raise_()
+
+    def veiled(self) -> QRect:
+        """What the not-live band covers: every figure below the top bar whose indicator says why."""
+        top = self.counts.geometry().top()
+        return QRect(0, top, self.body.width(), self.body.height() - top)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.veil.isVisible():
+            self.veil.setGeometry(self.veiled())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        super().closeEvent(event)
+        self.closed.emit()
+
+    def describe(self) -> str:
+        """One line of context for error reports (never a token: the view holds none)."""
+        v = self.view
+        if v is None:
+            return "no feed yet"
+        return (f"link {v.link.state.value} ({v.link.reason.value} {v.link.detail}), synced {v.synced}, "
+                f"{len(v.agents)} agents, {len(v.calls)} calls, frames {v.counters.get('frames')}")
+
+    def show_notice(self, text: str) -> None:
+        """A message at the bottom that clears itself: never a dialog that waits for a click."""
+        self.statusBar().showMessage(text, 30_000)
