@@ -236,14 +236,6 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>オペレーターのタイル</translation>
     </message>
     <message>
-        <source>warning: a dashed frame and △ (e.g. a call over 10 min)</source>
-        <translation>警告：破線の枠と △（例：通話10分超）</translation>
-    </message>
-    <message>
-        <source>critical: a solid frame and ▲; it pulses slowly until acknowledged</source>
-        <translation>重大：実線の枠と ▲。確認されるまでゆっくり明滅</translation>
-    </message>
-    <message>
         <source>the agent asked for help (手上げ); pulses until acknowledged</source>
         <translation>オペレーターの手上げ。確認されるまでゆっくり明滅</translation>
     </message>
@@ -308,6 +300,18 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>{0}。目標以上は {1}、目標未満は {2}</translation>
     </message>
     <message>
+        <source>A frame on a figure that sums queues (the TV’s key strip) means a queue has an alert of that kind — a long wait, many waiting, a low service level; its queue card says which.</source>
+        <translation>キューを合計した数字（TVのキー指標の帯）の枠は、どこかのキューにその種類のアラートがあることを示します（長い待ち、待ち呼の多さ、サービスレベルの低下）。どのキューかはキューカードに出ます。</translation>
+    </message>
+    <message>
+        <source>warning: a dashed frame and △ in its corner (e.g. a call over 10 min)</source>
+        <translation>警告：破線の枠と隅の △（例：通話10分超）</translation>
+    </message>
+    <message>
+        <source>critical: a solid frame and ▲ in its corner; it pulses slowly until acknowledged</source>
+        <translation>重大：実線の枠と隅の ▲。確認されるまでゆっくり明滅</translation>
+    </message>
+    <message>
         <source>answer rate</source>
         <translation>応答率</translation>
     </message>
@@ -318,6 +322,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>average handle time: talk + hold + wrap-up</source>
         <translation>平均処理時間：通話＋保留＋後処理</translation>
+    </message>
+    <message>
+        <source>agents available now, of those logged in</source>
+        <translation>ログイン中のうち、いま待機中のオペレーター</translation>
     </message>
     <message>
         <source>a queue group: its queues summed</source>
@@ -651,7 +659,6 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>Listen to selected agent (L)</source>
-        <extracomment>Below this window height the queues show as a strip and the trend is off (&quot;auto&quot;).</extracomment>
         <translation>選択したオペレーターを聞き耳 (L)</translation>
     </message>
     <message>
@@ -764,6 +771,7 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>☰ Board</source>
+        <extracomment>Below this window height the queues show as a strip and the trend is off (&quot;auto&quot;).</extracomment>
         <translation>☰ ボード</translation>
     </message>
     <message>

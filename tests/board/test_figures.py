@@ -37,6 +37,17 @@ def test_a_group_sums_its_queues_and_counts_each_agent_once() -> None:
     assert [c.queue_id for c in m.cards()] == ["*", "group:受付", "tech"]
 
 
+def test_a_group_with_no_queue_on_this_floor_has_no_card() -> None:
+    """A card of zeros for a group whose queues are elsewhere (or out of scope) would look true."""
+    m = BoardModel(BoardSettings(groups={**GROUPS, "夜間": ("night", "weekend")}))
+    m.take(view(AGENTS, QUEUES, CALLS))
+    f = m.figures_at(T0)
+    assert f is not None and [g.name for g in f.groups] == ["受付"]
+    scoped = BoardModel(BoardSettings(groups=GROUPS, scope=Scope(queues=("tech",))))
+    scoped.take(view(AGENTS, QUEUES, CALLS))
+    assert [c.queue_id for c in scoped.cards()] == ["*", "tech"] if scoped.figures_at(T0) else False
+
+
 def test_a_groups_card_carries_the_highest_mark_of_its_queues() -> None:
     m = BoardModel(BoardSettings(groups=GROUPS))
     m.take(view(AGENTS, QUEUES, CALLS))

@@ -57,3 +57,19 @@ def test_an_acknowledgement_stops_the_pulse_on_every_board() -> None:
 def test_a_teams_board_judges_only_its_agents() -> None:
     m = board(scope=Scope(teams=("B",)))
     assert set(m.update_alerts(T0).agents) == {"help"}
+
+
+def test_a_summed_figure_is_marked_by_the_kind_of_its_queues_alerts() -> None:
+    """A TV's key strip put every queue alert on 待ち呼, even a long wait or a low SL elsewhere."""
+    m = BoardModel(BoardSettings())
+    waiting = [call(f"w{i}", queue="q2", queued_at=T0 - 90_000 + i) for i in range(2)]  # 1:30: waiting_time warn
+    m.take(view([agent("a", "available", T0, queues=("q1", "q2"))], [queue(), queue("q2")], waiting))
+    m.figures_at(T0)
+    marks = m.update_alerts(T0)
+    assert dict(marks.queue_kinds) == {"waiting_time": Mark.WARN}
+    assert dict(marks.queues) == {"q2": Mark.WARN}
+    more = [call(f"m{i}", queue="q1", queued_at=T0 - 5_000) for i in range(10)]  # ten waiting in q1: critical count
+    m.take(view([agent("a", "available", T0, queues=("q1", "q2"))], [queue(), queue("q2")], waiting + more))
+    m.figures_at(T0)
+    marks = m.update_alerts(T0)
+    assert marks.queue_kinds["waiting_count"] >= Mark.CRITICAL and marks.queue_kinds["waiting_time"] is Mark.WARN

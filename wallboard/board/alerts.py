@@ -10,6 +10,9 @@ Rules:
 3. A critical alert is announced (tray, sound) once per episode: when it first becomes critical.
 4. The exceptions (a TV page option) are the agents with an agent alert — long calls, long holds,
    overdue wrap-up or pause, help flags — most urgent first.
+5. A figure that sums queues (a TV's key strip) is marked by kind: its waiting count by the queues'
+   ``waiting_count`` alerts, its longest wait by ``waiting_time``, its service level by
+   ``service_level``: the mark sits on the figure that is wrong, not on the first one.
 
 Pure: the time is passed in, and the alert book (:mod:`wallboard.core.alerts`) does the judging.
 """
@@ -42,6 +45,7 @@ class AlertMarks:
     queues: Mapping[str, Mark] = field(default_factory=dict)
     newly_critical: tuple[Alert, ...] = ()  # rule 3: announce these
     exceptions: tuple[str, ...] = ()  # rule 4: agent ids
+    queue_kinds: Mapping[str, Mark] = field(default_factory=dict)  # rule 5: kind -> highest over the queues
 
     @property
     def pulsing(self) -> bool:
@@ -79,6 +83,7 @@ class BoardAlerts:
         flash_after = self.book.rules.flash_after_s
         per_agent: dict[str, Mark] = {}
         per_queue: dict[str, Mark] = {}
+        per_kind: dict[str, Mark] = {}
         fresh: list[Alert] = []
         seen = self._critical_seen
         for al in alerts:
@@ -86,14 +91,15 @@ class BoardAlerts:
             if al.agent_id is not None:
                 if m > per_agent.get(al.agent_id, Mark.NONE):
                     per_agent[al.agent_id] = m
-            elif al.queue_id is not None and m > per_queue.get(al.queue_id, Mark.NONE):
-                per_queue[al.queue_id] = m
+            elif al.queue_id is not None:
+                per_queue[al.queue_id] = max(m, per_queue.get(al.queue_id, Mark.NONE))
+                per_kind[al.kind] = max(m, per_kind.get(al.kind, Mark.NONE))
             if al.level is Level.CRITICAL and al.key not in seen:
                 seen.add(al.key)
                 fresh.append(al)
         seen &= {al.key for al in alerts if al.level is Level.CRITICAL}
         exceptions = tuple(dict.fromkeys(al.agent_id for al in alerts if al.agent_id is not None))
-        self.marks = AlertMarks(tuple(alerts), per_agent, per_queue, tuple(fresh), exceptions)
+        self.marks = AlertMarks(tuple(alerts), per_agent, per_queue, tuple(fresh), exceptions, per_kind)
         return self.marks
 
     def acknowledge_here(self, key: tuple[str, str], who: str, now_ms: int) -> bool:

@@ -187,7 +187,8 @@ def floor_counts(agents: Iterable[Agent], queues: Mapping[str, Queue], calls: It
     """One pass over calls and agents: waiting callers, oldest join times, agents by state.
 
     ``groups`` (name → queue ids): figures that sum several queues, e.g. 受付 = sales + billing; an
-    agent skilled in two of a group's queues is one agent of the group, not two."""
+    agent skilled in two of a group's queues is one agent of the group, not two. A group with no
+    known queue is left out."""
     waiting: dict[str, int] = dict.fromkeys(queues, 0)
     oldest: dict[str, int] = {}
     all_oldest: int | None = None
@@ -210,7 +211,9 @@ def floor_counts(agents: Iterable[Agent], queues: Mapping[str, Queue], calls: It
     # then turn the strings into states once; unknown strings land on UNKNOWN.
     raw_queue: dict[str, dict[str, int]] = {q: {} for q in queues}
     raw_floor: dict[str, int] = {}
-    members = {name: tuple(q for q in dict.fromkeys(ids) if q in queues) for name, ids in (groups or {}).items()}
+    # a group none of whose queues is on this floor (or in this board's part) has no card: zeros would look true
+    members = {name: known for name, ids in (groups or {}).items()
+               if (known := tuple(q for q in dict.fromkeys(ids) if q in queues))}
     raw_group: dict[str, dict[str, int]] = {name: {} for name in members}
     group_sets = [(frozenset(ids), raw_group[name]) for name, ids in members.items()]
     for agent in agents:

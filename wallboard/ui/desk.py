@@ -48,7 +48,7 @@ from .monitoring import MonitorDesk, MonitorRow
 from .queues import QueueCards
 from .shell import BoardShell
 from .side import DeskSide
-from .strip import QueueStrip
+from .strip import QueueStrip, StripScroll
 from .style import MUTED, css_colour, font
 from .tiles import TileBoard
 from .topbar import set_text
@@ -84,6 +84,7 @@ class DeskWindow(BoardShell):
         self.cards_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.cards_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.strip = QueueStrip(s)
+        self.strip_scroll = StripScroll(self.strip)
         self.sl_note = QLabel()
         self.sl_note.setFont(font(self.sl_note.font(), "note", s))
         self.sl_note.setStyleSheet(css_colour(MUTED))
@@ -117,8 +118,9 @@ class DeskWindow(BoardShell):
     # -- layout -----------------------------------------------------------------------------
 
     def _arrange(self, title: str) -> None:
-        main = QWidget()
-        col = QVBoxLayout(main)
+        """The floor's figures across the whole window; below them the tiles, and the side panel beside."""
+        outer = QWidget()
+        col = QVBoxLayout(outer)
         col.setContentsMargins(6, 6, 6, 6)
         col.setSpacing(4)
         top = QHBoxLayout()
@@ -129,23 +131,28 @@ class DeskWindow(BoardShell):
         col.addLayout(top)
         col.addWidget(self.counts)
         col.addWidget(self.cards_scroll)
-        col.addWidget(self.strip)
+        col.addWidget(self.strip_scroll)
         col.addWidget(self.sl_note)
-        col.addWidget(self.monitor_row)
-        col.addWidget(self.filters)
+        main = QWidget()
+        left = QVBoxLayout(main)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.setSpacing(4)
+        left.addWidget(self.monitor_row)
+        left.addWidget(self.filters)
         self.tiles_scroll = QScrollArea()
         self.tiles_scroll.setWidgetResizable(True)
         self.tiles_scroll.setWidget(self.tiles)
         self.tiles_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        col.addWidget(self.tiles_scroll, 1)
-        col.addWidget(self.trend)
-        self.body = main
+        left.addWidget(self.tiles_scroll, 1)
+        left.addWidget(self.trend)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(main)
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setSizes([1200, 360])
-        self.setCentralWidget(self.splitter)
+        self.splitter.setSizes([1000, 350])  # at 1366 px: four columns of tiles beside the side panel
+        col.addWidget(self.splitter, 1)
+        self.body = outer  # the veil covers every figure, the side panel's callers and alerts too
+        self.setCentralWidget(outer)
         for keys, slot in (("L", self.listen_selected), ("W", lambda: self._act(Action.WHISPER)),
                            ("B", lambda: self._act(Action.BARGE)), ("Escape", lambda: self._act(Action.STOP)),
                            ("A", self.alerts_panel.acknowledge_selected), ("Ctrl+F", self.filters.find_box.setFocus),
@@ -192,7 +199,7 @@ class DeskWindow(BoardShell):
                                                 and self.cards.height() <= self.height() * 0.4)
         self.cards_scroll.setVisible(cards)
         self.cards_scroll.setMaximumHeight(max(self.cards.height(), 60) if cards else 0)
-        self.strip.setVisible(not cards)
+        self.strip_scroll.setVisible(not cards)
         self.trend.setVisible(self.trend_view == "show" or (self.trend_view == "auto" and roomy))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
@@ -239,6 +246,7 @@ class DeskWindow(BoardShell):
         marks = {c.queue_id: m.card_mark(c) for c in cards}
         self.cards.set_cards(cards, marks)
         self.strip.show_cards(cards, marks)
+        self.strip_scroll.refit()
         if self.cards_scroll.isVisible() != (self.cards.height() <= self.height() * 0.4) and self.queue_view == "auto":
             self._fit_layout()
         f = m.figures

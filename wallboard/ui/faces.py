@@ -209,7 +209,7 @@ class Faces:
 
 def paint_marks(p: QPainter, marked: list[tuple[int, int, Mark]], tw: int, th: int, s: float, fonts: Fonts,
                 pulse_alpha: int) -> None:
-    """Alert marks over the faces: warning dashed, critical solid, each with its glyph in a corner tab
+    """Alert marks over the faces: warning dashed, critical solid, each with its glyph in the bottom-right tab
     (never colour alone); a pulsing tile swells slowly with the critical colour (``pulse_alpha``)."""
     tab = QFontMetrics(fonts.small).height() + round(2 * s)
     p.setFont(fonts.small)
@@ -224,7 +224,7 @@ def paint_marks(p: QPainter, marked: list[tuple[int, int, Mark]], tw: int, th: i
             pen.setStyle(Qt.PenStyle.DashLine)
         p.setPen(pen)
         p.drawRect(rect.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
-        box = QRect(x, y + th - tab, tab, tab)
+        box = QRect(x + tw - tab, y + th - tab, tab, tab)  # the corner no text uses
         p.fillRect(box, WARN if warn else CRITICAL)
         p.setPen(ON_WARN if warn else ON_STRONG)
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, WARN_GLYPH if warn else CRITICAL_GLYPH)

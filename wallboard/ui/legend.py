@@ -43,14 +43,17 @@ def legend_html(formula: SLFormula) -> str:
     clock_note = tr("The clock on a tile is the time in the current state, on the server's clock; "
                     "“Call” is the call's own duration when it differs.")
     live = tr("LIVE")
+    summed_note = tr("A frame on a figure that sums queues (the TV’s key strip) means a queue has an alert of that "
+                     "kind — a long wait, many waiting, a low service level; its queue card says which.")
     sl_words = tr("{0}; {1} at or above target, {2} below").format(tr(SL_FORMULAS[formula]), SL_MET_GLYPH,
                                                                    SL_LOW_GLYPH)
     return "".join((
         _table(tr("Agent tiles"), [(LOOKS[st].colour.name(), LOOKS[st].glyph, tr(LOOKS[st].label)) for st in STATE_ORDER]),
         f"<p>{clock_note}</p>",
         _table(tr("Alerts"), [
-            (WARN.name(), WARN_GLYPH, tr("warning: a dashed frame and △ (e.g. a call over 10 min)")),
-            (CRITICAL.name(), CRITICAL_GLYPH, tr("critical: a solid frame and ▲; it pulses slowly until acknowledged")),
+            (WARN.name(), WARN_GLYPH, tr("warning: a dashed frame and △ in its corner (e.g. a call over 10 min)")),
+            (CRITICAL.name(), CRITICAL_GLYPH, tr("critical: a solid frame and ▲ in its corner; "
+                                                 "it pulses slowly until acknowledged")),
             (CRITICAL.name(), HELP_GLYPH, tr("the agent asked for help (手上げ); pulses until acknowledged")),
         ]),
         _table(tr("Monitoring"), [
@@ -71,8 +74,10 @@ def legend_html(formula: SLFormula) -> str:
             ("", tr("answer rate"), tr("answered ÷ offered (応答率)")),
             ("", tr("ASA"), tr("average wait of answered calls")),
             ("", tr("AHT"), tr("average handle time: talk + hold + wrap-up")),
+            ("", tr("Agents free"), tr("agents available now, of those logged in")),
             ("", "Σ", tr("a queue group: its queues summed")),
         ]),
+        f"<p>{summed_note}</p>",
     ))
 
 

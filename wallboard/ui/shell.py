@@ -182,5 +182,11 @@ class BoardShell(QMainWindow):
                 f"{len(v.agents)} agents, {len(v.calls)} calls, frames {v.counters.get('frames')}")
 
     def show_notice(self, text: str) -> None:
-        """A message at the bottom that clears itself: never a dialog that waits for a click."""
-        self.statusBar().showMessage(text, 30_000)
+        """A message at the bottom that clears itself: never a dialog that waits for a click. The bar
+        is there only while it says something (on a TV an empty one would take a row of cards)."""
+        bar = self.statusBar()
+        if not bar.property("hides_when_empty"):
+            bar.setProperty("hides_when_empty", True)
+            bar.messageChanged.connect(lambda words: bar.setVisible(bool(words)))
+        bar.showMessage(text, 30_000)
+        bar.show()

@@ -32,9 +32,12 @@ class TopBar(QWidget):
         self.link = self._label("", "link", scale, bold=True)
         self.link.setMinimumWidth(round(120 * scale))
         self.link.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        for label in (self.title, self.page, self.link):  # long words give way; the window never outgrows the screen
+        for label in (self.page, self.link):  # long words give way; the window never outgrows the screen
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        row.addWidget(self.title, 2)
+        self.title.setMinimumWidth(round(80 * scale))  # whole when there is room, elided only when there is not
+        self.title.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        row.addWidget(self.title)
+        row.addSpacing(round(12 * scale))
         row.addWidget(self.page, 2)
         row.addWidget(self.clock)
         row.addSpacing(round(12 * scale))

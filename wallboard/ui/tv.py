@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from ..board.alerts import AlertMarks, Mark
+from ..board.alerts import AlertMarks
 from ..board.model import BoardModel, Taken
 from ..board.pages import TREND_READY_S, Page, Slot, next_slot, plan
 from ..core.profile import Profile
@@ -69,7 +69,8 @@ class TvWindow(BoardShell):
         f = self.statusBar().font()
         f.setPixelSize(round(13 * scale))
         self.statusBar().setFont(f)
-        self.turn: list[Slot] = [Slot(Page.AGENTS)]
+        self.statusBar().hide()  # until there is a notice
+        self.turn: list[Slot] = [Slot(Page(profile.pages[0]))]  # replanned at each turn, once there is a floor
         self.slot: Slot = self.turn[0]
         self.rotator = QTimer(self)
         self.rotator.setInterval(round(profile.dwell_s * 1000))
@@ -153,7 +154,7 @@ class TvWindow(BoardShell):
         self.cards.set_cards(cards, marks)
         self.cards.fit()
         if m.figures is not None:
-            self.key_strip.show_figures(m.figures.total, max(marks.values(), default=Mark.NONE))
+            self.key_strip.show_figures(m.figures.total, m.marks.queue_kinds)
 
     def show_marks(self, marks: AlertMarks, now: int) -> None:
         super().show_marks(marks, now)
