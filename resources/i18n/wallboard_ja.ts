@@ -273,6 +273,7 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>Waiting</source>
+        <extracomment>per figure, the widest value it will show (None: the figures share the cell equally); widths come from these, not from today&apos;s values, so cells never jiggle as the numbers change</extracomment>
         <translation>待ち呼</translation>
     </message>
     <message>

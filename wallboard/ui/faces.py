@@ -42,7 +42,7 @@ from .style import (
 from .words import MONITOR_BADGES, PAUSE_REASONS, clock_text, known
 
 #: (state, reason, direction, help, queue name, selected, monitor mode): everything a look shows.
-LookKey = tuple[str, str, str, bool, str, bool, str]
+LookKey = tuple[str, str, str, bool, str, bool, str, int]  # … selected, monitor, alert mark (never PULSE)
 
 #: Tile sizes at scale 1: a desk's three rows, a TV's dense two.
 DESK_TILE = QSize(236, 86)
@@ -71,7 +71,7 @@ class Faces:
     def __init__(self) -> None:
         self.looks: dict[LookKey, QPixmap] = {}
         #: per agent: (agent, call, selected, look key, name, face); identity of the first two is the fast test
-        self.faces: dict[str, tuple[Agent, Call | None, bool, LookKey, str, QPixmap]] = {}
+        self.faces: dict[str, tuple[Agent, Call | None, tuple[bool, int], LookKey, str, QPixmap]] = {}
         self.names: dict[str, tuple[str, QStaticText]] = {}
         self.size = QSize()
         self.dpr = 1.0
@@ -135,11 +135,11 @@ class Faces:
         p.setFont(f.name)
         p.drawStaticText(round(16 * s), round((5 if self.dense else 8) * s), named[1])
         p.end()
-        self.faces[aid] = (a, call, key[5], key, name, pm)
+        self.faces[aid] = (a, call, (key[5], key[7]), key, name, pm)
         return pm
 
     def _look(self, key: LookKey) -> QPixmap:
-        state, reason, direction, help_flag, queue, selected, monitor = key
+        state, reason, direction, help_flag, queue, selected, monitor, mark = key
         w, h = self.size.width(), self.size.height()
         pm = QPixmap(round(w * self.dpr), round(h * self.dpr))
         pm.setDevicePixelRatio(self.dpr)
@@ -202,32 +202,55 @@ class Faces:
                                  line - round(2 * s)), MONITOR_COLOURS.get(monitor, SILENT))
                 p.setPen(ON_STRONG)
                 p.drawText(QPoint(right - bw, y3 + p.fontMetrics().ascent()), badge)
+        if mark:  # drawn into the look: a full repaint of hundreds of marked tiles is still one blit each
+            _paint_mark(p, w, h, mark == Mark.WARN, s, f)
         p.end()
         self.looks[key] = pm
         return pm
 
 
-def paint_marks(p: QPainter, marked: list[tuple[int, int, Mark]], tw: int, th: int, s: float, fonts: Fonts,
-                pulse_alpha: int) -> None:
-    """Alert marks over the faces: warning dashed, critical solid, each with its glyph in the bottom-right tab
-    (never colour alone); a pulsing tile swells slowly with the critical colour (``pulse_alpha``)."""
+def _paint_mark(p: QPainter, tw: int, th: int, warn: bool, s: float, fonts: Fonts) -> None:
+    """An alert mark: warning dashed, critical solid, each with its glyph in the bottom-right tab
+    (never colour alone)."""
+    width = max(3, round((4 if warn else 5) * s))
+    pen = QPen(WARN if warn else CRITICAL, width)
+    if warn:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    p.setPen(pen)
+    p.drawRect(QRect(0, 0, tw, th).adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
     tab = QFontMetrics(fonts.small).height() + round(2 * s)
-    p.setFont(fonts.small)
-    for x, y, m in marked:
-        rect = QRect(x, y, tw, th)
-        if m is Mark.PULSE and pulse_alpha:
-            p.fillRect(rect, translucent(CRITICAL, pulse_alpha))
-        warn = m is Mark.WARN
-        width = max(3, round((4 if warn else 5) * s))
-        pen = QPen(WARN if warn else CRITICAL, width)
-        if warn:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        p.setPen(pen)
-        p.drawRect(rect.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
-        box = QRect(x + tw - tab, y + th - tab, tab, tab)  # the corner no text uses
-        p.fillRect(box, WARN if warn else CRITICAL)
-        p.setPen(ON_WARN if warn else ON_STRONG)
-        p.drawText(box, Qt.AlignmentFlag.AlignCenter, WARN_GLYPH if warn else CRITICAL_GLYPH)
+    p.drawPixmap(tw - tab, th - tab, _tab(warn, tab, fonts.small, p.device().devicePixelRatioF()))
+
+
+def paint_pulses(p: QPainter, pulsing: list[tuple[int, int]], tw: int, th: int, alpha: int) -> None:
+    """The calm pulse over a tile whose help flag or critical alert waits for a supervisor: a slow,
+    low swell of the critical colour (``alpha``), never a flash."""
+    if alpha:
+        colour = translucent(CRITICAL, alpha)
+        for x, y in pulsing:
+            p.fillRect(QRect(x, y, tw, th), colour)
+
+
+_TABS: dict[tuple[bool, int, str, float, int], QPixmap] = {}
+
+
+def _tab(warn: bool, size: int, font: QFont, dpr: float) -> QPixmap:
+    """The glyph's corner tab, drawn once per level and size (a full repaint marks hundreds of tiles)."""
+    key = (warn, size, font.key(), dpr, (WARN if warn else CRITICAL).rgba())  # a theme switch re-draws it
+    pm = _TABS.get(key)
+    if pm is None:
+        pm = QPixmap(round(size * dpr), round(size * dpr))
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(WARN if warn else CRITICAL)
+        q = QPainter(pm)
+        q.setFont(font)
+        q.setPen(ON_WARN if warn else ON_STRONG)
+        q.drawText(QRect(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, WARN_GLYPH if warn else CRITICAL_GLYPH)
+        q.end()
+        if len(_TABS) > 64:
+            _TABS.clear()
+        _TABS[key] = pm
+    return pm
 
 
 def paint_header(p: QPainter, rect: QRect, section: Section, fonts: Fonts, s: float) -> None:

@@ -1,4 +1,4 @@
-"""The desk's ☰ menu: the legend, how the queues and the trend show, credentials, About."""
+"""The desk's menus: ☰ (the legend, how the queues and the trend show, credentials, About) and a tile's."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QWidget
 
+from ..board.monitoring import Action
 from .i18n import QT_TR_NOOP, tr
 
 QUEUE_VIEWS = (("auto", QT_TR_NOOP("Queues: by window height")), ("cards", QT_TR_NOOP("Queues: cards")),
@@ -33,4 +34,16 @@ def board_menu(parent: QWidget, views: dict[str, str], choose: Callable[[str, st
         menu.addSeparator()
     for words, slot in actions[1:]:
         menu.addAction(words, slot)
+    return menu
+
+
+def monitoring_menu(parent: QWidget, allowed: Callable[[Action], bool], act: Callable[[Action], None]) -> QMenu:
+    """A tile's right-click menu: listen, whisper, barge, stop, each enabled only when it may be done now."""
+    menu = QMenu(parent)
+    for text, action in ((tr("Listen (L)"), Action.LISTEN), (tr("Whisper (W)"), Action.WHISPER),
+                         (tr("Barge (B)"), Action.BARGE), (tr("Stop (Esc)"), Action.STOP)):
+        item = QAction(text, menu)
+        item.setEnabled(allowed(action))
+        item.triggered.connect(lambda _=False, a=action: act(a))
+        menu.addAction(item)
     return menu

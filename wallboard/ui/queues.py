@@ -63,6 +63,7 @@ class QueueCards(QWidget):
 
     def __init__(self, parent: QWidget | None = None, scale: float = 1.0, paged: bool = False) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # it paints every pixel of its region
         self.cards: list[QueueFigures] = []
         self.marks: Mapping[str, Mark] = {}
         self.paged = paged

@@ -46,9 +46,10 @@ class DeskSide(QWidget):
         set_text(self.waiting_heading, tr("Callers waiting ({0})").format(len(callers)))
 
     def show_log(self, log: Sequence[LogEntry]) -> None:
-        if log and self._shown_last is log[-1] and self.log.count() == len(log):
+        last = log[-1] if log else None
+        if self._shown_last is last and self.log.count() == len(log):
             return  # the log is capped, so its length alone does not say whether it changed
-        self._shown_last = log[-1] if log else None
+        self._shown_last = last
         self.log.clear()
         for e in log:
             item = QListWidgetItem(f"{time.strftime('%H:%M:%S', time.localtime(e.at))}  {e.text}")

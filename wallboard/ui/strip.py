@@ -13,14 +13,26 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QScrollArea, QSizePolicy, QWidget
 
 from ..board.alerts import Mark
 from ..core.metrics import QueueFigures
 from .i18n import tr
 from .queues import card_title, sl_text
-from .style import CARD, CARD_LINE, CRITICAL, CRITICAL_GLYPH, INK, MUTED, ON_STRONG, ON_WARN, WARN, WARN_GLYPH
+from .style import (
+    CARD,
+    CARD_LINE,
+    CRITICAL,
+    CRITICAL_GLYPH,
+    INK,
+    MUTED,
+    ON_STRONG,
+    ON_WARN,
+    SL_MET_GLYPH,
+    WARN,
+    WARN_GLYPH,
+)
 from .words import secs
 
 Run = tuple[str, QColor]  # a piece of text in its colour
@@ -39,6 +51,7 @@ class _Strip(QWidget):
 
     def __init__(self, title_px: int, value_px: int, scale: float, titled: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # it paints every pixel of its region
         self.cells: list[Cell] = []
         self.scale = scale
         self.titled = titled
@@ -57,17 +70,53 @@ class _Strip(QWidget):
         self.value_h = value.ascent() + value.descent() // 3  # figures have no descenders: no room kept for them
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.title_h + self.label_h + self.value_h + 3 * self.pad)
+        self._widths: dict[tuple[str, ...], list[int]] = {}
+        self._fits: dict[tuple[str, int], QFont] = {}
+        self._frames: dict[tuple[object, ...], QPixmap] = {}
+
+    #: per figure, the widest value it will show (None: the figures share the cell equally); widths
+    #: come from these, not from today's values, so cells never jiggle as the numbers change
+    templates: tuple[str, ...] | None = None
 
     def set_cells(self, cells: Sequence[Cell]) -> None:
-        if list(cells) != self.cells:
-            self.cells = list(cells)
+        """Repaint only the cells that changed (a strip of 50 queues changes one or two at a time)."""
+        new = list(cells)
+        old, self.cells = self.cells, new
+        if len(old) != len(new):
             self.update()
+            return
+        for k, (a, b) in enumerate(zip(old, new)):
+            if a == b:
+                continue
+            rect = self.cell_rect(k)
+            if (a.title, a.mark, [n for n, _ in a.parts]) != (b.title, b.mark, [n for n, _ in b.parts]):
+                self.update(rect)
+                continue
+            for place, pa, pb in zip(self._values(b, rect), a.parts, b.parts):
+                if pa != pb:  # a tick moves one figure of a few cells (their longest wait)
+                    self.update(place)
+
+    def _values(self, cell: Cell, rect: QRect) -> list[QRect]:
+        inner = rect.adjusted(self.pad, self.pad // 2, -self.pad, -self.pad // 2)
+        return [QRect(pl.left(), pl.top() + self.label_h, pl.width() - 4, self.value_h)
+                for pl in self._layout(cell, inner)]
+
+    def cell_rect(self, k: int) -> QRect:
+        gap = max(2, round(6 * self.scale))
+        n = max(1, len(self.cells))
+        w = (self.width() - gap * (n + 1)) // n
+        return QRect(gap + k * (w + gap), 0, w, self.height() - gap)
 
     def _needs(self, cell: Cell) -> list[int]:
-        """Each figure's width: its label's or its value's, whichever is wider."""
-        label, value = QFontMetrics(self.f_label), QFontMetrics(self.f_value)
-        return [max(label.horizontalAdvance(name), value.horizontalAdvance("".join(t for t, _ in runs))) + 8
-                for name, runs in cell.parts]
+        """Each figure's width: its label's or its widest value's, whichever is wider (cached by labels)."""
+        labels = tuple(name for name, _ in cell.parts)
+        hit = self._widths.get(labels)
+        if hit is None:
+            label, value = QFontMetrics(self.f_label), QFontMetrics(self.f_value)
+            shown = self.templates or ("",) * len(labels)
+            hit = [max(label.horizontalAdvance(name), value.horizontalAdvance(t)) + 8 for name, t in zip(labels, shown)]
+            self._widths[labels] = hit
+        return hit
 
     def least_width(self) -> int:
         """The width at which no label is cut: the widest cell's figures, times the cells."""
@@ -80,60 +129,90 @@ class _Strip(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(max(400, self.least_width()), self.height())
 
+    def _layout(self, cell: Cell, inner: QRect) -> list[QRect]:
+        """Each figure's place in the cell: its width (fitted to the labels and widest values), label above."""
+        needs = self._needs(cell)
+        total = sum(needs)
+        spare = max(0, inner.width() - total) // max(1, len(needs))
+        places, x = [], inner.left()
+        for need in needs:
+            pw = need + spare if total <= inner.width() else need * inner.width() // max(1, total)
+            places.append(QRect(x, inner.top() + self.title_h, pw, self.label_h + self.value_h))
+            x += pw
+        return places
+
+    def _frame(self, cell: Cell, w: int, h: int) -> QPixmap:
+        """What a cell shows but its values: card, title, labels, alert frame and tab; drawn once per look
+        (a strip of 50 queues repaints a few cells a second, and only their figures change)."""
+        labels = tuple(name for name, _ in cell.parts)
+        key = (cell.title, labels, cell.mark, w, h, CARD.rgba(), INK.rgba())
+        pm = self._frames.get(key)
+        if pm is not None:
+            return pm
+        dpr = self.devicePixelRatioF()
+        pm = QPixmap(round(w * dpr), round(h * dpr))
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(CARD)
+        p = QPainter(pm)
+        rect = QRect(0, 0, w, h)
+        p.setPen(CARD_LINE)
+        p.drawRect(rect.adjusted(0, 0, -1, -1))
+        inner = rect.adjusted(self.pad, self.pad // 2, -self.pad, -self.pad // 2)
+        if self.titled:
+            p.setFont(self.f_title)
+            p.setPen(INK)
+            p.drawText(QRect(inner.left(), inner.top(), inner.width(), self.title_h), Qt.AlignmentFlag.AlignVCenter,
+                       p.fontMetrics().elidedText(cell.title, Qt.TextElideMode.ElideRight, inner.width()))
+        p.setFont(self.f_label)
+        p.setPen(MUTED)
+        for label, place in zip(labels, self._layout(cell, inner)):
+            p.drawText(QRect(place.left(), place.top(), place.width(), self.label_h), Qt.AlignmentFlag.AlignVCenter,
+                       p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, place.width() - 4))
+        if cell.mark:
+            warn = cell.mark is Mark.WARN
+            width = max(2, round((3 if warn else 4) * self.scale))
+            pen = QPen(WARN if warn else CRITICAL, width)
+            if warn:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            p.drawRect(rect.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
+            tab = self.label_h  # the glyph in the bottom-right tab, as on tiles and cards
+            box = QRect(w - tab, h - tab, tab, tab)
+            p.fillRect(box, WARN if warn else CRITICAL)
+            p.setPen(ON_WARN if warn else ON_STRONG)
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, WARN_GLYPH if warn else CRITICAL_GLYPH)
+        p.end()
+        if len(self._frames) > 500:
+            self._frames.clear()
+        self._frames[key] = pm
+        return pm
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
         p.fillRect(event.rect(), self.palette().window())
-        n = len(self.cells)
-        gap = max(2, round(6 * self.scale))
-        w = (self.width() - gap * (n + 1)) // max(1, n)
+        dirty = event.rect()
         for k, cell in enumerate(self.cells):
-            rect = QRect(gap + k * (w + gap), 0, w, self.height() - gap)
-            p.fillRect(rect, CARD)
-            p.setPen(CARD_LINE)
-            p.drawRect(rect.adjusted(0, 0, -1, -1))
-            inner = rect.adjusted(self.pad, self.pad // 2, -self.pad, -self.pad // 2)
-            glyph = {Mark.WARN: WARN_GLYPH, Mark.CRITICAL: CRITICAL_GLYPH, Mark.PULSE: CRITICAL_GLYPH}.get(cell.mark, "")
-            y = inner.top()
-            if self.titled:
-                p.setFont(self.f_title)
-                p.setPen(INK)
-                p.drawText(QRect(inner.left(), y, inner.width(), self.title_h), Qt.AlignmentFlag.AlignVCenter,
-                           p.fontMetrics().elidedText(cell.title, Qt.TextElideMode.ElideRight, inner.width()))
-                y += self.title_h
-            needs = self._needs(cell)
-            spare = max(0, inner.width() - sum(needs)) // max(1, len(needs))
-            x = inner.left()
-            for (label, runs), need in zip(cell.parts, needs):
-                pw = need + spare if sum(needs) <= inner.width() else need * inner.width() // max(1, sum(needs))
-                p.setFont(self.f_label)
-                p.setPen(MUTED)
-                p.drawText(QRect(x, y, pw, self.label_h), Qt.AlignmentFlag.AlignVCenter,
-                           p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, pw - 4))
-                self._paint_value(p, QRect(x, y + self.label_h, pw - 4, self.value_h), runs)
-                x += pw
-            if cell.mark:
-                warn = cell.mark is Mark.WARN
-                width = max(2, round((3 if warn else 4) * self.scale))
-                pen = QPen(WARN if warn else CRITICAL, width)
-                if warn:
-                    pen.setStyle(Qt.PenStyle.DashLine)
-                p.setPen(pen)
-                p.drawRect(rect.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
-                p.setFont(self.f_label)  # the glyph in the bottom-right tab, as on tiles and cards
-                tab = self.label_h
-                box = QRect(rect.right() + 1 - tab, rect.bottom() + 1 - tab, tab, tab)
-                p.fillRect(box, WARN if warn else CRITICAL)
-                p.setPen(ON_WARN if warn else ON_STRONG)
-                p.drawText(box, Qt.AlignmentFlag.AlignCenter, glyph)
+            rect = self.cell_rect(k)
+            if not rect.intersects(dirty):
+                continue
+            p.drawPixmap(rect.topLeft(), self._frame(cell, rect.width(), rect.height()))
+            for (_, runs), place in zip(cell.parts, self._values(cell, rect)):
+                if place.intersects(dirty):
+                    self._paint_value(p, place, runs)
         p.end()
 
     def _paint_value(self, p: QPainter, rect: QRect, runs: tuple[Run, ...]) -> None:
         """A value, shrunk to fit its place rather than cut."""
-        font = QFont(self.f_value)
         text = "".join(t for t, _ in runs)
-        advance = QFontMetrics(font).horizontalAdvance(text)
-        if advance > rect.width() > 0:
-            font.setPixelSize(max(8, int(font.pixelSize() * rect.width() / advance)))
+        font = self._fits.get((text, rect.width()))
+        if font is None:
+            font = QFont(self.f_value)
+            advance = QFontMetrics(font).horizontalAdvance(text)
+            if advance > rect.width() > 0:
+                font.setPixelSize(max(8, int(font.pixelSize() * rect.width() / advance)))
+            if len(self._fits) > 2000:
+                self._fits.clear()
+            self._fits[(text, rect.width())] = font
         p.setFont(font)
         fm = p.fontMetrics()
         x = rect.left()
@@ -170,6 +249,8 @@ class KeyStrip(_Strip):
 
 class QueueStrip(_Strip):
     """A desk's queue cards in one row: waiting (longest), service level, abandoned per card."""
+
+    templates = ("00 00:00", "100% " + SL_MET_GLYPH, "0000")
 
     def __init__(self, scale: float, parent: QWidget | None = None) -> None:
         super().__init__(12, 18, scale, titled=True, parent=parent)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ..board.alerts import Mark
 from ..board.order import Section
 from ..core.model import Agent, AgentState, Call, Queue
-from .faces import DESK_TILE, TV_TILE, Faces, Fonts, paint_header, paint_marks
+from .faces import DESK_TILE, TV_TILE, Faces, Fonts, paint_header, paint_pulses
 from .i18n import tr
 from .style import (
     INK,
@@ -89,6 +89,7 @@ class TileBoard(QWidget):
         self._pulser.timeout.connect(self._pulse)
         #: Called after every paint (latency measurement, diagnostics); must be cheap.
         self.after_paint: Callable[[], None] | None = None
+        self.painted_mono = 0.0  # when the tiles last reached the screen (the windows keep paints flowing)
         self._held_until = 0.0
         self._pending: tuple[list[str], list[Section]] | None = None
         self._release_timer = QTimer(self)
@@ -357,7 +358,7 @@ class TileBoard(QWidget):
         qnames, dense = self.queue_names, self.paged
         clocks: list[tuple[int, int, QStaticText]] = []
         durations: list[tuple[int, int, QStaticText]] = []
-        marked: list[tuple[int, int, Mark]] = []
+        pulsing: list[tuple[int, int]] = []
         draw_pixmap = p.drawPixmap
         clock_cache, dur_cache, laid_out = self._clocks, self._durations, self._faces.clock
         for i in self._visible(event):
@@ -370,16 +371,17 @@ class TileBoard(QWidget):
             call = calls.get(call_id) if call_id else None
             hit = faces.get(aid)
             sel = aid == selected
-            m = marks.get(aid)
-            if m:
-                marked.append((x0, y0, m))
-            if hit is not None and hit[0] is a and hit[1] is call and hit[2] == sel:
+            m = marks.get(aid, 0)
+            if m is Mark.PULSE:
+                pulsing.append((x0, y0))
+                m = Mark.CRITICAL  # the look is steady; the pulse goes over it
+            if hit is not None and hit[0] is a and hit[1] is call and hit[2] == (sel, m):
                 draw_pixmap(x0, y0, hit[5])  # nothing on the face changed: the common case
             else:
                 queue = "" if dense else qnames.get(call.queue if call is not None else (a.queues[0] if a.queues else ""), "")
-                key = (a.state, a.reason, a.direction, a.help, queue, sel, a.monitor)
+                key = (a.state, a.reason, a.direction, a.help, queue, sel, a.monitor, int(m))
                 if hit is not None and hit[3] == key and hit[4] == a.name:
-                    faces[aid] = (a, call, sel, key, a.name, hit[5])  # new object, same look
+                    faces[aid] = (a, call, (sel, int(m)), key, a.name, hit[5])  # new object, same look
                     draw_pixmap(x0, y0, hit[5])
                 else:
                     draw_pixmap(x0, y0, face(aid, a, call, key))
@@ -392,8 +394,8 @@ class TileBoard(QWidget):
                 dsecs = (now - call.answered_at) // 1000
                 st2, w2 = dur_cache.get(dsecs) or laid_out(dur_cache, max(0, dsecs), self.fonts.small, self._call_word)
                 durations.append((x0 + right - int(w2), y0 + dur_dy, st2))
-        if marked:
-            paint_marks(p, marked, tw, th, self.scale, self.fonts, PULSE_ALPHA[self._pulse_at])
+        if pulsing:
+            paint_pulses(p, pulsing, tw, th, PULSE_ALPHA[self._pulse_at])
         p.setPen(INK)
         draw = p.drawStaticText
         p.setFont(self.fonts.clock)
@@ -404,5 +406,6 @@ class TileBoard(QWidget):
             draw(x, y, st)
         p.end()
         self._faces.prune(set(order))
+        self.painted_mono = time.monotonic()
         if self.after_paint is not None:
             self.after_paint()

@@ -26,6 +26,7 @@ Rating = Callable[[str, float], Level]
 class WaitingList(QWidget):
     def __init__(self, scale: float = 1.0, paged: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # it paints every pixel of its region
         self.callers: list[WaitingCaller] = []
         self.rate: Rating = lambda queue, wait: Level.NONE
         self.paged = paged
@@ -40,9 +41,20 @@ class WaitingList(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def show_callers(self, callers: Sequence[WaitingCaller], rate: Rating) -> None:
-        self.callers, self.rate = list(callers), rate
+        """Once a second every wait moves; the rest of a row only when callers come, go or move up, so
+        a tick repaints the wait column alone."""
+        new = list(callers)
+        same_rows = [_still(c) for c in new] == [_still(c) for c in self.callers]
+        self.callers, self.rate = new, rate
         self.page %= self.pages
-        self.update()
+        if same_rows:
+            self.update(QRect(0, self.head_h, self._cols()[1], self.height()))
+        else:
+            self.update()
+
+    def _cols(self) -> tuple[int, int, int, int]:
+        w = self.width()
+        return 0, round(w * 0.16), round(w * 0.42), round(w * 0.86)  # wait, queue, caller, position
 
     @property
     def per_page(self) -> int:
@@ -63,7 +75,8 @@ class WaitingList(QWidget):
         p = QPainter(self)
         p.fillRect(event.rect(), self.palette().window())
         w = self.width()
-        cols = (0, round(w * 0.16), round(w * 0.42), round(w * 0.86))  # wait, queue, caller, position
+        cols = self._cols()
+        rest = event.rect().right() >= cols[1]  # more than the wait column to draw
         p.setFont(self.f_head)
         p.setPen(MUTED)
         for x, words in zip(cols, (tr("Wait"), tr("Queue"), tr("Caller"), tr("Place"))):
@@ -75,7 +88,6 @@ class WaitingList(QWidget):
         first = self.page * self.per_page if self.paged else 0
         y = self.head_h
         p.setFont(self.f_row)
-        fm = p.fontMetrics()
         for c in self.callers[first:first + self.per_page]:
             if y > self.height():
                 break
@@ -84,17 +96,28 @@ class WaitingList(QWidget):
             p.setPen({Level.WARN: WARN_TEXT, Level.CRITICAL: CRITICAL}.get(level, INK))
             p.drawText(QRect(4, y, cols[1] - 8, self.row_h), Qt.AlignmentFlag.AlignVCenter,
                        f"{clock_text(c.wait_s)} {glyph}".rstrip())
-            p.setPen(INK)
-            p.drawText(QRect(cols[1] + 4, y, cols[2] - cols[1] - 8, self.row_h), Qt.AlignmentFlag.AlignVCenter,
-                       fm.elidedText(c.queue_name, Qt.TextElideMode.ElideRight, cols[2] - cols[1] - 8))
-            who = " ".join(x for x in (c.number, c.name) if x) or tr("(no caller ID)")
-            if c.ringing:
-                who = tr("{0} — ringing an agent").format(who)
-            p.drawText(QRect(cols[2] + 4, y, cols[3] - cols[2] - 8, self.row_h), Qt.AlignmentFlag.AlignVCenter,
-                       fm.elidedText(who, Qt.TextElideMode.ElideRight, cols[3] - cols[2] - 8))
-            p.drawText(QRect(cols[3] + 4, y, w - cols[3] - 8, self.row_h), Qt.AlignmentFlag.AlignVCenter,
-                       f"#{c.position}")
+            if rest:
+                self._paint_rest(p, c, cols, w, y)
             p.setPen(CARD_LINE)
             p.drawLine(0, y + self.row_h - 1, w, y + self.row_h - 1)
             y += self.row_h
         p.end()
+
+    def _paint_rest(self, p: QPainter, c: WaitingCaller, cols: tuple[int, int, int, int], w: int, y: int) -> None:
+        """Queue, caller and place: what changes only when callers come, go or move up."""
+        fm = p.fontMetrics()
+        p.setPen(INK)
+        p.drawText(QRect(cols[1] + 4, y, cols[2] - cols[1] - 8, self.row_h), Qt.AlignmentFlag.AlignVCenter,
+                   fm.elidedText(c.queue_name, Qt.TextElideMode.ElideRight, cols[2] - cols[1] - 8))
+        who = " ".join(x for x in (c.number, c.name) if x) or tr("(no caller ID)")
+        if c.ringing:
+            who = tr("{0} — ringing an agent").format(who)
+        p.drawText(QRect(cols[2] + 4, y, cols[3] - cols[2] - 8, self.row_h), Qt.AlignmentFlag.AlignVCenter,
+                   fm.elidedText(who, Qt.TextElideMode.ElideRight, cols[3] - cols[2] - 8))
+        p.drawText(QRect(cols[3] + 4, y, w - cols[3] - 8, self.row_h), Qt.AlignmentFlag.AlignVCenter,
+                   f"#{c.position}")
+
+
+def _still(c: WaitingCaller) -> tuple[object, ...]:
+    """What a row shows besides the wait."""
+    return c.call_id, c.queue_name, c.number, c.name, c.position, c.ringing
