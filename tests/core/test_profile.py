@@ -17,7 +17,7 @@ PROFILES = Path(__file__).resolve().parents[2] / "resources" / "profiles"
 def test_sample_profiles_parse_to_what_they_say() -> None:
     tv = load_profile(tomllib.loads((PROFILES / "tv.toml").read_text("utf-8")))
     assert tv.tv and tv.language == "ja" and tv.credential == "env:WALLBOARD_TOKEN"
-    assert tv.pages == ("agents", "queues", "trend") and tv.dwell_s == 15 and tv.sort == "state"
+    assert tv.pages == ("agents", "queues", "alerts", "trend") and tv.dwell_s == 15 and tv.sort == "state"
     assert tv.url == "wss://pbx-bridge.example.internal:8765" and tv.title == "コールセンター 3F"
     desk = load_profile(tomllib.loads((PROFILES / "desk.toml").read_text("utf-8")))
     assert not desk.tv and desk.credential == "keychain" and desk.teams == ("Team A", "Team B")

@@ -108,13 +108,12 @@ class Faces:
             cache[secs] = hit
         return hit
 
-    def face(self, aid: str, a: Agent, call: Call | None, key: LookKey) -> QPixmap:
-        """The agent's own face: its look (shared) with its name on it — one blit and one text."""
+    def name_text(self, aid: str, a: Agent) -> QStaticText:
+        """The agent's name, elided to its tile and laid out once (until it changes)."""
         name = plain(a.name)
-        look = self.looks.get(key) or self._look(key)
         named = self.names.get(aid)
-        s, f = self.scale, self.fonts
         if named is None or named[0] != name:
+            s, f = self.scale, self.fonts
             pad = round(8 * s)
             room = self.size.width() - 3 * pad - round(8 * s) - f.clock_room
             st = QStaticText(QFontMetrics(f.name).elidedText(name, Qt.TextElideMode.ElideRight, max(10, room)))
@@ -122,6 +121,18 @@ class Faces:
             st.prepare(font=f.name)
             named = (name, st)
             self.names[aid] = named
+        return named[1]
+
+    def name_at(self) -> tuple[int, int]:
+        """Where the name sits on a tile."""
+        return round(16 * self.scale), round((5 if self.dense else 8) * self.scale)
+
+    def look(self, key: LookKey) -> QPixmap:
+        return self.looks.get(key) or self._look(key)
+
+    def face(self, aid: str, a: Agent, call: Call | None, key: LookKey) -> QPixmap:
+        """The agent's own face: its look (shared) with its name on it — one blit per repaint after."""
+        look = self.look(key)
         old = self.faces.get(aid)
         if old is not None and old[5].size() == look.size():
             pm = old[5]  # paint over the agent's previous face: no allocation
@@ -132,10 +143,10 @@ class Faces:
         p = QPainter(pm)
         p.drawPixmap(0, 0, look)
         p.setPen(INK)
-        p.setFont(f.name)
-        p.drawStaticText(round(16 * s), round((5 if self.dense else 8) * s), named[1])
+        p.setFont(self.fonts.name)
+        p.drawStaticText(*self.name_at(), self.name_text(aid, a))
         p.end()
-        self.faces[aid] = (a, call, (key[5], key[7]), key, name, pm)
+        self.faces[aid] = (a, call, (key[5], key[7]), key, a.name, pm)
         return pm
 
     def _look(self, key: LookKey) -> QPixmap:
@@ -177,7 +188,8 @@ class Faces:
         if monitor and self.dense:
             badges.append((f"{MONITOR_GLYPH} {known(MONITOR_BADGES, monitor)}", MONITOR_COLOURS.get(monitor, SILENT),
                            f.small))
-        badge_x = right
+        tab = QFontMetrics(f.small).height() + round(2 * s) if mark else 0  # the mark's corner tab
+        badge_x = right - (tab if self.dense else 0)  # a TV's badges share the bottom row with it
         for text, colour, bf in badges:
             p.setFont(bf)
             bw = p.fontMetrics().horizontalAdvance(text)
@@ -198,10 +210,11 @@ class Faces:
             if monitor:  # every board shows that a supervisor is on this call, and how
                 badge = f"{MONITOR_GLYPH} {known(MONITOR_BADGES, monitor)}"
                 bw = p.fontMetrics().horizontalAdvance(badge)
-                p.fillRect(QRect(right - bw - round(4 * s), y3 - round(1 * s), bw + round(8 * s),
+                end = right - tab  # left of the mark's tab
+                p.fillRect(QRect(end - bw - round(4 * s), y3 - round(1 * s), bw + round(8 * s),
                                  line - round(2 * s)), MONITOR_COLOURS.get(monitor, SILENT))
                 p.setPen(ON_STRONG)
-                p.drawText(QPoint(right - bw, y3 + p.fontMetrics().ascent()), badge)
+                p.drawText(QPoint(end - bw, y3 + p.fontMetrics().ascent()), badge)
         if mark:  # drawn into the look: a full repaint of hundreds of marked tiles is still one blit each
             _paint_mark(p, w, h, mark == Mark.WARN, s, f)
         p.end()

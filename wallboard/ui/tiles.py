@@ -3,9 +3,11 @@
 How it paints: tiles sit in rows (``columns`` × tile size, from the width), under a header per
 team when the board orders by team. ``set_floor`` marks the rectangles of changed agents dirty
 (``update(rect)``) and Qt merges them into one paint event per frame; ``paintEvent`` walks only
-the rows inside the dirty region and blits each tile's cached face (:mod:`.faces`), then draws
-the alert frames and the two moving figures over it. Ticking clocks are one ``update()`` of the
-visible area per second, not one per agent.
+the rows inside the dirty region and blits each tile's cached face (:mod:`.faces`: look, name and
+alert mark), then the pulse and the two moving figures over it. A tile that changed since the last
+paint is drawn from its parts (look, name): on a busy floor it changes again before its face would
+be used, so a face is made only once an agent holds still. Ticking clocks are one ``update()`` of
+the visible area per second, not one per agent.
 
 The order comes from the board model (``set_order``); a desk's tiles hold it still while the
 pointer is over them and a moment after a click, so a click lands on the agent it was aimed at.
@@ -19,15 +21,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QContextMenuEvent,
-    QFontMetrics,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QResizeEvent,
-    QStaticText,
-)
+from PySide6.QtGui import QContextMenuEvent, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QStaticText
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..board.alerts import Mark
@@ -35,10 +29,7 @@ from ..board.order import Section
 from ..core.model import Agent, AgentState, Call, Queue
 from .faces import DESK_TILE, TV_TILE, Faces, Fonts, paint_header, paint_pulses
 from .i18n import tr
-from .style import (
-    INK,
-    MUTED,
-)
+from .style import INK, MUTED
 
 GAP = 6
 #: A tile never moves under the supervisor's pointer, nor for this long after a click (s).
@@ -77,6 +68,7 @@ class TileBoard(QWidget):
         self.marks: Mapping[str, Mark] = {}
         self.empty_text = tr("No agents yet")
         self._faces = Faces()
+        self._settling: dict[str, Agent] = {}  # agents drawn from their parts last paint (see paintEvent)
         self._clocks: dict[int, tuple[QStaticText, float]] = {}
         self._durations: dict[int, tuple[QStaticText, float]] = {}
         self._pages: list[list[Row]] = [[]]
@@ -95,6 +87,7 @@ class TileBoard(QWidget):
         self._release_timer = QTimer(self)
         self._release_timer.setSingleShot(True)
         self._release_timer.setInterval(300)
+        self._release_timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse one fires up to 5 % early
         self._release_timer.timeout.connect(self._release)
         self.set_scale(scale)
 
@@ -243,14 +236,15 @@ class TileBoard(QWidget):
         return not self.paged and (self.underMouse() or time.monotonic() < self._held_until)
 
     def _release(self) -> None:
+        """Catch up once the hold is over; if still held, look again when it ends, not a hold later."""
         if self._pending is not None and not self._held():
             self.set_order(*self._pending)
         elif self._pending is not None:
-            self._release_timer.start()
+            self._release_timer.start(max(300, round((self._held_until - time.monotonic()) * 1000) + 50))
 
     def leaveEvent(self, event: object) -> None:  # noqa: N802
         super().leaveEvent(event)  # type: ignore[arg-type]
-        self._release_timer.start()
+        self._release_timer.start(300)
 
     def set_marks(self, marks: Mapping[str, Mark]) -> None:
         """Agent alert marks; repaints only the tiles whose mark changed."""
@@ -359,6 +353,9 @@ class TileBoard(QWidget):
         clocks: list[tuple[int, int, QStaticText]] = []
         durations: list[tuple[int, int, QStaticText]] = []
         pulsing: list[tuple[int, int]] = []
+        names: list[tuple[int, int, QStaticText]] = []
+        settling, look, name_text = self._settling, self._faces.look, self._faces.name_text
+        nx, ny = self._faces.name_at()
         draw_pixmap = p.drawPixmap
         clock_cache, dur_cache, laid_out = self._clocks, self._durations, self._faces.clock
         for i in self._visible(event):
@@ -383,8 +380,14 @@ class TileBoard(QWidget):
                 if hit is not None and hit[3] == key and hit[4] == a.name:
                     faces[aid] = (a, call, (sel, int(m)), key, a.name, hit[5])  # new object, same look
                     draw_pixmap(x0, y0, hit[5])
-                else:
+                elif settling.get(aid) is a:  # unchanged since the last paint: worth a face of its own
+                    del settling[aid]
                     draw_pixmap(x0, y0, face(aid, a, call, key))
+                else:
+                    # Changed since the last paint: drawn from its parts, its face made once it holds still.
+                    settling[aid] = a
+                    draw_pixmap(x0, y0, look(key))
+                    names.append((x0 + nx, y0 + ny, name_text(aid, a)))
             if a.state not in NO_CLOCK:  # a logged-out or unreadable agent has no time to count
                 secs = (now - a.since) // 1000
                 st, w = clock_cache.get(secs) or laid_out(clock_cache, max(0, secs), self.fonts.clock)
@@ -398,6 +401,10 @@ class TileBoard(QWidget):
             paint_pulses(p, pulsing, tw, th, PULSE_ALPHA[self._pulse_at])
         p.setPen(INK)
         draw = p.drawStaticText
+        if names:
+            p.setFont(self.fonts.name)
+            for x, y, st in names:
+                draw(x, y, st)
         p.setFont(self.fonts.clock)
         for x, y, st in clocks:
             draw(x, y, st)
@@ -406,6 +413,8 @@ class TileBoard(QWidget):
             draw(x, y, st)
         p.end()
         self._faces.prune(set(order))
+        if len(settling) > 2 * len(order) + 100:
+            self._settling = {k: v for k, v in settling.items() if k in self.index}
         self.painted_mono = time.monotonic()
         if self.after_paint is not None:
             self.after_paint()
