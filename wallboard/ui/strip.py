@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap, QResizeEvent, QStaticText
 from PySide6.QtWidgets import QScrollArea, QSizePolicy, QWidget
 
 from ..board.alerts import Mark
@@ -71,7 +71,7 @@ class _Strip(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.title_h + self.label_h + self.value_h + 3 * self.pad)
         self._widths: dict[tuple[str, ...], list[int]] = {}
-        self._fits: dict[tuple[str, int], QFont] = {}
+        self._fits: dict[tuple[object, ...], tuple[QFont, list[tuple[int, int, QStaticText, QColor]]]] = {}
         self._frames: dict[tuple[object, ...], QPixmap] = {}
 
     #: per figure, the widest value it will show (None: the figures share the cell equally); widths
@@ -103,9 +103,16 @@ class _Strip(QWidget):
 
     def cell_rect(self, k: int) -> QRect:
         gap = max(2, round(6 * self.scale))
-        n = max(1, len(self.cells))
-        w = (self.width() - gap * (n + 1)) // n
+        w = (self.width() - gap * (len(self.cells) + 1)) // max(1, len(self.cells))
         return QRect(gap + k * (w + gap), 0, w, self.height() - gap)
+
+    def _cells_in(self, dirty: QRect) -> range:
+        """The cells a dirty rectangle touches (a strip of 50 queues repaints two or three)."""
+        gap = max(2, round(6 * self.scale))
+        step = (self.width() - gap * (len(self.cells) + 1)) // max(1, len(self.cells)) + gap
+        if step <= 0:
+            return range(len(self.cells))
+        return range(max(0, dirty.left() // step - 1), min(len(self.cells), dirty.right() // step + 1))
 
     def _needs(self, cell: Cell) -> list[int]:
         """Each figure's width: its label's or its widest value's, whichever is wider (cached by labels)."""
@@ -191,8 +198,8 @@ class _Strip(QWidget):
         p = QPainter(self)
         p.fillRect(event.rect(), self.palette().window())
         dirty = event.rect()
-        for k, cell in enumerate(self.cells):
-            rect = self.cell_rect(k)
+        for k in self._cells_in(dirty):
+            cell, rect = self.cells[k], self.cell_rect(k)
             if not rect.intersects(dirty):
                 continue
             p.drawPixmap(rect.topLeft(), self._frame(cell, rect.width(), rect.height()))
@@ -202,25 +209,32 @@ class _Strip(QWidget):
         p.end()
 
     def _paint_value(self, p: QPainter, rect: QRect, runs: tuple[Run, ...]) -> None:
-        """A value, shrunk to fit its place rather than cut."""
-        text = "".join(t for t, _ in runs)
-        font = self._fits.get((text, rect.width()))
-        if font is None:
+        """A value, shrunk to fit its place rather than cut; laid out once per text and width."""
+        key = (tuple((t, c.rgba()) for t, c in runs), rect.width(), rect.height())
+        laid = self._fits.get(key)
+        if laid is None:
+            text = "".join(t for t, _ in runs)
             font = QFont(self.f_value)
             advance = QFontMetrics(font).horizontalAdvance(text)
             if advance > rect.width() > 0:
                 font.setPixelSize(max(8, int(font.pixelSize() * rect.width() / advance)))
+            fm = QFontMetrics(font)
+            dy = (rect.height() - fm.height()) // 2
+            parts, x = [], 0
+            for t, colour in runs:
+                st = QStaticText(t)
+                st.setTextFormat(Qt.TextFormat.PlainText)
+                st.prepare(font=font)
+                parts.append((x, dy, st, QColor(colour)))
+                x += fm.horizontalAdvance(t)
             if len(self._fits) > 2000:
                 self._fits.clear()
-            self._fits[(text, rect.width())] = font
+            laid = self._fits[key] = (font, parts)
+        font, parts = laid
         p.setFont(font)
-        fm = p.fontMetrics()
-        x = rect.left()
-        for t, colour in runs:
+        for x, dy, st, colour in parts:
             p.setPen(colour)
-            p.drawText(QRect(x, rect.top(), rect.right() - x + 1, rect.height()),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, t)
-            x += fm.horizontalAdvance(t)
+            p.drawStaticText(rect.left() + x, rect.top() + dy, st)
 
 
 class KeyStrip(_Strip):
