@@ -216,23 +216,22 @@ class Faces:
                 p.setPen(ON_STRONG)
                 p.drawText(QPoint(end - bw, y3 + p.fontMetrics().ascent()), badge)
         if mark:  # drawn into the look: a full repaint of hundreds of marked tiles is still one blit each
-            _paint_mark(p, w, h, mark == Mark.WARN, s, f)
+            paint_mark(p, QRect(0, 0, w, h), mark == Mark.WARN, max(3, round((4 if mark == Mark.WARN else 5) * s)),
+                       tab, f.small)
         p.end()
         self.looks[key] = pm
         return pm
 
 
-def _paint_mark(p: QPainter, tw: int, th: int, warn: bool, s: float, fonts: Fonts) -> None:
-    """An alert mark: warning dashed, critical solid, each with its glyph in the bottom-right tab
-    (never colour alone)."""
-    width = max(3, round((4 if warn else 5) * s))
+def paint_mark(p: QPainter, rect: QRect, warn: bool, width: int, tab: int, font: QFont) -> None:
+    """An alert mark on a tile, card or strip cell: warning dashed, critical solid, each with its glyph in
+    the bottom-right tab (never colour alone)."""
     pen = QPen(WARN if warn else CRITICAL, width)
     if warn:
         pen.setStyle(Qt.PenStyle.DashLine)
     p.setPen(pen)
-    p.drawRect(QRect(0, 0, tw, th).adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
-    tab = QFontMetrics(fonts.small).height() + round(2 * s)
-    p.drawPixmap(tw - tab, th - tab, _tab(warn, tab, fonts.small, p.device().devicePixelRatioF()))
+    p.drawRect(rect.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
+    p.drawPixmap(rect.right() + 1 - tab, rect.bottom() + 1 - tab, _tab(warn, tab, font, p.device().devicePixelRatioF()))
 
 
 def paint_pulses(p: QPainter, pulsing: list[tuple[int, int]], tw: int, th: int, alpha: int) -> None:

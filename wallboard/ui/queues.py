@@ -12,27 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap, QResizeEvent, QStaticText
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPixmap, QResizeEvent, QStaticText
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..board.alerts import Mark
 from ..core.metrics import QueueFigures
+from .faces import paint_mark
 from .i18n import tr
 from .style import (
     CARD,
     CARD_LINE,
     CARD_TOTAL,
     CRITICAL,
-    CRITICAL_GLYPH,
     GOOD,
     INK,
     MUTED,
-    ON_STRONG,
-    ON_WARN,
     SL_LOW_GLYPH,
     SL_MET_GLYPH,
-    WARN,
-    WARN_GLYPH,
     WARN_TEXT,
 )
 from .words import pct, secs
@@ -226,18 +222,8 @@ class QueueCards(QWidget):
         mark = self.marks.get(f.queue_id, Mark.NONE)
         if mark:
             warn = mark is Mark.WARN
-            w = max(3, round((4 if warn else 5) * self.scale))
-            pen = QPen(WARN if warn else CRITICAL, w)
-            if warn:
-                pen.setStyle(Qt.PenStyle.DashLine)
-            p.setPen(pen)
-            p.drawRect(rect.adjusted(w // 2, w // 2, -(w + 1) // 2, -(w + 1) // 2))
-            p.setFont(self.f_label)
-            tab = QFontMetrics(self.f_label).height() + round(4 * self.scale)
-            box = QRect(rect.right() - tab + 1, rect.bottom() - tab + 1, tab, tab)
-            p.fillRect(box, WARN if warn else CRITICAL)
-            p.setPen(ON_WARN if warn else ON_STRONG)
-            p.drawText(box, Qt.AlignmentFlag.AlignCenter, WARN_GLYPH if warn else CRITICAL_GLYPH)
+            paint_mark(p, rect, warn, max(3, round((4 if warn else 5) * self.scale)),
+                       QFontMetrics(self.f_label).height() + round(4 * self.scale), self.f_label)
 
     def _card_values(self, f: QueueFigures) -> tuple[tuple[str, QColor], ...]:
         """What each slot of a card shows, in slot order: text and colour."""

@@ -13,25 +13,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap, QResizeEvent, QStaticText
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPixmap, QResizeEvent, QStaticText
 from PySide6.QtWidgets import QScrollArea, QSizePolicy, QWidget
 
 from ..board.alerts import Mark
 from ..core.metrics import QueueFigures
+from .faces import paint_mark
 from .i18n import tr
 from .queues import card_title, sl_text
 from .style import (
     CARD,
     CARD_LINE,
-    CRITICAL,
-    CRITICAL_GLYPH,
     INK,
     MUTED,
-    ON_STRONG,
-    ON_WARN,
     SL_MET_GLYPH,
-    WARN,
-    WARN_GLYPH,
 )
 from .words import secs
 
@@ -175,19 +170,9 @@ class _Strip(QWidget):
         for label, place in zip(labels, self._layout(cell, inner)):
             p.drawText(QRect(place.left(), place.top(), place.width(), self.label_h), Qt.AlignmentFlag.AlignVCenter,
                        p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, place.width() - 4))
-        if cell.mark:
+        if cell.mark:  # the glyph in the bottom-right tab, as on tiles and cards
             warn = cell.mark is Mark.WARN
-            width = max(2, round((3 if warn else 4) * self.scale))
-            pen = QPen(WARN if warn else CRITICAL, width)
-            if warn:
-                pen.setStyle(Qt.PenStyle.DashLine)
-            p.setPen(pen)
-            p.drawRect(rect.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
-            tab = self.label_h  # the glyph in the bottom-right tab, as on tiles and cards
-            box = QRect(w - tab, h - tab, tab, tab)
-            p.fillRect(box, WARN if warn else CRITICAL)
-            p.setPen(ON_WARN if warn else ON_STRONG)
-            p.drawText(box, Qt.AlignmentFlag.AlignCenter, WARN_GLYPH if warn else CRITICAL_GLYPH)
+            paint_mark(p, rect, warn, max(2, round((3 if warn else 4) * self.scale)), self.label_h, self.f_label)
         p.end()
         if len(self._frames) > 500:
             self._frames.clear()
