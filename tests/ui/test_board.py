@@ -158,6 +158,17 @@ def test_a_paint_of_a_few_flashing_tiles_keeps_every_face(qtbot) -> None:  # typ
     assert made == []  # every face was still there
 
 
+def test_a_click_on_an_empty_board_does_not_hold_back_its_first_tiles(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A desk opened under a resting pointer (or clicked before the floor came) said "No agents yet" over a
+    live floor: the first order was held like a re-order under the pointer."""
+    agents = {f"a{i}": agent(f"a{i}") for i in range(6)}
+    board = tiles(qtbot, {}, now=T0)
+    qtbot.mouseClick(board, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    board.set_floor(agents, {}, {}, frozenset(agents), T0)
+    board.set_order(sorted(agents))
+    assert board.order == sorted(agents)
+
+
 def test_a_changed_tile_is_drawn_from_its_parts_until_it_holds_still(qtbot) -> None:  # type: ignore[no-untyped-def]
     """At 5,000 events/s every agent changes before its new face would be used twice: making faces
     for them cost the board a tenth of a millisecond per event. The two ways must look the same."""

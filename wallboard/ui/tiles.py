@@ -232,8 +232,8 @@ class TileBoard(QWidget):
         if listed != before:
             self.listed_changed.emit()
 
-    def _held(self) -> bool:
-        return not self.paged and (self.underMouse() or time.monotonic() < self._held_until)
+    def _held(self) -> bool:  # nothing shown, nothing to aim at: a pointer resting on an empty board kept it empty
+        return not self.paged and bool(self.listed) and (self.underMouse() or time.monotonic() < self._held_until)
 
     def _release(self) -> None:
         """Catch up once the hold is over; if still held, look again when it ends, not a hold later."""
