@@ -194,27 +194,27 @@ class DeskWindow(BoardShell):
             self.settings.setValue(key, value)
         self._fit_layout()
 
+    def _wants_cards(self) -> bool:  # as chosen, or ("auto") on a tall window if they take under 40 % of it
+        return self.queue_view == "cards" or (self.queue_view == "auto" and self.height() >= ROOMY_HEIGHT
+                                              and self.cards.height() <= self.height() * 0.4)
+
     def _fit_layout(self) -> None:
         """Cards or strip, trend or not, for this window's height (or as chosen)."""
-        roomy = self.height() >= ROOMY_HEIGHT
-        cards = self.queue_view == "cards" or (self.queue_view == "auto" and roomy
-                                                and self.cards.height() <= self.height() * 0.4)
+        cards = self._wants_cards()
         self.cards_scroll.setVisible(cards)
         self.cards_scroll.setMaximumHeight(max(self.cards.height(), 60) if cards else 0)
         self.strip_scroll.setVisible(not cards)
-        self.trend.setVisible(self.trend_view == "show" or (self.trend_view == "auto" and roomy))
+        self.trend.setVisible(self.trend_view == "show" or (self.trend_view == "auto" and self.height() >= ROOMY_HEIGHT))
         self._push_cards()
 
     def _push_cards(self) -> None:
-        """The queue figures to whichever of cards and strip is shown (at 50 queues, filling the hidden
-        one as well cost a tenth of the board's time at 5,000 events/s). The cards always learn how
-        many there are: their height decides between the two."""
+        """The figures to the one of cards and strip that shows (filling both cost a tenth of the board's
+        time at 50 queues and 5,000 events/s); the cards always learn their number: it sets their height."""
         cards, marks = self._queue_cards
         if self.cards_scroll.isVisible() or len(cards) != len(self.cards.cards):
             self.cards.set_cards(cards, marks)
         if self.strip_scroll.isVisible():
-            self.strip.show_cards(cards, marks)
-            self.strip_scroll.refit()
+            self.strip_scroll.show_cards(cards, marks)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -258,9 +258,10 @@ class DeskWindow(BoardShell):
         m = self.model
         cards = m.cards()
         self._queue_cards = (cards, {c.queue_id: m.card_mark(c) for c in cards})
-        self._push_cards()
-        if self.cards_scroll.isVisible() != (self.cards.height() <= self.height() * 0.4) and self.queue_view == "auto":
-            self._fit_layout()
+        if self.cards_scroll.isHidden() == self._wants_cards():
+            self._fit_layout()  # more or fewer cards: the other view now, which it fills
+        else:
+            self._push_cards()
         f = m.figures
         t = f.total.sl_threshold_s if f is not None else None
         partial = m.interval_partial_since_ms()

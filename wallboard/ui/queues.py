@@ -100,6 +100,8 @@ class QueueCards(QWidget):
         before, old_marks = self.cards, self.marks
         self.cards, self.marks = list(cards), dict(marks)
         if len(before) != len(self.cards) or [c.queue_id for c in before] != [c.queue_id for c in self.cards]:
+            if self.paged:
+                self.fit()  # a TV's cards are sized for how many there are (and for the page: resizeEvent)
             self._relayout()
             self.update()
             return

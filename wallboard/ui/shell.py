@@ -105,7 +105,7 @@ class BoardShell(QMainWindow):
         # waits until the stream pauses (measured: 4 paints a second at 5,000 events/s, each of
         # a thousand tiles, so every event waited ~1 s). A view that finds the tiles unpainted for
         # a frame's time delivers that repaint now.
-        if mono - self.tiles.painted_mono >= PAINT_DUE_S:
+        if time.monotonic() - self.tiles.painted_mono >= PAINT_DUE_S:  # the tiles' own clock
             QCoreApplication.sendPostedEvents(self, QEvent.Type.UpdateRequest)
 
     def reorder(self) -> None:

@@ -59,6 +59,7 @@ class _Strip(QWidget):
         self.f_value.setPixelSize(max(8, round(value_px * scale)))
         self.f_value.setBold(True)
         self.pad = round(6 * scale)
+        self.gap = max(2, round(6 * scale))  # between cells
         self.title_h = QFontMetrics(self.f_title).height() if titled else 0
         self.label_h = QFontMetrics(self.f_label).height()
         value = QFontMetrics(self.f_value)
@@ -96,15 +97,16 @@ class _Strip(QWidget):
         return [QRect(pl.left(), pl.top() + self.label_h, pl.width() - 4, self.value_h)
                 for pl in self._layout(cell, inner)]
 
+    def _cell_width(self) -> int:
+        return (self.width() - self.gap * (len(self.cells) + 1)) // max(1, len(self.cells))
+
     def cell_rect(self, k: int) -> QRect:
-        gap = max(2, round(6 * self.scale))
-        w = (self.width() - gap * (len(self.cells) + 1)) // max(1, len(self.cells))
-        return QRect(gap + k * (w + gap), 0, w, self.height() - gap)
+        w = self._cell_width()
+        return QRect(self.gap + k * (w + self.gap), 0, w, self.height() - self.gap)
 
     def _cells_in(self, dirty: QRect) -> range:
         """The cells a dirty rectangle touches (a strip of 50 queues repaints two or three)."""
-        gap = max(2, round(6 * self.scale))
-        step = (self.width() - gap * (len(self.cells) + 1)) // max(1, len(self.cells)) + gap
+        step = self._cell_width() + self.gap
         if step <= 0:
             return range(len(self.cells))
         return range(max(0, dirty.left() // step - 1), min(len(self.cells), dirty.right() // step + 1))
@@ -124,9 +126,8 @@ class _Strip(QWidget):
         """The width at which no label is cut: the widest cell's figures, times the cells."""
         if not self.cells:
             return 0
-        gap = max(2, round(6 * self.scale))
         cell = max(sum(self._needs(c)) for c in self.cells) + 2 * self.pad
-        return len(self.cells) * (cell + gap) + gap
+        return len(self.cells) * (cell + self.gap) + self.gap
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(max(400, self.least_width()), self.height())
@@ -278,18 +279,19 @@ class StripScroll(QScrollArea):
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self._fit()
+        self.refit()
 
-    def _fit(self) -> None:
+    def refit(self) -> None:
+        """One row and, when the cells no longer fit, its scroll bar (after a resize or new cells)."""
         crowded = self.strip.least_width() > self.viewport().width()
         bar = self.horizontalScrollBar().sizeHint().height() if crowded else 0
         if self.height() != self.strip.height() + bar:
             self.setFixedHeight(self.strip.height() + bar)
 
+    def show_cards(self, cards: Sequence[QueueFigures], marks: Mapping[str, Mark]) -> None:
+        self.strip.show_cards(cards, marks)
+        self.refit()  # the cells may now fit, or no longer
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self._fit()
-
-    def refit(self) -> None:
-        """After the cells changed: they may now fit, or no longer."""
-        self._fit()
+        self.refit()

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from ..board.alerts import AlertMarks
@@ -152,7 +151,6 @@ class TvWindow(BoardShell):
         cards = m.cards()
         marks = {c.queue_id: m.card_mark(c) for c in cards}
         self.cards.set_cards(cards, marks)
-        self.cards.fit()
         if m.figures is not None:
             self.key_strip.show_figures(m.figures.total, m.marks.queue_kinds)
 
@@ -172,7 +170,3 @@ class TvWindow(BoardShell):
         if self.slot.page is Page.TREND:
             self.trend.draw(self.model.trend)
         self._show_page_name()  # agents come and go: "Agents 2/3" stays true
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        QTimer.singleShot(0, self.cards.fit)  # once the stack has its new size

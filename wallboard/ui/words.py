@@ -11,7 +11,6 @@ import time
 
 from PySide6.QtGui import QColor
 
-from ..board.alerts import Mark
 from ..board.freshness import Freshness, FreshnessReport, SourceState
 from ..board.monitoring import Why
 from ..board.pages import Page
@@ -155,7 +154,6 @@ def secs(x: float | None) -> str:
 
 # -- alerts -------------------------------------------------------------------------------------------
 
-MARK_GLYPHS = {Mark.NONE: "", Mark.WARN: WARN_GLYPH, Mark.CRITICAL: CRITICAL_GLYPH, Mark.PULSE: CRITICAL_GLYPH}
 LEVELS = {Level.WARN: QT_TR_NOOP("warning"), Level.CRITICAL: QT_TR_NOOP("CRITICAL")}
 
 
