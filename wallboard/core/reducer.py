@@ -91,6 +91,16 @@ class Changes:
     def any(self) -> bool:
         return bool(self.agents or self.queues or self.layout)
 
+    def then(self, later: Changes) -> Changes:
+        """These changes followed by ``later``'s: one set for a reader that missed a take."""
+        if not self.count and not self.any:
+            return later
+        if not later.count and not later.any:
+            return self
+        return Changes(self.agents | later.agents, self.queues | later.queues, self.layout or later.layout,
+                       self.count + later.count, self.first_ts if self.count else later.first_ts,
+                       later.last_ts if later.count else self.last_ts)
+
 
 class FloorState:
     """Agents, queues and live calls of one feed stream, kept exactly in step with it."""

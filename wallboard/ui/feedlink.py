@@ -1,7 +1,8 @@
 """The one door between the feed thread and the board's windows.
 
 Views of the floor come in through :meth:`FeedLink.push` (called on the feed thread) and leave as
-the ``view_ready`` signal on the GUI thread (a queued connection). Commands go out through
+the ``view_ready`` signal on the GUI thread (queued; a view the GUI has not yet taken is replaced by the
+newer one, which carries both's changes: no backlog of old floors). Commands go out through
 :meth:`FeedLink.send`, which hands them to the feed thread and returns at once with a request id;
 the outcome comes back as ``answered`` on the GUI thread. Nothing else crosses: a window never
 sees the socket, the client or the loop.
@@ -11,9 +12,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import itertools
+import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -39,6 +41,7 @@ class FeedLink(QObject):
     view_ready = Signal(object)  # FloorView, on the GUI thread
     answered = Signal(str, object, str)  # request id, CommandResult | None, "" | why it failed
     _outcome = Signal(str, object, str)
+    _arrived = Signal()  # a view waits in ``_next`` (queued to the GUI thread; direct on it)
 
     def __init__(self, submit: Submit | None = None, credentials: CredentialHooks | None = None,
                  parent: QObject | None = None) -> None:
@@ -51,9 +54,25 @@ class FeedLink(QObject):
         # share a request id (the server answers a repeated (principal, id) from its cache).
         self._prefix = uuid.uuid4().hex[:12]
         self._outcome.connect(self.answered, Qt.ConnectionType.QueuedConnection)
+        self._lock = threading.Lock()
+        self._next: FloorView | None = None
+        self._arrived.connect(self._take)
 
     def push(self, view: FloorView) -> None:  # called on the feed thread
-        self.view_ready.emit(view)
+        """Hand a view to the GUI. Views never queue up: while the GUI has not taken the last one,
+        a new one replaces it and carries both one's changes, so a GUI that falls behind (a flood, a
+        slow PC) skips to the newest floor instead of working through a backlog of old ones."""
+        with self._lock:
+            waiting = self._next
+            self._next = view if waiting is None else replace(view, changes=waiting.changes.then(view.changes))
+        if waiting is None:
+            self._arrived.emit()
+
+    def _take(self) -> None:
+        with self._lock:
+            view, self._next = self._next, None
+        if view is not None:
+            self.view_ready.emit(view)
 
     @property
     def may_send(self) -> bool:
