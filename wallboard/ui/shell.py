@@ -159,6 +159,7 @@ class BoardShell(QMainWindow):
         text, colour = freshness_words(self.report)
         self.top.show_freshness(text, colour)
         self.top.show_time(time.strftime("%H:%M:%S", time.localtime(now / 1000)))
+        self.tiles.set_overlaid(not self.report.live)  # before the veil moves: its paint must see it
         if self.report.live:
             self.veil.hide()
         else:

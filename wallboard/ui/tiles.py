@@ -17,29 +17,28 @@ On a TV the tiles are *paged* (a TV never scrolls): ``pages`` says how many scre
 from __future__ import annotations
 
 import bisect
+import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QContextMenuEvent, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QStaticText
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QContextMenuEvent, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QRegion, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..board.alerts import Mark
 from ..board.order import Section
-from ..core.model import Agent, AgentState, Call, Queue
+from ..core.model import Agent, Call, Queue
+from .clocks import BLEED, FRESH, NO_CLOCK, ClockBoxes, Drawn, Texts
 from .faces import DESK_TILE, TV_TILE, Faces, Fonts, paint_header, paint_pulses
+from .grid import Row, paged_rows, tiles_in
 from .i18n import tr
 from .style import INK, MUTED
 
 GAP = 6
 #: A tile never moves under the supervisor's pointer, nor for this long after a click (s).
 HOLD_AFTER_CLICK_S = 2.5
-#: States whose time means nothing to count: no clock on the tile.
-NO_CLOCK = frozenset({AgentState.LOGGED_OUT.value, AgentState.UNKNOWN.value})
 #: The calm pulse: a slow swell of the critical colour over a tile, one step every half second.
 PULSE_ALPHA = (0, 35, 70, 95, 70, 35)
-#: A row of the layout: (top, height, first index in the page's order, tiles, header section or None).
-Row = tuple[int, int, int, int, Section | None]
 
 
 class TileBoard(QWidget):
@@ -68,9 +67,14 @@ class TileBoard(QWidget):
         self.marks: Mapping[str, Mark] = {}
         self.empty_text = tr("No agents yet")
         self._faces = Faces()
+        self._boxes: ClockBoxes | None = None
         self._settling: dict[str, Agent] = {}  # agents drawn from their parts last paint (see paintEvent)
-        self._clocks: dict[int, tuple[QStaticText, float]] = {}
-        self._durations: dict[int, tuple[QStaticText, float]] = {}
+        self._drawn: list[Drawn | None] = []  # per tile of the page: how it was last drawn (for ticks)
+        self._clock_region = QRegion()
+        self._fresh = True  # the backing store may not hold what was last painted (shown, resized, scrolled)
+        self._overlaid = False  # something translucent lies over the tiles (the not-live veil)
+        self._ticking = False  # a tick asked for the clock boxes since the last paint
+        self._pulsing: set[int] = set()  # tiles drawn with a pulse over them: a tick repaints them whole
         self._pages: list[list[Row]] = [[]]
         self._rows: list[Row] = []
         self._tops: list[int] = []
@@ -100,9 +104,7 @@ class TileBoard(QWidget):
         self.gap = max(2, round(GAP * scale))
         self.fonts = Fonts(self.font(), scale)
         self.header_h = QFontMetrics(self.fonts.name).height() + round(8 * scale)
-        self._clocks.clear()
-        self._durations.clear()
-        self._call_word = tr("Call") + " "
+        self._boxes = None  # made again at this size, with empty caches
         self._relayout()
 
     @property
@@ -127,25 +129,9 @@ class TileBoard(QWidget):
 
     def _relayout(self) -> None:
         """Rows for every listed agent (headers first in each team), split into pages on a TV."""
-        cols, th, gap = self.columns, self.tile_height, self.gap
-        runs: list[tuple[Section | None, int, int]] = [(s, s.start, s.count) for s in self.sections]
-        runs = runs or [(None, 0, len(self.listed))]
-        rows: list[tuple[int, int, int, Section | None]] = []  # (height, first, n, header)
-        for section, start, count in runs:
-            if section is not None:
-                rows.append((self.header_h, start, 0, section))
-            for first in range(start, start + count, cols):
-                rows.append((th, first, min(cols, start + count - first), None))
         limit = self.height() if self.paged else 1 << 30
-        pages: list[list[Row]] = [[]]
-        y = gap
-        for k, (h, first, n, header) in enumerate(rows):
-            last_header = header is not None and (k + 1 == len(rows) or y + h + gap + rows[k + 1][0] > limit)
-            if pages[-1] and (y + h > limit or last_header):
-                pages.append([])
-                y = gap
-            pages[-1].append((y, h, first, n, header))
-            y += h + gap
+        pages, y = paged_rows(self.sections, len(self.listed), self.columns, self.tile_height, self.header_h,
+                              self.gap, limit)
         self._pages = pages
         self.page %= len(pages)
         self._show_rows()
@@ -169,8 +155,12 @@ class TileBoard(QWidget):
                     self._xy[first + c] = (self.gap + c * step, y)
         size, dpr = QSize(self.tile_width, self.tile_height), self.devicePixelRatioF()
         f = self._faces
-        if (f.size, f.dpr, f.scale, f.dense) != (size, dpr, self.scale, self.paged):
+        if (f.size, f.dpr, f.scale, f.dense) != (size, dpr, self.scale, self.paged) or self._boxes is None:
             f.reset(size, dpr, self.scale, self.paged, self.fonts)
+            self._boxes = ClockBoxes(self.fonts, size.width(), size.height(), self.scale, self.paged, dpr)
+        self._clock_region = self._boxes.region([y for y, _, _, _, header in self._rows if header is None], self.width())
+        self._drawn = [None] * len(self.order)
+        self._pulsing.clear()
         self.update()
 
     @property
@@ -191,6 +181,15 @@ class TileBoard(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         if event.oldSize().width() != event.size().width() or self.paged:
             self._relayout()
+
+    def event(self, e: QEvent) -> bool:
+        self._fresh = self._fresh or e.type() in FRESH  # the next paint draws whole tiles
+        return super().event(e)
+
+    def set_overlaid(self, on: bool) -> None:
+        """Something translucent (the not-live veil) lies over the tiles, or no longer does."""
+        if on != self._overlaid:
+            self._overlaid, self._fresh = on, True
 
     def index_at(self, pos: QPoint) -> int | None:
         k = bisect.bisect_right(self._tops, pos.y()) - 1
@@ -277,9 +276,10 @@ class TileBoard(QWidget):
                 self.update(self.tile_rect(j))
 
     def tick(self, now_ms: int) -> None:
-        """Clocks moved: repaint what is visible (one region, one paint event)."""
+        """Clocks moved: repaint their boxes (one region, one paint event; :mod:`.clocks`)."""
         self.now_ms = now_ms
-        self.update(self.visibleRegion())
+        self._ticking = True
+        self.update(self._clock_region)
 
     # -- input -----------------------------------------------------------------------
 
@@ -307,32 +307,23 @@ class TileBoard(QWidget):
 
     # -- painting ----------------------------------------------------------------------
 
-    def _visible(self, event: QPaintEvent) -> list[int]:
-        """The page's tile indices inside the dirty region, and the headers painted on the way."""
-        tiles: list[int] = []
-        seen: set[int] = set()
-        step = self.tile_width + self.gap
-        rows, tops = self._rows, self._tops
-        for rect in event.region():  # type: ignore[attr-defined]  # QRegion iterates its rects
-            k = max(0, bisect.bisect_right(tops, rect.top()) - 1)
-            c0 = max(0, (rect.left() - self.gap) // step)
-            c1 = (rect.right() - self.gap) // step
-            while k < len(rows) and rows[k][0] <= rect.bottom():
-                y, h, first, n, header = rows[k]
-                k += 1
-                if header is not None or y + h < rect.top():
-                    continue
-                for c in range(c0, min(c1, n - 1) + 1):
-                    i = first + c
-                    if i not in seen:
-                        seen.add(i)
-                        tiles.append(i)
-        return tiles
+    def _tiles_in(self, rects: Iterable[QRect]) -> list[int]:
+        """The page's tile indices inside these rectangles (a paint's region, or its bounding box)."""
+        return tiles_in(rects, self._rows, self._tops, self.tile_width + self.gap, self.gap)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        """Blit each tile's cached face, then the alert marks and the two moving figures on top."""
+        """Blit each tile's cached face, then the alert marks and the two moving figures on top; a tile
+        that only a tick touched gets its digits alone (:mod:`.clocks`)."""
         p = QPainter(self)
-        p.fillRect(event.rect(), self.palette().window())
+        region = event.region()
+        ticking = self._ticking and not self._fresh and not self._overlaid  # see clocks.FRESH
+        self._ticking = self._fresh = False
+        whole = region.subtracted(self._clock_region) if ticking else region  # what needs whole tiles
+        if ticking:
+            for r in whole:  # type: ignore[attr-defined]  # exactly: a band outside it keeps its pixels
+                p.fillRect(r, self.palette().window())
+        else:
+            p.fillRect(event.rect(), self.palette().window())
         if not self.order:
             p.setPen(MUTED)
             p.setFont(self.fonts.name)
@@ -340,25 +331,25 @@ class TileBoard(QWidget):
             p.end()
             return
         for y, h, _, _, header in self._rows:
-            if header is not None and event.region().intersects(QRect(0, y, self.width(), h)):
+            if header is not None and whole.intersects(QRect(0, y, self.width(), h)):
                 paint_header(p, QRect(self.gap, y, self.width() - 2 * self.gap, h), header, self.fonts, self.scale)
-        now, s = self.now_ms, self.scale
+        now, boxes = self.now_ms, self._boxes
+        assert boxes is not None
         tw, th = self.tile_width, self.tile_height
-        right = tw - round(8 * s)
-        top_off = round((2 if self.paged else 4) * s)
-        dur_dy = top_off + 2 * (th // 3) + round(3 * s)
-        agents, calls, order, xy = self.agents, self.calls, self.order, self._xy
+        right, top_off, dur_dy = boxes.right, boxes.top, boxes.duration_top
+        agents, calls, order, xy, drawn = self.agents, self.calls, self.order, self._xy, self._drawn
         faces, face, marks, selected = self._faces.faces, self._faces.face, self.marks, self.selected
         qnames, dense = self.queue_names, self.paged
-        clocks: list[tuple[int, int, QStaticText]] = []
-        durations: list[tuple[int, int, QStaticText]] = []
+        clocks, durations, names = Texts(), Texts(), Texts()
         pulsing: list[tuple[int, int]] = []
-        names: list[tuple[int, int, QStaticText]] = []
         settling, look, name_text = self._settling, self._faces.look, self._faces.name_text
         nx, ny = self._faces.name_at()
-        draw_pixmap = p.drawPixmap
-        clock_cache, dur_cache, laid_out = self._clocks, self._durations, self._faces.clock
-        for i in self._visible(event):
+        draw_pixmap, pulse = p.drawPixmap, self._pulsing
+        full = self._tiles_in(whole)  # type: ignore[arg-type]  # QRegion iterates its rects
+        if ticking:  # the rest of the region is clock bands: digits only, unless a tile needs more
+            full += boxes.tick(p, self._tiles_in([region.boundingRect()]), set(full), pulse, drawn, xy, now, clocks,
+                               durations)
+        for i in full:
             aid = order[i]
             a = agents.get(aid)
             if a is None:
@@ -371,32 +362,40 @@ class TileBoard(QWidget):
             m = marks.get(aid, 0)
             if m is Mark.PULSE:
                 pulsing.append((x0, y0))
+                pulse.add(i)
                 m = Mark.CRITICAL  # the look is steady; the pulse goes over it
+            elif pulse:
+                pulse.discard(i)
+            name_right = 0
             if hit is not None and hit[0] is a and hit[1] is call and hit[2] == (sel, m):
-                draw_pixmap(x0, y0, hit[5])  # nothing on the face changed: the common case
+                picture = hit[5]  # nothing on the face changed: the common case
             else:
                 queue = "" if dense else qnames.get(call.queue if call is not None else (a.queues[0] if a.queues else ""), "")
                 key = (a.state, a.reason, a.direction, a.help, queue, sel, a.monitor, int(m))
                 if hit is not None and hit[3] == key and hit[4] == a.name:
                     faces[aid] = (a, call, (sel, int(m)), key, a.name, hit[5])  # new object, same look
-                    draw_pixmap(x0, y0, hit[5])
+                    picture = hit[5]
                 elif settling.get(aid) is a:  # unchanged since the last paint: worth a face of its own
                     del settling[aid]
-                    draw_pixmap(x0, y0, face(aid, a, call, key))
+                    picture = face(aid, a, call, key)
                 else:
                     # Changed since the last paint: drawn from its parts, its face made once it holds still.
                     settling[aid] = a
-                    draw_pixmap(x0, y0, look(key))
-                    names.append((x0 + nx, y0 + ny, name_text(aid, a)))
-            if a.state not in NO_CLOCK:  # a logged-out or unreadable agent has no time to count
-                secs = (now - a.since) // 1000
-                st, w = clock_cache.get(secs) or laid_out(clock_cache, max(0, secs), self.fonts.clock)
+                    picture = look(key)
+                    st_name = name_text(aid, a)
+                    names.append((x0 + nx, y0 + ny, st_name))
+                    name_right = nx + math.ceil(st_name.size().width()) + BLEED
+            draw_pixmap(x0, y0, picture)
+            since = None if a.state in NO_CLOCK else a.since  # logged out or unreadable: no time to count
+            clock_w = dur_w = 0
+            if since is not None:
+                st, w, clock_w = boxes.clock((now - since) // 1000)
                 clocks.append((x0 + right - int(w), y0 + top_off, st))
-            # The call's duration, when it is not already the big clock (a bridge may restart "since" on hold).
-            if not dense and call is not None and call.answered_at is not None and call.answered_at != a.since:
-                dsecs = (now - call.answered_at) // 1000
-                st2, w2 = dur_cache.get(dsecs) or laid_out(dur_cache, max(0, dsecs), self.fonts.small, self._call_word)
+            answered = boxes.answered(a, call)  # the call's duration, when it is not already the big clock
+            if answered is not None:
+                st2, w2, dur_w = boxes.duration((now - answered) // 1000)
                 durations.append((x0 + right - int(w2), y0 + dur_dy, st2))
+            drawn[i] = boxes.drawn(picture, name_right, since, answered, clock_w, dur_w)
         if pulsing:
             paint_pulses(p, pulsing, tw, th, PULSE_ALPHA[self._pulse_at])
         p.setPen(INK)

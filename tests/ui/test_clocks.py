@@ -1,0 +1,100 @@
+"""A tick repaints only the clocks' digits (``wallboard.ui.clocks``); the screen must be what a full
+repaint gives, pixel for pixel, whatever else happened between the ticks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from tests.helpers import T0, agent, call
+from tests.ui.boards import tiles
+from wallboard.board.alerts import Mark
+from wallboard.ui import clocks
+
+
+def shown(board: Any) -> QImage:
+    """What the window's backing store holds (offscreen: the screen), not a fresh render."""
+    QApplication.processEvents()
+    return QApplication.primaryScreen().grabWindow(board.winId()).toImage()
+
+
+def floor() -> tuple[dict[str, Any], dict[str, Any]]:
+    agents, calls = {}, {}
+    for i in range(60):
+        state = ("on_call", "available", "paused", "wrapup", "logged_out", "unknown")[i % 6]
+        since = T0 - (i * 37_000 if i % 7 else 3_590_000 + i * 10_000_000)  # a few over an hour, some over 10
+        name = f"Agent {i}" if i % 5 else f"A very long agent name number {i} that is elided"
+        cid = f"c{i}" if state == "on_call" else None
+        agents[f"a{i:02d}"] = agent(f"a{i:02d}", state, since=since, name=name, call_id=cid,
+                                    reason="lunch" if state == "paused" else "")
+        if cid:  # answered before the state's "since" (a hold restarted it): a duration of its own
+            calls[cid] = call(cid, state="connected", agent_id=f"a{i:02d}", answered_at=since - 65_000)
+    return agents, calls
+
+
+@pytest.mark.parametrize("paged", [False, True])
+def test_a_tick_shows_what_a_full_repaint_shows(qtbot, paged: bool) -> None:  # type: ignore[no-untyped-def]
+    agents, calls = floor()
+    board = tiles(qtbot, agents, calls, T0, size=(1500, 1100), paged=paged)
+    board.show()
+    qtbot.waitExposed(board)
+    board.set_marks({"a03": Mark.WARN, "a08": Mark.CRITICAL, "a13": Mark.PULSE})
+    board.select("a20")
+    board.repaint()
+    board.repaint()  # every agent held still: faces made
+    digits = []
+    real = clocks.ClockBoxes.digits
+    board._boxes.digits = lambda *a: (digits.append(1), real(board._boxes, *a))[1]  # type: ignore[union-attr]
+    for k in range(1, 12):
+        now = T0 + k * 61_000 + (k % 3) * 9_000_000  # across minute and hour roll-overs
+        if k % 4 == 0:  # between ticks: an agent changes (drawn from its parts), another's mark goes
+            aid = f"a{k:02d}"
+            agents[aid] = agent(aid, "available", since=now - 5_000, name=f"Changed {k}")
+            board.set_floor(agents, calls, None, frozenset({aid}), now)
+            board.set_marks({"a13": Mark.PULSE})
+        board.tick(now)
+        ticked = shown(board)
+        board.repaint()
+        assert ticked == shown(board), f"tick {k} left pixels a full repaint would not"
+    assert len(digits) > 40 * 10  # most tiles got their digits alone (else this test proves nothing)
+
+
+def test_a_scroll_or_an_expose_in_the_same_paint_gets_whole_tiles(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A region with more than the clock bands (here: everything) is never painted digits-only."""
+    agents, calls = floor()
+    board = tiles(qtbot, agents, calls, T0, size=(1500, 1100))
+    board.show()
+    qtbot.waitExposed(board)
+    board.repaint()
+    before = shown(board)
+    board._drawn = [None if d is None else clocks.Drawn(d.picture, d.since, d.answered, -1)  # digits would refuse
+                    for d in board._drawn]
+    board.tick(T0)
+    board.update()  # an expose of the whole board merged into the tick's paint
+    assert shown(board) == before
+
+
+def test_under_the_not_live_veil_a_tick_repaints_whole_tiles(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The translucent veil is painted again over whatever a paint of the tiles leaves, so under it the
+    board draws whole tiles (it does not rely on Qt's handling of what lies beneath); the screen must be a
+    full repaint's. A real desk, fed by a real feed that then goes away."""
+    from tests.ui.boards import LiveFloor, desk
+
+    w = desk(qtbot, size=(1400, 900))
+    qtbot.waitExposed(w)
+    live = LiveFloor(w, agents=36)
+    try:
+        qtbot.waitUntil(lambda: w.view is not None and w.view.synced and len(w.tiles.order) == 36, timeout=10_000)
+        live.stop_server()
+        qtbot.waitUntil(lambda: w.veil.isVisible(), timeout=10_000)
+        now = w.server_now_ms()
+        for k in range(1, 4):
+            w.tiles.tick(now + k * 1000)
+            ticked = shown(w)
+            w.repaint()
+            assert ticked == shown(w), f"tick {k} under the veil"
+    finally:
+        live.close()

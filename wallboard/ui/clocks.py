@@ -1,0 +1,178 @@
+"""Ticking clocks: once a second only the digits of the tiles' clocks are repainted, not the tiles.
+
+A tile's clock (time in state) and its call's duration sit right-aligned in boxes of their own. The
+tick marks only those boxes dirty (a band across each row of tiles), and a paint that finds a tile
+touched by nothing but its bands restores, from the picture the tile was last drawn from (its face,
+or its look when the name was drawn over it), just the extent of the old and the new digits, then
+draws the new ones: a small blit and a text per clock instead of a tile, a name and every clock.
+Everything else in a paint's region (a changed agent, a scroll, an expose, the veil going) gets the
+whole tile, so the screen is the same as after a full repaint, pixel for pixel (a test compares
+them). Ticks were most of an idle board's CPU.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtGui import QFont, QPainter, QPixmap, QRegion, QStaticText
+
+from ..core.model import Agent, AgentState, Call
+from .faces import Fonts
+from .i18n import tr
+from .words import clock_text
+
+#: States whose time means nothing to count: no clock on the tile.
+NO_CLOCK = frozenset({AgentState.LOGGED_OUT.value, AgentState.UNKNOWN.value})
+#: A laid-out figure, its width and that rounded up; a list of them drawn at (x, y) after the pictures.
+Laid = tuple[QStaticText, float, int]
+Texts = list[tuple[int, int, QStaticText]]
+
+#: Events after which Qt's backing store may not hold the board's last paint (shown, scrolled, restyled):
+#: the next paint draws whole tiles. The same holds while the translucent not-live veil lies over the
+#: tiles (Qt paints it again over whatever a paint leaves: the bands would darken with every tick).
+FRESH = frozenset({QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.PaletteChange,
+                   QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.ScreenChangeInternal,
+                   QEvent.Type.DevicePixelRatioChange})
+#: Pixels around the digits restored with them (a bold glyph may overhang its advance by one).
+BLEED = 2
+
+
+@dataclass(slots=True)
+class Drawn:
+    """How a tile was last drawn, for its next clock-only repaint (anything else changing repaints it whole)."""
+
+    picture: QPixmap  # its face, or its look (the name then drawn over it, left of the clock's room)
+    since: int | None  # the clock's start (None: no clock)
+    answered: int | None  # the call's duration's start (None: none shown)
+    room: int  # how wide the clock may grow before its digits reach the name or leave their box
+    clock_w: int = 0  # the width of the clock last drawn
+    duration_w: int = 0  # and of the call's duration
+
+
+class ClockBoxes:
+    """Where a tile's moving figures sit, at one tile size, and the region a tick repaints."""
+
+    def __init__(self, fonts: Fonts, tile_w: int, tile_h: int, scale: float, dense: bool, dpr: float) -> None:
+        s = scale
+        self.right = tile_w - round(8 * s)
+        self.top = round((2 if dense else 4) * s)
+        self.duration_top = self.top + 2 * (tile_h // 3) + round(3 * s)
+        self.duration_room = min(self.right, tile_w // 2) - 1
+        self.dense, self.dpr, self.fonts = dense, dpr, fonts
+        self._clocks: dict[int, Laid] = {}
+        self._region: tuple[object, QRegion] | None = None
+        self._durations: dict[int, Laid] = {}
+        self._call_word = tr("Call") + " "
+        self.clock_h = _height(fonts.clock)
+        self.duration_h = _height(fonts.small)
+        widest = fonts.clock_room * 8 // 5 + BLEED  # "00:00:00": 99 hours
+        self.clock_room = min(self.right, widest) - 1  # the widest clock the box holds, its bleed aside
+        self.clock_box = QRect(max(0, self.right - widest), self.top, min(self.right, widest) + BLEED, self.clock_h)
+        self.duration_box = QRect(max(0, self.right - tile_w // 2), self.duration_top, min(self.right, tile_w // 2) + BLEED,
+                              self.duration_h)
+
+    def region(self, rows: list[int], width: int) -> QRegion:
+        """The bands of every row's boxes, the board's width across (``rows``: the tops of the rows of tiles).
+        Bands, not a box per tile: a clip of 4,000 boxes made each blit and text slower than the boxes
+        saved (measured). What a band holds besides the digits keeps its pixels; that is true only while
+        the backing store holds what the board last painted and nothing translucent lies over it, which
+        the tile board makes sure of (see ``TileBoard.paintEvent``). Kept while the rows stay."""
+        key = (tuple(rows), width)
+        if self._region is not None and self._region[0] == key:
+            return self._region[1]
+        bands = QRegion()
+        boxes = [self.clock_box] if self.dense else [self.clock_box, self.duration_box]
+        for y in rows:
+            for b in boxes:
+                bands += QRect(0, y + b.top(), width, b.height())
+        self._region = (key, bands)
+        return bands
+
+    def clock(self, secs: int) -> Laid:
+        """Time in state, laid out once per whole second value."""
+        return self._clocks.get(secs) or _lay(self._clocks, secs, self.fonts.clock, "")
+
+    def duration(self, secs: int) -> Laid:
+        return self._durations.get(secs) or _lay(self._durations, secs, self.fonts.small, self._call_word)
+
+    def answered(self, a: Agent, call: Call | None) -> int | None:
+        """When the call a tile shows a duration for was answered (None: no duration on this tile): only a
+        desk's tiles show it, and not when it is the big clock already (a bridge may restart ``since`` on hold)."""
+        if self.dense or call is None or call.answered_at is None or call.answered_at == a.since:
+            return None
+        return call.answered_at
+
+    def drawn(self, picture: QPixmap, name_right: int, since: int | None, answered: int | None, clock_w: int,
+              duration_w: int) -> Drawn:
+        """``name_right``: where a name drawn over the picture ends (0: the picture holds it)."""
+        room = self.clock_room if not name_right else min(self.clock_room, self.right - 1 - name_right)
+        return Drawn(picture, since, answered, room, clock_w, duration_w)
+
+    def tick(self, p: QPainter, tiles: list[int], done: set[int], pulsing: set[int], drawn: list[Drawn | None],
+             xy: list[tuple[int, int]], now: int, clocks: Texts, durations: Texts) -> list[int]:
+        """Digits alone for ``tiles`` not ``done``; returns those to be drawn whole (a pulse lies over them)."""
+        whole: list[int] = []
+        digits = self.digits
+        for i in tiles:
+            if i in done:
+                continue
+            d = drawn[i]
+            if d is None or i in pulsing or not digits(p, d, now, *xy[i], clocks, durations):
+                whole.append(i)
+        return whole
+
+    def digits(self, p: QPainter, d: Drawn, now: int, x0: int, y0: int, clocks: Texts, durations: Texts) -> bool:
+        """One tile's moving figures alone, as a tick needs. False, with nothing drawn: it needs the whole
+        tile (its digits would reach the name drawn apart from its picture, or leave their box)."""
+        since, answered = d.since, d.answered
+        if since is not None:
+            secs = (now - since) // 1000
+            clock = self._clocks.get(secs) or _lay(self._clocks, secs, self.fonts.clock, "")
+            cw = clock[2] if clock[2] > d.clock_w else d.clock_w
+            if cw > d.room:
+                return False
+        if answered is not None:
+            dsecs = (now - answered) // 1000
+            dur = self._durations.get(dsecs) or _lay(self._durations, dsecs, self.fonts.small, self._call_word)
+            dw = dur[2] if dur[2] > d.duration_w else d.duration_w
+            if dw > self.duration_room:
+                return False
+        right = self.right
+        if since is not None:
+            self.restore(p, x0, y0, d, self.top, self.clock_h, cw)
+            clocks.append((x0 + right - int(clock[1]), y0 + self.top, clock[0]))
+            d.clock_w = clock[2]
+        if answered is not None:
+            self.restore(p, x0, y0, d, self.duration_top, self.duration_h, dw)
+            durations.append((x0 + right - int(dur[1]), y0 + self.duration_top, dur[0]))
+            d.duration_w = dur[2]
+        return True
+
+    def restore(self, p: QPainter, x0: int, y0: int, drawn: Drawn, top: int, h: int, w: int) -> None:
+        """Put back the picture under the digits ``w`` wide at ``top`` on the tile at (x0, y0)."""
+        left, d, span = self.right - w - 1, self.dpr, w + 1 + BLEED
+        if d == 1.0:
+            p.drawPixmap(x0 + left, y0 + top, span, h, drawn.picture, left, top, span, h)
+        else:
+            p.drawPixmap(x0 + left, y0 + top, span, h, drawn.picture, round(left * d), round(top * d),
+                         round(span * d), round(h * d))
+
+
+def _lay(cache: dict[int, Laid], secs: int, font: QFont, prefix: str) -> Laid:
+    """A clock laid out once per whole second value (there are only so many), with its width."""
+    if len(cache) > 20_000:
+        cache.clear()
+    st = QStaticText(prefix + clock_text(max(0, secs)))
+    st.setTextFormat(Qt.TextFormat.PlainText)
+    st.prepare(font=font)
+    w = st.size().width()
+    cache[secs] = hit = (st, w, math.ceil(w))
+    return hit
+
+
+def _height(font: object) -> int:
+    st = QStaticText("0:00")
+    st.prepare(font=font)  # type: ignore[arg-type]
+    return math.ceil(st.size().height()) + 1

@@ -1,0 +1,59 @@
+"""Where the tiles sit: rows of tiles under team headers, split into pages on a TV, and which tiles a
+paint's rectangles touch. Geometry only; the tile board paints."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import QRect
+
+from ..board.order import Section
+
+#: A row of the layout: (top, height, first index in the page's order, tiles, header section or None).
+Row = tuple[int, int, int, int, Section | None]
+
+
+def paged_rows(sections: Sequence[Section], listed: int, cols: int, tile_h: int, header_h: int, gap: int,
+               limit: int) -> tuple[list[list[Row]], int]:
+    """Rows for ``listed`` tiles (a header first in each team), split into pages ``limit`` high (a TV;
+    a desk passes a limit never reached), and the height the last page needs."""
+    runs: list[tuple[Section | None, int, int]] = [(s, s.start, s.count) for s in sections]
+    runs = runs or [(None, 0, listed)]
+    rows: list[tuple[int, int, int, Section | None]] = []  # (height, first, n, header)
+    for section, start, count in runs:
+        if section is not None:
+            rows.append((header_h, start, 0, section))
+        for first in range(start, start + count, cols):
+            rows.append((tile_h, first, min(cols, start + count - first), None))
+    pages: list[list[Row]] = [[]]
+    y = gap
+    for k, (h, first, n, header) in enumerate(rows):
+        last_header = header is not None and (k + 1 == len(rows) or y + h + gap + rows[k + 1][0] > limit)
+        if pages[-1] and (y + h > limit or last_header):
+            pages.append([])
+            y = gap
+        pages[-1].append((y, h, first, n, header))
+        y += h + gap
+    return pages, y
+
+
+def tiles_in(rects: Iterable[QRect], rows: list[Row], tops: list[int], step: int, gap: int) -> list[int]:
+    """The indices of the tiles (not headers) these rectangles touch, each once."""
+    tiles: list[int] = []
+    seen: set[int] = set()
+    for rect in rects:
+        k = max(0, bisect.bisect_right(tops, rect.top()) - 1)
+        c0 = max(0, (rect.left() - gap) // step)
+        c1 = (rect.right() - gap) // step
+        while k < len(rows) and rows[k][0] <= rect.bottom():
+            y, h, first, n, header = rows[k]
+            k += 1
+            if header is not None or y + h < rect.top():
+                continue
+            for c in range(c0, min(c1, n - 1) + 1):
+                i = first + c
+                if i not in seen:
+                    seen.add(i)
+                    tiles.append(i)
+    return tiles
