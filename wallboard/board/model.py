@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..core.alerts import AlertRules, Level
-from ..core.metrics import FloorCounts, FloorFigures, QueueFigures, SLFormula, figures_at, floor_counts
+from ..core.metrics import AgentCounts, FloorCounts, FloorFigures, QueueFigures, SLFormula, figures_at
 from ..core.model import ON_A_CALL, Agent
 from ..core.profile import Profile
 from ..core.view import FloorView
@@ -70,6 +70,9 @@ class BoardModel:
         self.figures: FloorFigures | None = None
         self.marks = AlertMarks()
         self._counts: FloorCounts | None = None
+        self._agents: AgentCounts | None = None  # kept agent by agent between views (see figures_at)
+        self._uncounted: set[str] = set()  # agents changed since the counts were taken
+        self._recount = True
         self._counts_for: FloorView | None = None
         self._listed: list[str] = []
         self._keys: dict[str, object] = {}
@@ -86,6 +89,10 @@ class BoardModel:
         caps = self.monitoring.set_offer(view.caps.monitor, view.caps.monitor_off)
         told = self.monitoring.follow(view.sessions) if view.sessions else []
         ch = view.changes
+        if ch.layout or not view.synced:
+            self._recount = True  # agents or queues came or went (a snapshot): count afresh
+        elif ch.agents:
+            self._uncounted |= ch.agents
         return Taken(ch.agents, ch.layout, caps, tuple(told))
 
     def server_now_ms(self, wall_ms: int) -> int:
@@ -104,6 +111,7 @@ class BoardModel:
         self.scope = self.scope.filtering(team, queue, state)
         self._shown = self.scope.shown()
         self._ordered_at = -1e9
+        self._counts_for = None  # the next figures count afresh
 
     def reorder_due(self, changed: frozenset[str], mono_now: float) -> bool:
         """Whether the tiles' order must be taken again. At once when one of these agents entered or left
@@ -165,9 +173,21 @@ class BoardModel:
             scope = self.scope
             queues = scope.queues_of(v.queues)
             counted = self._counted
-            agents = v.agents.values() if counted is None else [a for a in v.agents.values() if counted(a)]
-            self._counts = floor_counts(agents, queues, scope.calls_of(v.calls.values(), queues),
-                                        self.settings.groups)
+            before = self._counts_for
+            if before is None or self._agents is None or self._recount:
+                agents = v.agents.values() if counted is None else [a for a in v.agents.values() if counted(a)]
+                self._agents = AgentCounts(agents, queues, self.settings.groups)
+            else:  # only the agents that changed since: each one's old self out, its new self in
+                move, old_agents, new_agents = self._agents.move, before.agents, v.agents
+                for aid in self._uncounted:
+                    old, new = old_agents.get(aid), new_agents.get(aid)
+                    if counted is not None:
+                        old = old if old is not None and counted(old) else None
+                        new = new if new is not None and counted(new) else None
+                    if old is not new:
+                        move(old, new)
+            self._uncounted, self._recount = set(), False
+            self._counts = self._agents.floor_counts(queues, scope.calls_of(v.calls.values(), queues))
             self._counts_for = v
         assert self._counts is not None
         self.figures = figures_at(self._counts, now_ms, self.settings.formula)

@@ -79,8 +79,9 @@ _WAITING_STRINGS = frozenset(s.value for s in WAITING_CALL_STATES)
 def _by_state(raw: Mapping[str, int]) -> dict[AgentState, int]:
     out: dict[AgentState, int] = {}
     for name, n in raw.items():
-        st = AgentState.of(name)
-        out[st] = out.get(st, 0) + n
+        if n:  # counted agent by agent: a state all left is 0, not a state anyone is in
+            st = AgentState.of(name)
+            out[st] = out.get(st, 0) + n
     return out
 
 
@@ -189,47 +190,74 @@ def floor_counts(agents: Iterable[Agent], queues: Mapping[str, Queue], calls: It
     ``groups`` (name → queue ids): figures that sum several queues, e.g. 受付 = sales + billing; an
     agent skilled in two of a group's queues is one agent of the group, not two. A group with no
     known queue is left out."""
-    waiting: dict[str, int] = dict.fromkeys(queues, 0)
-    oldest: dict[str, int] = {}
-    all_oldest: int | None = None
-    total_waiting = 0
-    waiting_states = _WAITING_STRINGS
-    for call in calls:
-        if call.state not in waiting_states:
-            continue
-        total_waiting += 1
-        qid = call.queue
-        if qid in waiting:
-            waiting[qid] += 1
-            prev = oldest.get(qid)
-            if prev is None or call.queued_at < prev:
-                oldest[qid] = call.queued_at
-        if all_oldest is None or call.queued_at < all_oldest:
-            all_oldest = call.queued_at
+    return AgentCounts(agents, queues, groups).floor_counts(queues, calls)
 
-    # Count by the raw state string (hot path: thousands of agents, many times a second),
-    # then turn the strings into states once; unknown strings land on UNKNOWN.
-    raw_queue: dict[str, dict[str, int]] = {q: {} for q in queues}
-    raw_floor: dict[str, int] = {}
-    # a group none of whose queues is on this floor (or in this board's part) has no card: zeros would look true
-    members = {name: known for name, ids in (groups or {}).items()
-               if (known := tuple(q for q in dict.fromkeys(ids) if q in queues))}
-    raw_group: dict[str, dict[str, int]] = {name: {} for name in members}
-    group_sets = [(frozenset(ids), raw_group[name]) for name, ids in members.items()]
-    for agent in agents:
+
+class AgentCounts:
+    """Agents by state per queue, per group and on the floor, kept agent by agent.
+
+    At 5,000 events a second a board recounting 2,000 agents ten times a second spent a twentieth of a
+    core on it; a view changes a few dozen agents, and :meth:`move` takes each one's old self out and
+    its new self in. Counted by the raw state string (the hot path), turned into states when read."""
+
+    __slots__ = ("queue_ids", "_queue", "_floor", "_groups", "members")
+
+    def __init__(self, agents: Iterable[Agent], queues: Iterable[str],
+                 groups: Mapping[str, Iterable[str]] | None = None) -> None:
+        self.queue_ids = frozenset(queues)
+        self._queue: dict[str, dict[str, int]] = {q: {} for q in queues}
+        self._floor: dict[str, int] = {}
+        # a group none of whose queues is on this floor (or in this board's part) has no card: zeros would look true
+        self.members = {name: known for name, ids in (groups or {}).items()
+                        if (known := tuple(q for q in dict.fromkeys(ids) if q in self._queue))}
+        self._groups: list[tuple[frozenset[str], dict[str, int]]] = [(frozenset(ids), {})
+                                                                       for ids in self.members.values()]
+        for agent in agents:
+            self._add(agent, 1)
+
+    def _add(self, agent: Agent, n: int) -> None:
         st = agent.state
-        raw_floor[st] = raw_floor.get(st, 0) + 1
+        floor = self._floor
+        floor[st] = floor.get(st, 0) + n
+        raw_queue = self._queue
         for qid in agent.queues:
             counts = raw_queue.get(qid)
             if counts is not None:
-                counts[st] = counts.get(st, 0) + 1
-        if group_sets and agent.queues:
-            for ids, counts in group_sets:
+                counts[st] = counts.get(st, 0) + n
+        if self._groups and agent.queues:
+            for ids, counts in self._groups:
                 if not ids.isdisjoint(agent.queues):
-                    counts[st] = counts.get(st, 0) + 1
-    per_queue = {q: _by_state(c) for q, c in raw_queue.items()}
-    return FloorCounts(queues, waiting, oldest, all_oldest, total_waiting, per_queue, _by_state(raw_floor),
-                       {name: (ids, _by_state(raw_group[name])) for name, ids in members.items()})
+                    counts[st] = counts.get(st, 0) + n
+
+    def move(self, old: Agent | None, new: Agent | None) -> None:
+        """An agent changed (None: it was not counted before, or is not now)."""
+        if old is not None:
+            self._add(old, -1)
+        if new is not None:
+            self._add(new, 1)
+
+    def floor_counts(self, queues: Mapping[str, Queue], calls: Iterable[Call]) -> FloorCounts:
+        """With the calls' part (waiting callers, oldest join times: one pass over the live calls)."""
+        waiting: dict[str, int] = dict.fromkeys(queues, 0)
+        oldest: dict[str, int] = {}
+        all_oldest: int | None = None
+        total_waiting = 0
+        waiting_states = _WAITING_STRINGS
+        for call in calls:
+            if call.state not in waiting_states:
+                continue
+            total_waiting += 1
+            qid = call.queue
+            if qid in waiting:
+                waiting[qid] += 1
+                prev = oldest.get(qid)
+                if prev is None or call.queued_at < prev:
+                    oldest[qid] = call.queued_at
+            if all_oldest is None or call.queued_at < all_oldest:
+                all_oldest = call.queued_at
+        per_queue = {q: _by_state(c) for q, c in self._queue.items()}
+        groups = {name: (ids, _by_state(counts)) for (name, ids), (_, counts) in zip(self.members.items(), self._groups)}
+        return FloorCounts(queues, waiting, oldest, all_oldest, total_waiting, per_queue, _by_state(self._floor), groups)
 
 
 def figures_at(

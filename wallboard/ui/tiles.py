@@ -4,10 +4,10 @@ How it paints: tiles sit in rows (``columns`` × tile size, from the width), und
 team when the board orders by team. ``set_floor`` marks the rectangles of changed agents dirty
 (``update(rect)``) and Qt merges them into one paint event per frame; ``paintEvent`` walks only
 the rows inside the dirty region and blits each tile's cached face (:mod:`.faces`: look, name and
-alert mark), then the pulse and the two moving figures over it. A tile that changed since the last
-paint is drawn from its parts (look, name): on a busy floor it changes again before its face would
-be used, so a face is made only once an agent holds still. Ticking clocks are one ``update()`` of
-the visible area per second, not one per agent.
+alert mark), then the pulse and the two moving figures over it. A tile that changed lately is drawn
+from its parts (look, name): on a busy floor it changes again before its face would be used, so a
+face is made only once an agent holds still (:data:`FACE_AFTER`). A tick repaints the clocks'
+digits alone (:mod:`.clocks`): one ``update()`` of their bands a second, not one per agent.
 
 The order comes from the board model (``set_order``); a desk's tiles hold it still while the
 pointer is over them and a moment after a click, so a click lands on the agent it was aimed at.
@@ -37,6 +37,9 @@ from .style import INK, MUTED
 GAP = 6
 #: A tile never moves under the supervisor's pointer, nor for this long after a click (s).
 HOLD_AFTER_CLICK_S = 2.5
+#: Paints of an unchanged agent before its tile gets a face: a face costs ~20 name draws to make (at 5,000
+#: events/s 1,200 a second were made, each used once or twice: a tenth of the board's CPU).
+FACE_AFTER = 3
 #: The calm pulse: a slow swell of the critical colour over a tile, one step every half second.
 PULSE_ALPHA = (0, 35, 70, 95, 70, 35)
 
@@ -68,7 +71,7 @@ class TileBoard(QWidget):
         self.empty_text = tr("No agents yet")
         self._faces = Faces()
         self._boxes: ClockBoxes | None = None
-        self._settling: dict[str, Agent] = {}  # agents drawn from their parts last paint (see paintEvent)
+        self._settling: dict[str, tuple[Agent, int]] = {}  # drawn from their parts: (agent, paints unchanged)
         self._drawn: list[Drawn | None] = []  # per tile of the page: how it was last drawn (for ticks)
         self._clock_region = QRegion()
         self._fresh = True  # the backing store may not hold what was last painted (shown, resized, scrolled)
@@ -319,11 +322,8 @@ class TileBoard(QWidget):
         ticking = self._ticking and not self._fresh and not self._overlaid  # see clocks.FRESH
         self._ticking = self._fresh = False
         whole = region.subtracted(self._clock_region) if ticking else region  # what needs whole tiles
-        if ticking:
-            for r in whole:  # type: ignore[attr-defined]  # exactly: a band outside it keeps its pixels
-                p.fillRect(r, self.palette().window())
-        else:
-            p.fillRect(event.rect(), self.palette().window())
+        for r in whole if ticking else [event.rect()]:  # type: ignore[union-attr]  # bands outside keep their pixels
+            p.fillRect(r, self.palette().window())
         if not self.order:
             p.setPen(MUTED)
             p.setFont(self.fonts.name)
@@ -375,12 +375,12 @@ class TileBoard(QWidget):
                 if hit is not None and hit[3] == key and hit[4] == a.name:
                     faces[aid] = (a, call, (sel, int(m)), key, a.name, hit[5])  # new object, same look
                     picture = hit[5]
-                elif settling.get(aid) is a:  # unchanged since the last paint: worth a face of its own
-                    del settling[aid]
+                elif (held := settling.get(aid)) is not None and held[0] is a and held[1] >= FACE_AFTER - 1:
+                    del settling[aid]  # unchanged through FACE_AFTER paints: worth a face of its own
                     picture = face(aid, a, call, key)
                 else:
-                    # Changed since the last paint: drawn from its parts, its face made once it holds still.
-                    settling[aid] = a
+                    # Changed lately: drawn from its parts, its face made once it holds still.
+                    settling[aid] = (a, held[1] + 1 if held is not None and held[0] is a else 0)
                     picture = look(key)
                     st_name = name_text(aid, a)
                     names.append((x0 + nx, y0 + ny, st_name))
