@@ -23,10 +23,12 @@ from collections.abc import Callable
 from typing import Any
 
 TARGETS = {
-    "core": "≥ 100,000 events/s and ≥ 25 % of raw decode",
-    "latency": "p99 ≤ 50 ms",
-    "repaint": "median ≤ 20 ms",
-    "idle": "≤ 3 % of one core",
+    "core": "≥ 40 % of raw decode",
+    "latency": "p99 ≤ 50 ms, CPU ≤ 35 %",
+    "slow": "p99 ≤ 50 ms",
+    "flood": "p99 ≤ 250 ms, bounded, says BEHIND",
+    "repaint": "median ≤ 12 ms",
+    "idle": "≤ 1.5 % of one core",
     "memory": "≤ 250 MB, growth < 5 %",
     "cold": "≤ 2 s",
     "big": "≤ 100 ms",
@@ -103,7 +105,7 @@ def bench_core(quick: bool) -> dict[str, Any]:
         "json_loads_per_s": round(r_json), "msgspec_raw_per_s": round(r_raw),
         "decode_validate_reduce_per_s": round(r_full), "share_of_fastest_raw_decode": round(r_full / ceiling, 3),
         "share_of_json_loads": round(r_full / r_json, 3),
-        "ok": r_full >= 100_000 and r_full / ceiling >= 0.25,
+        "ok": r_full / ceiling >= 0.40,
     }
 
 
@@ -175,7 +177,7 @@ def bench_repaint(quick: bool, agents: int = 2000) -> dict[str, Any]:
         times.append((time.perf_counter() - t) * 1000)
     return {"tiles": agents, "visible_tiles": visible, "scale": round(board.scale, 2), "size": "3840x2160",
             "median_ms": round(statistics.median(times), 2), "p99_ms": round(_pct(times, 99), 2),
-            "ok": statistics.median(times) <= 20}
+            "ok": statistics.median(times) <= 12}
 
 
 def bench_big(quick: bool, agents: int = 10_000) -> dict[str, Any]:
@@ -338,11 +340,28 @@ def _run_for(app: Any, seconds: float) -> None:
 
 
 def bench_latency(quick: bool, agents: int = 2000, rate: float = 5000) -> dict[str, Any]:
+    r = _event_to_pixel(agents, rate, 4.0 if quick else 20.0)
+    r["ok"] = r["p99_ms"] <= 50 and r["board_cpu_pct_of_one_core"] <= 35
+    return r
+
+
+def _event_to_pixel(agents: int, rate: float, seconds: float, slow: Slow | None = None) -> dict[str, Any]:
+    """Events stamped by a load server in another process, until their tile or card is painted here.
+
+    Every 100 ms the board's own word on its freshness is noted beside how late the newest painted
+    event really was, so a figure can say whether the board said BEHIND when it was."""
+    from .board.freshness import Freshness
+
     child = _Child("serve-load", "--agents", str(agents), "--rate", str(rate))
     try:
+        if slow is not None:
+            slow.enter()  # after the load server started: it stays at full speed (it is the bridge's machine)
         app, w, thread, client = _board(child.url, agents)
         pending: list[tuple[int, int, int]] = []
         latencies: list[float] = []
+        windows: list[list[float]] = []  # per second of the run: its events' latencies
+        newest = [0.0]  # how late the newest event painted was, when painted
+        said: list[tuple[float, bool]] = []  # (how late the screen really was, whether the board said BEHIND)
         counting = [False]
 
         def on_view(view: Any) -> None:
@@ -357,7 +376,11 @@ def bench_latency(quick: bool, agents: int = 2000, rate: float = 5000) -> dict[s
             for count, first, last in pending:
                 # events of one view are spread between its first and last stamp
                 step = (last - first) / (count - 1) if count > 1 else 0.0
-                latencies.extend(now - (first + k * step) for k in range(count))
+                late = [now - (first + k * step) for k in range(count)]
+                latencies.extend(late)
+                if windows:
+                    windows[-1].extend(late)
+                newest[0] = now - last
             pending.clear()
 
         w.link.view_ready.connect(on_view)
@@ -366,26 +389,104 @@ def bench_latency(quick: bool, agents: int = 2000, rate: float = 5000) -> dict[s
         from PySide6.QtCore import QTimer
 
         mark: list[float] = []
+        second = QTimer()
+        second.timeout.connect(lambda: windows.append([]))
+        watch = QTimer()
+        watch.timeout.connect(lambda: said.append((newest[0], w.freshness is Freshness.BEHIND)))
 
         def start() -> None:  # steady state: the first layout of 2,000 tiles leaves a backlog to drain
             counting[0] = True
             mark.extend((time.process_time(), time.monotonic()))
+            windows.append([])
+            second.start(1000)
+            watch.start(100)
 
         QTimer.singleShot(3000, start)
-        _run_for(app, 3.0 + (4.0 if quick else 20.0))  # one exec(): Qt paints little in a second one
+        _run_for(app, 3.0 + seconds)  # one exec(): Qt paints little in a second one
         cpu = (time.process_time() - mark[0]) / (time.monotonic() - mark[1])
         counting[0] = False
         c = w.view.counters
         visible = _visible_tiles(w)
+        throttled = slow.leave() if slow is not None else None
         thread.loop.call_soon_threadsafe(client.stop)
         thread.stop()
     finally:
         child.close()
-    return {"agents": agents, "events_per_s_sent": rate, "events_measured": len(latencies),
-            "events_per_s_received": round(len(latencies) / (4.0 if quick else 20.0)),
+    worst_second = max((_pct(x, 99) for x in windows if x), default=0.0)
+    late = [behind for lag, behind in said if lag > 3000]
+    return {"agents": agents, "events_per_s_sent": rate, "seconds": seconds, "events_measured": len(latencies),
+            "events_per_s_received": round(len(latencies) / seconds),
             "p50_ms": round(_pct(latencies, 50), 1), "p99_ms": round(_pct(latencies, 99), 1),
             "max_ms": round(max(latencies), 1), "board_cpu_pct_of_one_core": round(cpu * 100, 1),
-            "gaps": c["gaps"], "visible_tiles": visible, "ok": _pct(latencies, 99) <= 50}
+            "p99_first_second_ms": round(_pct(windows[0], 99), 1) if windows and windows[0] else None,
+            "p99_last_second_ms": round(_pct(windows[-2], 99), 1) if len(windows) > 1 and windows[-2] else None,
+            "p99_worst_second_ms": round(worst_second, 1),
+            "seconds_more_than_3s_late": round(len(late) / 10, 1),
+            "said_behind_when_more_than_3s_late_pct": round(100 * sum(late) / len(late), 1) if late else None,
+            "said_behind_s": round(sum(1 for _, b in said if b) / 10, 1),
+            "gaps": c["gaps"], "resyncs": c["resyncs_requested"], "snapshots": c["snapshots"],
+            "visible_tiles": visible, **({"quota": slow.words, "throttled_periods": throttled} if slow else {})}
+
+
+class Slow:
+    """This process (every thread) held to half of one core by a cgroup CPU quota: a PC half as fast.
+
+    The quota is 10 ms of CPU in every 20 ms (a short period, so the board runs slowly rather than in
+    bursts of full speed and long stops); the load server and the feed server stay at full speed. Needs
+    a writable cgroup CPU controller (v1 ``cpu`` or v2 ``cpu.max``: root, or a delegated subtree)."""
+
+    PERIOD_US, QUOTA_US = 20_000, 10_000
+
+    def __init__(self) -> None:
+        name = f"wallboard-bench-{os.getpid()}"
+        v1, v2 = "/sys/fs/cgroup/cpu", "/sys/fs/cgroup"
+        if os.path.isfile(os.path.join(v1, "cpu.cfs_quota_us")):
+            self.dir, self.root = os.path.join(v1, name), v1
+            os.mkdir(self.dir)
+            _write(os.path.join(self.dir, "cpu.cfs_period_us"), str(self.PERIOD_US))
+            _write(os.path.join(self.dir, "cpu.cfs_quota_us"), str(self.QUOTA_US))
+        elif os.path.isfile(os.path.join(v2, "cgroup.controllers")):
+            self.dir, self.root = os.path.join(v2, name), v2
+            os.mkdir(self.dir)
+            _write(os.path.join(self.dir, "cpu.max"), f"{self.QUOTA_US} {self.PERIOD_US}")
+        else:
+            raise OSError("no cgroup CPU controller at /sys/fs/cgroup")
+        self.words = f"cgroup CPU quota {self.QUOTA_US // 1000} ms per {self.PERIOD_US // 1000} ms = 50 % of one core"
+
+    def enter(self) -> None:
+        _write(os.path.join(self.dir, "cgroup.procs"), str(os.getpid()))  # every thread of this process
+
+    def leave(self) -> int:
+        """Back to the root group; how many periods the quota throttled (proof that it held)."""
+        stat = dict(line.split() for line in _read(os.path.join(self.dir, "cpu.stat")).splitlines())
+        _write(os.path.join(self.root, "cgroup.procs"), str(os.getpid()))
+        os.rmdir(self.dir)
+        return int(stat.get("nr_throttled", 0))
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def bench_slow(quick: bool) -> dict[str, Any]:
+    """Figure 2 again with the board held to half a core."""
+    try:
+        slow = Slow()
+    except OSError as err:
+        return {"skipped": f"cannot hold the board to half a core here ({err}); needs a writable cgroup", "ok": False}
+    r = _event_to_pixel(2000, 5000, 4.0 if quick else 20.0, slow)
+    r["ok"] = r["p99_ms"] <= 50
+    return r
+
+
+def bench_flood(quick: bool) -> dict[str, Any]:
+    """20,000 events a second for 30 s: the board may fall behind, but not without bound, and says so."""
+    r = _event_to_pixel(2000, 20_000, 8.0 if quick else 30.0)
+    bounded = (r["p99_last_second_ms"] or 0) <= 2 * max(250.0, r["p99_first_second_ms"] or 0)
+    told = r["said_behind_when_more_than_3s_late_pct"]
+    r["ok"] = r["p99_ms"] <= 250 and bounded and (told is None or told >= 90)
+    return r
 
 
 # --- 4. idle CPU --------------------------------------------------------------------------------
@@ -412,7 +513,7 @@ def bench_idle(quick: bool, agents: int = 2000) -> dict[str, Any]:
         child.close()
     pct = cpu / wall * 100
     return {"agents": agents, "seconds": round(wall, 1), "cpu_pct_of_one_core": round(pct, 2),
-            "active_alerts": alerts, "visible_tiles": visible, "ok": pct <= 3.0}
+            "active_alerts": alerts, "visible_tiles": visible, "ok": pct <= 1.5}
 
 
 # --- 5. memory under hours of traffic ------------------------------------------------------------
@@ -486,26 +587,37 @@ def bench_cold(quick: bool) -> dict[str, Any]:
 
 
 SECTIONS: dict[str, Callable[[bool], dict[str, Any]]] = {
-    "core": bench_core, "latency": bench_latency, "repaint": bench_repaint, "idle": bench_idle,
-    "memory": bench_memory, "cold": bench_cold, "big": bench_big,
+    "core": bench_core, "latency": bench_latency, "slow": bench_slow, "flood": bench_flood, "repaint": bench_repaint,
+    "idle": bench_idle, "memory": bench_memory, "cold": bench_cold, "big": bench_big,
 }
 TITLES = {
     "core": "1 core throughput (2,000 agents, 50 queues)", "latency": "2 event→pixel, 5,000 ev/s",
-    "repaint": "3 full repaint, 2,000 tiles @ 3840×2160", "idle": "4 idle CPU, 2,000 agents, ticking",
-    "memory": "5 memory after hours of traffic", "cold": "6 cold start to first paint (demo)",
-    "big": "7 10,000 agents: frame time",
+    "slow": "3 event→pixel, 5,000 ev/s, half a core", "flood": "4 flood: 20,000 ev/s for 30 s",
+    "repaint": "5 full repaint, 2,000 tiles @ 3840×2160", "idle": "6 idle CPU, 2,000 agents, ticking",
+    "memory": "7 memory after hours of traffic", "cold": "8 cold start to first paint (demo)",
+    "big": "9 10,000 agents: frame time",
 }
 
 
 def _headline(name: str, r: dict[str, Any]) -> str:
     if "error" in r:
         return f"ERROR: {r['error']}"
+    if "skipped" in r:
+        return f"not taken: {r['skipped']}"
     return {
         "core": lambda: f"{r['decode_validate_reduce_per_s']:,} ev/s = {r['share_of_fastest_raw_decode']:.0%} of raw "
                         f"msgspec ({r['msgspec_raw_per_s']:,}/s), {r['share_of_json_loads']:.0%} of json.loads",
         "latency": lambda: f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, max {r['max_ms']} ms "
                            f"({r['events_measured']:,} events; board CPU {r['board_cpu_pct_of_one_core']} %; "
                            f"{r['visible_tiles']} tiles visible)",
+        "slow": lambda: f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, max {r['max_ms']} ms "
+                        f"(board CPU {r['board_cpu_pct_of_one_core']} % under {r['quota']}; "
+                        f"throttled {r['throttled_periods']} times)",
+        "flood": lambda: f"{r['events_per_s_received']:,} ev/s painted, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms "
+                         f"(first s {r['p99_first_second_ms']}, last s {r['p99_last_second_ms']}); "
+                         f"CPU {r['board_cpu_pct_of_one_core']} %; BEHIND shown {r['said_behind_s']} s, "
+                         f"{r['said_behind_when_more_than_3s_late_pct']} % of {r['seconds_more_than_3s_late']} s "
+                         f"> 3 s late; resyncs {r['resyncs']}",
         "repaint": lambda: f"median {r['median_ms']} ms, p99 {r['p99_ms']} ms ({r['visible_tiles']} tiles visible)",
         "idle": lambda: f"{r['cpu_pct_of_one_core']} % of one core over {r['seconds']} s ({r['visible_tiles']} tiles visible)",
         "memory": lambda: f"{r['rss_mb_end']} MB after {r['simulated_hours']} simulated h; "
@@ -557,7 +669,7 @@ def main(argv: list[str] | None = None) -> int:
         except (IndexError, json.JSONDecodeError):
             r = {"error": (out.stderr.strip().splitlines() or ["no output"])[-1], "ok": False}
         results[name] = r
-        mark = "met" if r.get("ok") else "MISSED"
+        mark = "met" if r.get("ok") else "not taken" if "skipped" in r else "MISSED"
         print(f"{TITLES[name]:44} {_headline(name, r):92} {TARGETS[name]} [{mark}]", flush=True)
     if args.json:
         with open(args.json, "w") as f:

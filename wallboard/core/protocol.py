@@ -30,6 +30,10 @@ PROTOCOL_VERSION: Final = 1
 SUBPROTOCOL: Final = "callstate.v1"
 #: A 10,000-agent snapshot is about 2 MB; deltas are a few hundred bytes.
 DEFAULT_MAX_FRAME_BYTES: Final = 16 * 1024 * 1024
+#: The most deltas one ``batch`` frame carries (a server splits a longer run).
+BATCH_MAX: Final = 1000
+#: What this code takes beyond v1's frames, said in ``hello.accept``.
+ACCEPTS: Final = ("batch",)
 
 MONITOR_MODES: Final = ("listen", "whisper", "barge")
 ERROR_CODES: Final = frozenset(
@@ -181,6 +185,15 @@ class ErrorInfo(msgspec.Struct, frozen=True, kw_only=True):
     message: Annotated[str, msgspec.Meta(max_length=1024)] = ""
 
 
+class Batch(_Msg, tag="batch", frozen=True):
+    """Consecutive deltas in one frame, each exactly as it would be sent alone (its own ``seq``), sent only
+    to a board whose ``hello.accept`` holds ``batch``. At 5,000 events a second a frame per delta cost a
+    board more in WebSocket and event-loop work per frame than the decoding and applying of the delta.
+    Each delta is read on its own (``deltas`` are raw JSON), so a bad one costs only itself."""
+
+    deltas: Annotated[tuple[msgspec.Raw, ...], msgspec.Meta(min_length=1, max_length=BATCH_MAX)]
+
+
 class CommandResult(_Msg, tag="command.result", frozen=True):
     req_id: Id
     ts: EpochMs
@@ -215,9 +228,12 @@ class Hello(_Msg, tag="hello", frozen=True):
     versions: Annotated[tuple[int, ...], msgspec.Meta(min_length=1, max_length=16)]
     client: Text = ""
     token: Annotated[str, msgspec.Meta(max_length=4096)] | None = None
+    #: Frame types beyond v1's the board takes (``batch``); a server sends them only to boards that ask.
+    accept: Annotated[tuple[Annotated[str, msgspec.Meta(max_length=32)], ...], msgspec.Meta(max_length=16)] = ()
 
     def __repr__(self) -> str:  # never print a token
-        return f"Hello(versions={self.versions!r}, client={self.client!r}, token={'***' if self.token else None})"
+        return (f"Hello(versions={self.versions!r}, client={self.client!r}, token={'***' if self.token else None}, "
+                f"accept={self.accept!r})")
 
 
 class Resync(_Msg, tag="resync", frozen=True):
@@ -232,7 +248,7 @@ class Command(_Msg, tag="command", frozen=True):
 
 ServerMessage = Union[
     Welcome, Snapshot, AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate,
-    Heartbeat, CommandResult, MonitorUpdate, ServerError, AlertAck,
+    Heartbeat, CommandResult, MonitorUpdate, ServerError, AlertAck, Batch,
 ]
 ClientMessage = Union[Hello, Resync, Command]
 Delta = Union[AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate]
@@ -420,6 +436,13 @@ def decode_client(frame: str | bytes, max_bytes: int = 64 * 1024) -> ClientMessa
     return _decode(frame, _client_decoder, CLIENT_TYPES, max_bytes)  # type: ignore[no-any-return]
 
 
+def batch_frames(frames: list[bytes]) -> list[bytes]:
+    """Encoded deltas (consecutive ``seq``) as ``batch`` frames of at most :data:`BATCH_MAX` (encoded once:
+    each delta's bytes are put in as they are)."""
+    return [b'{"type":"batch","deltas":[' + b",".join(frames[i:i + BATCH_MAX]) + b"]}"
+            for i in range(0, len(frames), BATCH_MAX)]
+
+
 def encode(message: ServerMessage | ClientMessage) -> bytes:
     """UTF-8 JSON of one message (send as a *text* frame)."""
     return _encoder.encode(message)
@@ -454,6 +477,7 @@ __all__ = [
     "Welcome", "Snapshot", "AgentUpdate", "AgentRemove", "QueueUpdate", "QueueRemove",
     "CallUpdate", "Heartbeat", "CommandResult", "MonitorUpdate", "ServerError", "ErrorInfo", "Caps",
     "Source", "SOURCE_STATES", "Gone", "BadRecord", "Damaged", "STATE_TYPES", "AlertAck",
-    "Hello", "Resync", "Command", "ServerMessage", "ClientMessage", "Delta",
+    "Hello", "Resync", "Command", "ServerMessage", "ClientMessage", "Delta", "Batch", "BATCH_MAX", "ACCEPTS",
+    "batch_frames",
     "decode_server", "decode_client", "encode", "error_message", "delta", "Count", "Id",
 ]

@@ -36,13 +36,19 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from ..core.clock import ClockOffset
-from ..core.errors import FrameRejected, HandshakeFailed, ServerRefused
+from ..core.errors import FrameRejected, HandshakeFailed, MalformedFrame, ServerRefused
 from ..core.protocol import (
+    ACCEPTS,
     DEFAULT_MAX_FRAME_BYTES,
     MONITOR_MODES,
     PROTOCOL_VERSION,
+    RECORD_TYPES,
     SUBPROTOCOL,
+    AgentRemove,
+    AgentUpdate,
     AlertAck,
+    Batch,
+    CallUpdate,
     Caps,
     Command,
     CommandResult,
@@ -50,8 +56,11 @@ from ..core.protocol import (
     Heartbeat,
     Hello,
     MonitorUpdate,
+    QueueRemove,
+    QueueUpdate,
     Resync,
     ServerError,
+    ServerMessage,
     Snapshot,
     Source,
     Welcome,
@@ -62,6 +71,9 @@ from ..core.reducer import FloorState, Verdict
 from ..core.view import FloorView, LinkReason, LinkState, LinkStatus
 from .backoff import Failure, retry_delay
 
+#: What a batch may hold: state deltas (and one whose record could not be read).
+DELTAS = frozenset({AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate})
+DAMAGED_DELTAS = RECORD_TYPES - {"snapshot"}
 #: Resyncs asked without a usable snapshot before the connection is made anew.
 RESYNC_TRIES = 3
 
@@ -189,7 +201,7 @@ class FeedClient:
             self._ws = ws
             try:
                 await ws.send(encode(Hello(versions=(PROTOCOL_VERSION,), client=self.client_name,
-                                           token=self._token)), text=True)
+                                           token=self._token, accept=ACCEPTS)), text=True)
                 await self._handshake(ws)
                 await self._receive(ws)
                 return True
@@ -267,53 +279,67 @@ class FeedClient:
                 return
 
     async def _frames(self, ws: ClientConnection) -> None:
-        state = self.state
-        recv = ws.recv
+        recv, decoded, message = ws.recv, self._decoded, self._message
         while True:
-            raw = await recv()
-            try:
-                msg = decode_server(raw, self.max_frame_bytes)
-            except FrameRejected as err:
-                verdict = state.reject(err)
-                if err.reason not in self._logged_reasons:  # once per reason; counted always
-                    self._logged_reasons.add(err.reason)
-                    log.warning("dropped a feed frame (%s): %s", err.reason, err.detail[:200])
-                if verdict is Verdict.RESYNC:
-                    await self._resync(ws, f"a {err.message_type or 'state'} frame could not be read")
-                continue
-            self._frame(msg)
-            if isinstance(msg, CommandResult):
-                fut = self._pending.pop(msg.req_id, None)
-                if fut is not None and not fut.done():
-                    fut.set_result(msg)
-                continue
-            if isinstance(msg, MonitorUpdate):
-                self.sessions[msg.session_id] = msg
-                self._schedule_publish()
-                continue
-            if isinstance(msg, AlertAck):
-                self.acks[(msg.kind, msg.subject)] = msg
-                self._schedule_publish()
-                continue
-            if isinstance(msg, Snapshot) or (isinstance(msg, Damaged) and msg.type == "snapshot"):
-                self.acks = {(a.kind, a.subject): a for a in msg.acks}
-            if isinstance(msg, ServerError):
-                raise ServerRefused(msg.error.code, msg.error.message)
-            if isinstance(msg, Heartbeat):
-                if msg.source != self.source and (msg.source is None or msg.source.up) and not state.synced:
-                    self._resync_at = self._mono()  # the source is back: its snapshot is on its way, unasked
-                self.source = msg.source
-            elif isinstance(msg, Damaged):
-                self._log_bad(msg)
-            verdict = state.apply(msg)
+            msg = await decoded(ws, await recv())
+            if type(msg) is Batch:  # each delta as if it had come alone; a bad one costs only itself
+                for raw in msg.deltas:
+                    one = await decoded(ws, raw)
+                    if one is not None and (type(one) in DELTAS or (type(one) is Damaged and one.type in DAMAGED_DELTAS)):
+                        await message(ws, one)
+                    elif one is not None:
+                        self.state.reject(MalformedFrame(f"{type(one).__name__} in a batch", reason="not_a_delta"))
+            elif msg is not None:
+                await message(ws, msg)
+
+    async def _decoded(self, ws: ClientConnection, raw: str | bytes) -> ServerMessage | Damaged | None:
+        """The frame's message, or None: it was dropped (counted, its reason logged once)."""
+        try:
+            return decode_server(raw, self.max_frame_bytes)
+        except FrameRejected as err:
+            verdict = self.state.reject(err)
+            if err.reason not in self._logged_reasons:  # once per reason; counted always
+                self._logged_reasons.add(err.reason)
+                log.warning("dropped a feed frame (%s): %s", err.reason, err.detail[:200])
             if verdict is Verdict.RESYNC:
-                await self._resync(ws, f"out of step at seq {state.seq}")
-            elif state.synced:
-                self._resync_at = None
-            elif self._resync_at is not None and (self.source is None or self.source.up):
-                await self._resync_again(ws)
-            if verdict is not Verdict.IGNORED or self.link.state is not LinkState.LIVE or isinstance(msg, Heartbeat):
-                self._schedule_publish()  # a heartbeat too: the data's age and the source reach the GUI
+                await self._resync(ws, f"a {err.message_type or 'state'} frame could not be read")
+            return None
+
+    async def _message(self, ws: ClientConnection, msg: ServerMessage | Damaged) -> None:
+        state = self.state
+        self._frame(msg)
+        if isinstance(msg, CommandResult):
+            fut = self._pending.pop(msg.req_id, None)
+            if fut is not None and not fut.done():
+                fut.set_result(msg)
+            return
+        if isinstance(msg, MonitorUpdate):
+            self.sessions[msg.session_id] = msg
+            self._schedule_publish()
+            return
+        if isinstance(msg, AlertAck):
+            self.acks[(msg.kind, msg.subject)] = msg
+            self._schedule_publish()
+            return
+        if isinstance(msg, Snapshot) or (isinstance(msg, Damaged) and msg.type == "snapshot"):
+            self.acks = {(a.kind, a.subject): a for a in msg.acks}
+        if isinstance(msg, ServerError):
+            raise ServerRefused(msg.error.code, msg.error.message)
+        if isinstance(msg, Heartbeat):
+            if msg.source != self.source and (msg.source is None or msg.source.up) and not state.synced:
+                self._resync_at = self._mono()  # the source is back: its snapshot is on its way, unasked
+            self.source = msg.source
+        elif isinstance(msg, Damaged):
+            self._log_bad(msg)
+        verdict = state.apply(msg)
+        if verdict is Verdict.RESYNC:
+            await self._resync(ws, f"out of step at seq {state.seq}")
+        elif state.synced:
+            self._resync_at = None
+        elif self._resync_at is not None and (self.source is None or self.source.up):
+            await self._resync_again(ws)
+        if verdict is not Verdict.IGNORED or self.link.state is not LinkState.LIVE or isinstance(msg, Heartbeat):
+            self._schedule_publish()  # a heartbeat too: the data's age and the source reach the GUI
 
     async def _resync(self, ws: ClientConnection, why: str) -> None:
         log.info("feed: %s: asking for a snapshot", why)

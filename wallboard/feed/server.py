@@ -49,6 +49,7 @@ from ..core.protocol import (
     Snapshot,
     Source,
     Welcome,
+    batch_frames,
     decode_client,
     delta,
     encode,
@@ -86,6 +87,7 @@ class Peer:
     connection: ServerConnection
     client: str
     principal: Principal
+    batch: bool = False  # it takes ``batch`` frames (said so in its hello)
 
 
 class FeedServer:
@@ -203,8 +205,16 @@ class FeedServer:
                 self.calls[obj.id] = obj
             msg = delta(obj, self.stream, self.seq, ts)
             frames.append(encode(msg))
-        for frame in frames:
-            self._broadcast(frame)
+        batched = [ws for ws, peer in self.peers.items() if peer.batch] if len(frames) > 1 else []
+        if batched:  # one frame for a run of deltas to the boards that take it; one per delta to the rest
+            for frame in batch_frames(frames):
+                self._broadcast(frame, batched)
+            singles = [ws for ws, peer in self.peers.items() if not peer.batch]
+            for frame in frames if singles else ():
+                self._broadcast(frame, singles)
+        else:
+            for frame in frames:
+                self._broadcast(frame)
         return len(frames)
 
     def _snapshot_frame(self) -> bytes:
@@ -213,17 +223,19 @@ class FeedServer:
             queues=tuple(self.queues.values()), calls=tuple(self.calls.values()), acks=tuple(self.acks.values()),
         ))
 
-    def _broadcast(self, frame: bytes) -> None:
-        if not self.peers:
+    def _broadcast(self, frame: bytes, to: list[ServerConnection] | None = None) -> None:
+        """To every board (or those ``to``); a board that lets too much pile up is told to come back."""
+        peers = self.peers if to is None else to
+        if not peers:
             return
-        slow = [ws for ws in self.peers if ws.transport is not None
+        slow = [ws for ws in peers if ws.transport is not None
                 and ws.transport.get_write_buffer_size() > self.max_buffer]
         for ws in slow:
             log.warning("board %s too slow (%d bytes queued): disconnecting it", ws.remote_address,
                         ws.transport.get_write_buffer_size())
             self.peers.pop(ws, None)
             asyncio.ensure_future(ws.close(1013, "too slow; reconnect and resync"))
-        broadcast(self.peers, frame, text=True)
+        broadcast([ws for ws in peers if ws in self.peers] if slow else peers, frame, text=True)
 
     # -- the network side ------------------------------------------------------------
 
@@ -286,7 +298,7 @@ class FeedServer:
         if principal is None:
             await self._refuse(ws, "unauthorized", "missing or wrong token")
             return
-        peer = Peer(ws, hello.client[:64], principal)
+        peer = Peer(ws, hello.client[:64], principal, batch="batch" in hello.accept)
         supervisor = principal.role == "supervisor"
         caps = Caps(monitor=self.monitor_modes if supervisor else (),
                     role=principal.role, monitor_off=self.monitor_off if supervisor and not self.monitor_modes else "")

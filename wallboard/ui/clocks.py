@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QFont, QPainter, QPixmap, QRegion, QStaticText
 
-from ..core.model import Agent, AgentState, Call
+from ..core.model import AgentState
 from .faces import Fonts
 from .i18n import tr
 from .words import clock_text
@@ -61,7 +61,7 @@ class ClockBoxes:
         self.duration_top = self.top + 2 * (tile_h // 3) + round(3 * s)
         self.duration_room = min(self.right, tile_w // 2) - 1
         self.dense, self.dpr, self.fonts = dense, dpr, fonts
-        self._clocks: dict[int, Laid] = {}
+        self.clocks: dict[int, Laid] = {}  # time in state by whole second (read by the tile board's hot loop)
         self._region: tuple[object, QRegion] | None = None
         self._durations: dict[int, Laid] = {}
         self._call_word = tr("Call") + " "
@@ -92,23 +92,10 @@ class ClockBoxes:
 
     def clock(self, secs: int) -> Laid:
         """Time in state, laid out once per whole second value."""
-        return self._clocks.get(secs) or _lay(self._clocks, secs, self.fonts.clock, "")
+        return self.clocks.get(secs) or _lay(self.clocks, secs, self.fonts.clock, "")
 
     def duration(self, secs: int) -> Laid:
         return self._durations.get(secs) or _lay(self._durations, secs, self.fonts.small, self._call_word)
-
-    def answered(self, a: Agent, call: Call | None) -> int | None:
-        """When the call a tile shows a duration for was answered (None: no duration on this tile): only a
-        desk's tiles show it, and not when it is the big clock already (a bridge may restart ``since`` on hold)."""
-        if self.dense or call is None or call.answered_at is None or call.answered_at == a.since:
-            return None
-        return call.answered_at
-
-    def drawn(self, picture: QPixmap, name_right: int, since: int | None, answered: int | None, clock_w: int,
-              duration_w: int) -> Drawn:
-        """``name_right``: where a name drawn over the picture ends (0: the picture holds it)."""
-        room = self.clock_room if not name_right else min(self.clock_room, self.right - 1 - name_right)
-        return Drawn(picture, since, answered, room, clock_w, duration_w)
 
     def tick(self, p: QPainter, tiles: list[int], done: set[int], pulsing: set[int], drawn: list[Drawn | None],
              xy: list[tuple[int, int]], now: int, clocks: Texts, durations: Texts) -> list[int]:
@@ -129,7 +116,7 @@ class ClockBoxes:
         since, answered = d.since, d.answered
         if since is not None:
             secs = (now - since) // 1000
-            clock = self._clocks.get(secs) or _lay(self._clocks, secs, self.fonts.clock, "")
+            clock = self.clocks.get(secs) or _lay(self.clocks, secs, self.fonts.clock, "")
             cw = clock[2] if clock[2] > d.clock_w else d.clock_w
             if cw > d.room:
                 return False

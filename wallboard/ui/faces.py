@@ -13,6 +13,8 @@ rows (name and clock; state), which drop the queue a wall never needs on every t
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap, QStaticText
 
@@ -72,7 +74,7 @@ class Faces:
         self.looks: dict[LookKey, QPixmap] = {}
         #: per agent: (agent, call, selected, look key, name, face); identity of the first two is the fast test
         self.faces: dict[str, tuple[Agent, Call | None, tuple[bool, int], LookKey, str, QPixmap]] = {}
-        self.names: dict[str, tuple[str, QStaticText]] = {}
+        self.names: dict[str, tuple[str, QStaticText, int]] = {}  # (name as sent, laid out, its right edge)
         self.size = QSize()
         self.dpr = 1.0
         self.scale = 1.0
@@ -85,13 +87,14 @@ class Faces:
         self.names.clear()
         self.size, self.dpr, self.scale, self.dense, self.fonts = size, dpr, scale, dense, fonts
 
-    def prune(self, keep: set[str]) -> None:
+    def prune(self, keep: list[str]) -> None:
         """Keep the faces of the agents this board shows (a few flashing tiles' paint must not throw
         away what the next full repaint needs); drop looks only when a pathological feed made thousands."""
         if len(self.looks) > 4096:
             self.looks.clear()
         if len(self.faces) > max(2 * len(keep), 1024):
-            self.faces = {k: v for k, v in self.faces.items() if k in keep}
+            shown = set(keep)
+            self.faces = {k: v for k, v in self.faces.items() if k in shown}
 
     @staticmethod
     def clock(cache: dict[int, tuple[QStaticText, float]], secs: int, font: QFont,
@@ -108,20 +111,19 @@ class Faces:
             cache[secs] = hit
         return hit
 
-    def name_text(self, aid: str, a: Agent) -> QStaticText:
-        """The agent's name, elided to its tile and laid out once (until it changes)."""
-        name = plain(a.name)
+    def name_text(self, aid: str, a: Agent) -> tuple[str, QStaticText, int]:
+        """The agent's name, elided to its tile and laid out once (until it changes), and how far it reaches."""
         named = self.names.get(aid)
-        if named is None or named[0] != name:
+        if named is None or named[0] != a.name:
             s, f = self.scale, self.fonts
             pad = round(8 * s)
             room = self.size.width() - 3 * pad - round(8 * s) - f.clock_room
-            st = QStaticText(QFontMetrics(f.name).elidedText(name, Qt.TextElideMode.ElideRight, max(10, room)))
+            st = QStaticText(QFontMetrics(f.name).elidedText(plain(a.name), Qt.TextElideMode.ElideRight, max(10, room)))
             st.setTextFormat(Qt.TextFormat.PlainText)
             st.prepare(font=f.name)
-            named = (name, st)
+            named = (a.name, st, self.name_at()[0] + math.ceil(st.size().width()))
             self.names[aid] = named
-        return named[1]
+        return named
 
     def name_at(self) -> tuple[int, int]:
         """Where the name sits on a tile."""
@@ -144,7 +146,7 @@ class Faces:
         p.drawPixmap(0, 0, look)
         p.setPen(INK)
         p.setFont(self.fonts.name)
-        p.drawStaticText(*self.name_at(), self.name_text(aid, a))
+        p.drawStaticText(*self.name_at(), self.name_text(aid, a)[1])
         p.end()
         self.faces[aid] = (a, call, (key[5], key[7]), key, a.name, pm)
         return pm

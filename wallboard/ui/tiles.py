@@ -17,7 +17,6 @@ On a TV the tiles are *paged* (a TV never scrolls): ``pages`` says how many scre
 from __future__ import annotations
 
 import bisect
-import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -118,8 +117,7 @@ class TileBoard(QWidget):
     def tile_width(self) -> int:
         """Tiles stretch (up to a third wider) so a row fills the width; no dead strip."""
         cols = self.columns
-        fill = (self.width() - self.gap * (cols + 1)) // cols
-        return max(self.tile.width(), min(fill, self.tile.width() * 4 // 3))
+        return max(self.tile.width(), min((self.width() - self.gap * (cols + 1)) // cols, self.tile.width() * 4 // 3))
 
     @property
     def tile_height(self) -> int:
@@ -280,8 +278,7 @@ class TileBoard(QWidget):
 
     def tick(self, now_ms: int) -> None:
         """Clocks moved: repaint their boxes (one region, one paint event; :mod:`.clocks`)."""
-        self.now_ms = now_ms
-        self._ticking = True
+        self.now_ms, self._ticking = now_ms, True
         self.update(self._clock_region)
 
     # -- input -----------------------------------------------------------------------
@@ -344,7 +341,7 @@ class TileBoard(QWidget):
         pulsing: list[tuple[int, int]] = []
         settling, look, name_text = self._settling, self._faces.look, self._faces.name_text
         nx, ny = self._faces.name_at()
-        draw_pixmap, pulse = p.drawPixmap, self._pulsing
+        draw_pixmap, pulse, clock_cache, room = p.drawPixmap, self._pulsing, boxes.clocks, boxes.clock_room
         full = self._tiles_in(whole)  # type: ignore[arg-type]  # QRegion iterates its rects
         if ticking:  # the rest of the region is clock bands: digits only, unless a tile needs more
             full += boxes.tick(p, self._tiles_in([region.boundingRect()]), set(full), pulse, drawn, xy, now, clocks,
@@ -382,20 +379,23 @@ class TileBoard(QWidget):
                     # Changed lately: drawn from its parts, its face made once it holds still.
                     settling[aid] = (a, held[1] + 1 if held is not None and held[0] is a else 0)
                     picture = look(key)
-                    st_name = name_text(aid, a)
-                    names.append((x0 + nx, y0 + ny, st_name))
-                    name_right = nx + math.ceil(st_name.size().width()) + BLEED
+                    named = name_text(aid, a)
+                    names.append((x0 + nx, y0 + ny, named[1]))
+                    name_right = named[2] + BLEED
             draw_pixmap(x0, y0, picture)
             since = None if a.state in NO_CLOCK else a.since  # logged out or unreadable: no time to count
             clock_w = dur_w = 0
             if since is not None:
-                st, w, clock_w = boxes.clock((now - since) // 1000)
+                secs = (now - since) // 1000
+                st, w, clock_w = clock_cache.get(secs) or boxes.clock(secs)
                 clocks.append((x0 + right - int(w), y0 + top_off, st))
-            answered = boxes.answered(a, call)  # the call's duration, when it is not already the big clock
+            # the call's duration, when it is not already the big clock (a bridge may restart "since" on hold)
+            answered = None if dense or call is None or call.answered_at == a.since else call.answered_at
             if answered is not None:
                 st2, w2, dur_w = boxes.duration((now - answered) // 1000)
                 durations.append((x0 + right - int(w2), y0 + dur_dy, st2))
-            drawn[i] = boxes.drawn(picture, name_right, since, answered, clock_w, dur_w)
+            drawn[i] = Drawn(picture, since, answered, min(room, right - 1 - name_right) if name_right else room,
+                             clock_w, dur_w)
         if pulsing:
             paint_pulses(p, pulsing, tw, th, PULSE_ALPHA[self._pulse_at])
         p.setPen(INK)
@@ -411,7 +411,7 @@ class TileBoard(QWidget):
         for x, y, st in durations:
             draw(x, y, st)
         p.end()
-        self._faces.prune(set(order))
+        self._faces.prune(order)
         if len(settling) > 2 * len(order) + 100:
             self._settling = {k: v for k, v in settling.items() if k in self.index}
         self.painted_mono = time.monotonic()
