@@ -49,8 +49,9 @@ def test_the_board_shows_the_floor_and_follows_it(qtbot, window: DeskWindow, flo
     for _ in range(5):
         floor.step(20)
     qtbot.waitUntil(lambda: window.view is not None and dict(window.view.agents) == floor.server.agents, timeout=5000)
-    # what the tiles hold is what the server holds
-    assert {aid: window.tiles.agents[aid] for aid in window.tiles.order} == floor.server.agents
+    # what the tiles hold is what the server holds, a frame later at most (the tiles are painted in frames)
+    qtbot.waitUntil(lambda: {aid: window.tiles.agents[aid] for aid in window.tiles.order} == floor.server.agents,
+                    timeout=1000)
     assert len(window.tiles.order) == 36
     # the queue cards show the core's figures for that state (refreshed at most every 100 ms)
     def figures_match() -> bool:

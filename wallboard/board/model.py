@@ -20,7 +20,7 @@ from ..core.view import FloorView
 from .alerts import AlertMarks, BoardAlerts, Mark
 from .freshness import FreshnessReport, freshness
 from .monitoring import MonitorSession, Told
-from .order import MOVING_RESORT_S, MOVING_SORTS, SORTS, Section, order, sections
+from .order import MOVING_RESORT_S, MOVING_SORTS, SORTS, Keys, Section, order, sections
 from .scope import Scope
 from .trend import TrendBuffer
 from .waiting import WaitingCaller, waiting_callers
@@ -75,6 +75,7 @@ class BoardModel:
         self._recount = True
         self._counts_for: FloorView | None = None
         self._listed: list[str] = []
+        self._key = Keys(self.sort)  # sort keys, made once per agent object
         self._keys: dict[str, object] = {}
         self._ordered_at = -1e9
         self._dirty = self._members_changed = False
@@ -120,7 +121,7 @@ class BoardModel:
         if self.view is None:
             return False
         if changed and not self._members_changed:
-            agents, keep, key, keys = self.view.agents, self._shown, SORTS[self.sort], self._keys
+            agents, keep, key, keys = self.view.agents, self._shown, self._key, self._keys
             for aid in changed:
                 a = agents.get(aid)
                 shown = a is not None and (keep is None or keep(a))
@@ -138,9 +139,12 @@ class BoardModel:
         if self.view is None:
             return []
         agents = self.view.agents
-        self._listed = order(agents, self._shown, self.sort)
-        key = SORTS[self.sort]
+        key = self._key
+        if key.sort != self.sort:
+            self._key = key = Keys(self.sort)
+        self._listed = order(agents, self._shown, self.sort, key)
         self._keys = {aid: key(agents[aid]) for aid in self._listed}
+        key.forget_others(agents)
         self._ordered_at = mono_now
         self._dirty = self._members_changed = False
         return self._listed

@@ -31,8 +31,11 @@ from .words import freshness_words
 #: Queue figures refresh at most this often (agent tiles are not throttled): 50 cards recomputed
 #: and repainted 50 times a second would cost more than a TV PC should spend.
 FIGURES_INTERVAL_MS = 100
-#: Tiles waiting this long for a paint get it now (see :meth:`BoardShell.on_view`).
-PAINT_DUE_S = 0.02
+#: Frames of changed tiles: at most this often (40 a second), and, when painting takes long (a flood, a
+#: slow PC), spaced so that painting takes at most PAINT_SHARE of the time: the feed's thread keeps its
+#: share of the interpreter and the board stays a frame behind the floor at worst, not a backlog.
+FRAME_S = 0.015
+PAINT_SHARE = 0.5
 
 
 class BoardShell(QMainWindow):
@@ -51,6 +54,13 @@ class BoardShell(QMainWindow):
         self._gui_lag_s = 0.0
         self._shown_link: object = None
         self._figures_at = -1e9
+        self._due: set[str] = set()  # agents changed since the tiles' last frame
+        self._frame_at = -1e9
+        self._paint_s = 0.0  # how long a frame's paint takes (smoothed)
+        self._frame = QTimer(self)
+        self._frame.setSingleShot(True)
+        self._frame.setTimerType(Qt.TimerType.PreciseTimer)
+        self._frame.timeout.connect(lambda: self._draw_frame())
         self._figures_due = QTimer(self)
         self._figures_due.setSingleShot(True)
         self._figures_due.timeout.connect(lambda: self.refresh_figures(self.server_now_ms()))
@@ -89,10 +99,12 @@ class BoardShell(QMainWindow):
             self._gui_lag_s = max(0.0, mono - view.published_mono)  # how long it waited for us
         taken = self.model.take(view)
         now = self.server_now_ms()
-        if taken.agents or taken.layout:
-            self.tiles.set_floor(view.agents, view.calls, view.queues if taken.layout else None, taken.agents, now)
+        self._due |= taken.agents
         if taken.layout or self.model.reorder_due(taken.agents, mono):
+            self._draw_frame(layout=taken.layout)  # the tiles take the floor before they take its order
             self.reorder()
+        elif self._due:
+            self._arm_frame(mono)
         self.took(taken)
         wait_ms = FIGURES_INTERVAL_MS - (mono - self._figures_at) * 1000
         if taken.layout or wait_ms <= 0:
@@ -101,12 +113,29 @@ class BoardShell(QMainWindow):
             self._figures_due.start(int(wait_ms) + 1)
         if (view.link, view.synced, view.source) != self._shown_link:
             self.refresh_status(now)
-        # Qt posts a window's repaint as a *low-priority* event: behind a steady stream of views it
-        # waits until the stream pauses (measured: 4 paints a second at 5,000 events/s, each of
-        # a thousand tiles, so every event waited ~1 s). A view that finds the tiles unpainted for
-        # a frame's time delivers that repaint now.
-        if time.monotonic() - self.tiles.painted_mono >= PAINT_DUE_S:  # the tiles' own clock
-            QCoreApplication.sendPostedEvents(self, QEvent.Type.UpdateRequest)
+
+    def _arm_frame(self, mono: float) -> None:
+        wait = max(FRAME_S, self._paint_s / PAINT_SHARE) - (mono - self._frame_at)
+        if wait <= 0:
+            self._draw_frame()
+        elif not self._frame.isActive():
+            self._frame.start(max(1, round(wait * 1000)))
+
+    def _draw_frame(self, layout: bool = False) -> None:
+        """The agents changed since the last frame go to the tiles, and the window is painted now.
+
+        Qt posts a window's repaint as a *low-priority* event: behind a steady stream of views it
+        waited until the stream paused (measured: 4 paints a second at 5,000 events/s, so every event
+        waited ~1 s); a frame delivers it at once."""
+        self._frame.stop()
+        v = self.view
+        if v is None:
+            return
+        due, self._due = frozenset(self._due), set()
+        self.tiles.set_floor(v.agents, v.calls, v.queues if layout else None, due, self.server_now_ms())
+        self._frame_at, took = self._mono(), time.perf_counter()
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.UpdateRequest)
+        self._paint_s = 0.9 * self._paint_s + 0.1 * (time.perf_counter() - took)
 
     def reorder(self) -> None:
         self.tiles.set_order(self.model.listed(self._mono()), self.model.sections())
