@@ -274,3 +274,18 @@ def test_counters_that_began_at_the_bridges_start_say_so(qtbot, window: DeskWind
     window.on_view(day)
     window.refresh_figures(T0)
     assert "Today since local midnight" in window.sl_note.text()
+
+
+def test_behind_is_said_the_moment_it_is_true_not_at_the_next_tick(qtbot, window: DeskWindow) -> None:  # type: ignore[no-untyped-def]
+    """A board falling behind (a flood, a slow PC) said so only at its once-a-second status refresh."""
+    def live(behind_ms: int) -> FloorView:
+        return FloorView({}, {}, {}, Changes(frozenset(), frozenset(), False), LIVE, True, 0, time.monotonic(), 2.0,
+                         Caps(), behind_ms=behind_ms, published_mono=time.monotonic())
+    window.on_view(live(0))
+    window.refresh_status(window.server_now_ms())
+    assert window.freshness == "live"
+    window.ticker.stop()  # no tick from here on: only the views may tell
+    window.on_view(live(4_500))
+    assert window.freshness == "behind" and "BEHIND" in window.top.link.text()
+    window.on_view(live(100))
+    assert window.freshness == "live"

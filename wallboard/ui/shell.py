@@ -17,9 +17,9 @@ from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from ..board.alerts import AlertMarks
-from ..board.freshness import Freshness, FreshnessReport
+from ..board.freshness import BEHIND_AFTER_S, Freshness, FreshnessReport
 from ..board.model import BoardModel, Taken
-from ..core.view import FloorView
+from ..core.view import FloorView, LinkState
 from .assets import app_icon
 from .feedlink import FeedLink
 from .queues import QueueCards
@@ -113,6 +113,14 @@ class BoardShell(QMainWindow):
             self._figures_due.start(int(wait_ms) + 1)
         if (view.link, view.synced, view.source) != self._shown_link:
             self.refresh_status(now)
+        else:
+            self._behind_now(view, now)
+
+    def _behind_now(self, view: FloorView, now: int) -> None:
+        """Say BEHIND (or no longer) the moment the screen's lag crosses the line, not at the next tick."""
+        late = view.behind_ms / 1000 + self._gui_lag_s > BEHIND_AFTER_S
+        if late != (self.report.state is Freshness.BEHIND):
+            self.refresh_status(now)
 
     def _arm_frame(self, mono: float) -> None:
         wait = max(FRAME_S, self._paint_s / PAINT_SHARE) - (mono - self._frame_at)
@@ -136,6 +144,10 @@ class BoardShell(QMainWindow):
         self._frame_at, took = self._mono(), time.perf_counter()
         QCoreApplication.sendPostedEvents(self, QEvent.Type.UpdateRequest)
         self._paint_s = 0.9 * self._paint_s + 0.1 * (time.perf_counter() - took)
+        if v.published_mono:  # how late this floor reached the screen: the view's wait and the frame's
+            self._gui_lag_s = max(0.0, self._mono() - v.published_mono)
+            if v.synced and v.link.state is LinkState.LIVE:
+                self._behind_now(v, self.server_now_ms())
 
     def reorder(self) -> None:
         self.tiles.set_order(self.model.listed(self._mono()), self.model.sections())
