@@ -41,7 +41,7 @@ from .style import (
     WARN_GLYPH,
     translucent,
 )
-from .words import MONITOR_BADGES, PAUSE_REASONS, clock_text, known
+from .words import MONITOR_BADGES, PAUSE_REASONS, known
 
 #: (state, reason, direction, help, queue name, selected, monitor mode): everything a look shows.
 LookKey = tuple[str, str, str, bool, str, bool, str, int]  # … selected, monitor, alert mark (never PULSE)
@@ -95,21 +95,6 @@ class Faces:
         if len(self.faces) > max(2 * len(keep), 1024):
             shown = set(keep)
             self.faces = {k: v for k, v in self.faces.items() if k in shown}
-
-    @staticmethod
-    def clock(cache: dict[int, tuple[QStaticText, float]], secs: int, font: QFont,
-              prefix: str = "") -> tuple[QStaticText, float]:
-        """A clock laid out once per whole second value (there are only so many), with its width."""
-        hit = cache.get(secs)
-        if hit is None:
-            if len(cache) > 20_000:
-                cache.clear()
-            st = QStaticText(prefix + clock_text(secs))
-            st.setTextFormat(Qt.TextFormat.PlainText)
-            st.prepare(font=font)
-            hit = (st, st.size().width())
-            cache[secs] = hit
-        return hit
 
     def name_text(self, aid: str, a: Agent) -> tuple[str, QStaticText, int]:
         """The agent's name, elided to its tile and laid out once (until it changes), and how far it reaches."""
