@@ -200,11 +200,10 @@ class AgentCounts:
     core on it; a view changes a few dozen agents, and :meth:`move` takes each one's old self out and
     its new self in. Counted by the raw state string (the hot path), turned into states when read."""
 
-    __slots__ = ("queue_ids", "_queue", "_floor", "_groups", "members")
+    __slots__ = ("_queue", "_floor", "_groups", "members")
 
     def __init__(self, agents: Iterable[Agent], queues: Iterable[str],
                  groups: Mapping[str, Iterable[str]] | None = None) -> None:
-        self.queue_ids = frozenset(queues)
         self._queue: dict[str, dict[str, int]] = {q: {} for q in queues}
         self._floor: dict[str, int] = {}
         # a group none of whose queues is on this floor (or in this board's part) has no card: zeros would look true

@@ -252,6 +252,8 @@ ServerMessage = Union[
 ]
 ClientMessage = Union[Hello, Resync, Command]
 Delta = Union[AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate]
+#: The state deltas' classes (for a test of ``type(msg)``: the reducer's hot path, what a batch may hold).
+DELTA_TYPES: Final = frozenset(Delta.__args__)  # type: ignore[attr-defined]
 
 SERVER_TYPES: Final = frozenset(
     t.__struct_config__.tag for t in ServerMessage.__args__  # type: ignore[attr-defined]
@@ -477,7 +479,7 @@ __all__ = [
     "Welcome", "Snapshot", "AgentUpdate", "AgentRemove", "QueueUpdate", "QueueRemove",
     "CallUpdate", "Heartbeat", "CommandResult", "MonitorUpdate", "ServerError", "ErrorInfo", "Caps",
     "Source", "SOURCE_STATES", "Gone", "BadRecord", "Damaged", "STATE_TYPES", "AlertAck",
-    "Hello", "Resync", "Command", "ServerMessage", "ClientMessage", "Delta", "Batch", "BATCH_MAX", "ACCEPTS",
+    "Hello", "Resync", "Command", "ServerMessage", "ClientMessage", "Delta", "DELTA_TYPES", "Batch", "BATCH_MAX", "ACCEPTS",
     "batch_frames",
     "decode_server", "decode_client", "encode", "error_message", "delta", "Count", "Id",
 ]

@@ -27,16 +27,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, fields
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from .errors import FrameRejected, UnknownMessageType
 from .model import CALL_TRANSITIONS, Agent, AgentState, Call, CallState, Queue
 from .protocol import (
+    DELTA_TYPES,
     AgentRemove,
     AgentUpdate,
     BadRecord,
     CallUpdate,
     Damaged,
+    Delta,
     Heartbeat,
     QueueRemove,
     QueueUpdate,
@@ -133,41 +135,10 @@ class FloorState:
     def apply(self, msg: ServerMessage | Damaged) -> Verdict:
         c = self.counters
         c.frames += 1
-        if type(msg) is AgentUpdate and self.synced and msg.stream == self.stream and msg.seq == self.seq + 1:
-            # The path nearly every event takes (rule 1 holds: the next delta of this stream), written out.
-            self.seq = msg.seq
-            self.last_ts = ts = msg.ts
-            if self._count == 0:
-                self._first_ts = ts
-            self._count += 1
-            c.applied += 1
-            if self.unreadable:
-                self._readable(msg)
-            a = msg.agent
-            agents = self.agents
-            if a.id not in agents:
-                self.layout_changed = True
-            agents[a.id] = a
-            self.changed_agents.add(a.id)
-            return Verdict.APPLIED
-        if isinstance(msg, Snapshot):
-            self._load(msg.stream, msg.seq, msg.ts, msg.agents, msg.queues, msg.calls)
-            return Verdict.APPLIED
-        if isinstance(msg, Welcome):
-            # A new connection: what we hold is as old as the last connection, until the snapshot
-            # that follows (at once, or once a bridge has its PBX back) says what is true now.
-            self.synced = False
-            return Verdict.IGNORED
-        if isinstance(msg, Heartbeat):
-            if not self.synced:
-                return Verdict.WAITING
-            self.last_ts = msg.ts
-            if msg.stream != self.stream or msg.seq != self.seq:
-                return self._lost_step()
-            return Verdict.IGNORED
-        if not isinstance(msg, (AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate)):
-            return self._damaged(msg) if isinstance(msg, Damaged) else Verdict.IGNORED
-        # Rule 1, written out here: this is the path every event takes (``_step`` is the same, for the rest).
+        if type(msg) not in DELTA_TYPES:
+            return self._other(msg)
+        msg = cast(Delta, msg)
+        # Rule 1, written out here, first: this is the path every event takes (``_step`` is the same, for the rest).
         if not self.synced:
             c.waiting_drops += 1
             return Verdict.WAITING
@@ -204,6 +175,25 @@ class FloorState:
             if self.queues.pop(msg.id, None) is not None:
                 self.layout_changed = True
         return Verdict.APPLIED
+
+    def _other(self, msg: ServerMessage | Damaged) -> Verdict:
+        """Everything that is not a delta: a snapshot, a welcome, a heartbeat, a damaged message, the rest."""
+        if isinstance(msg, Snapshot):
+            self._load(msg.stream, msg.seq, msg.ts, msg.agents, msg.queues, msg.calls)
+            return Verdict.APPLIED
+        if isinstance(msg, Welcome):
+            # A new connection: what we hold is as old as the last connection, until the snapshot
+            # that follows (at once, or once a bridge has its PBX back) says what is true now.
+            self.synced = False
+            return Verdict.IGNORED
+        if isinstance(msg, Heartbeat):
+            if not self.synced:
+                return Verdict.WAITING
+            self.last_ts = msg.ts
+            if msg.stream != self.stream or msg.seq != self.seq:
+                return self._lost_step()
+            return Verdict.IGNORED
+        return self._damaged(msg) if isinstance(msg, Damaged) else Verdict.IGNORED
 
     def _step(self, stream: str, seq: int, ts: int) -> Verdict:
         """Rule 1 for one delta: APPLIED means it is the next one and may be applied."""

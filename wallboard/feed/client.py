@@ -40,15 +40,13 @@ from ..core.errors import FrameRejected, HandshakeFailed, MalformedFrame, Server
 from ..core.protocol import (
     ACCEPTS,
     DEFAULT_MAX_FRAME_BYTES,
+    DELTA_TYPES,
     MONITOR_MODES,
     PROTOCOL_VERSION,
     RECORD_TYPES,
     SUBPROTOCOL,
-    AgentRemove,
-    AgentUpdate,
     AlertAck,
     Batch,
-    CallUpdate,
     Caps,
     Command,
     CommandResult,
@@ -56,8 +54,6 @@ from ..core.protocol import (
     Heartbeat,
     Hello,
     MonitorUpdate,
-    QueueRemove,
-    QueueUpdate,
     Resync,
     ServerError,
     ServerMessage,
@@ -71,8 +67,7 @@ from ..core.reducer import FloorState, Verdict
 from ..core.view import FloorView, LinkReason, LinkState, LinkStatus
 from .backoff import Failure, retry_delay
 
-#: What a batch may hold: state deltas (and one whose record could not be read).
-DELTAS = frozenset({AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate})
+#: What a batch may hold besides DELTA_TYPES: a delta whose record could not be read.
 DAMAGED_DELTAS = RECORD_TYPES - {"snapshot"}
 #: Resyncs asked without a usable snapshot before the connection is made anew.
 RESYNC_TRIES = 3
@@ -285,7 +280,7 @@ class FeedClient:
             if type(msg) is Batch:  # each delta as if it had come alone; a bad one costs only itself
                 for raw in msg.deltas:
                     one = await decoded(ws, raw)
-                    if one is not None and (type(one) in DELTAS or (type(one) is Damaged and one.type in DAMAGED_DELTAS)):
+                    if one is not None and (type(one) in DELTA_TYPES or (type(one) is Damaged and one.type in DAMAGED_DELTAS)):
                         await message(ws, one)
                     elif one is not None:
                         self.state.reject(MalformedFrame(f"{type(one).__name__} in a batch", reason="not_a_delta"))

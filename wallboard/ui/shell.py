@@ -17,7 +17,7 @@ from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from ..board.alerts import AlertMarks
-from ..board.freshness import BEHIND_AFTER_S, Freshness, FreshnessReport
+from ..board.freshness import Freshness, FreshnessReport
 from ..board.model import BoardModel, Taken
 from ..core.view import FloorView, LinkState
 from .assets import app_icon
@@ -118,8 +118,8 @@ class BoardShell(QMainWindow):
 
     def _behind_now(self, view: FloorView, now: int) -> None:
         """Say BEHIND (or no longer) the moment the screen's lag crosses the line, not at the next tick."""
-        late = view.behind_ms / 1000 + self._gui_lag_s > BEHIND_AFTER_S
-        if late != (self.report.state is Freshness.BEHIND):
+        behind = self.model.freshness(self._mono(), now, self._gui_lag_s).state is Freshness.BEHIND
+        if behind != (self.report.state is Freshness.BEHIND):
             self.refresh_status(now)
 
     def _arm_frame(self, mono: float) -> None:
