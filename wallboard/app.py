@@ -236,8 +236,21 @@ def main(argv: list[str] | None = None) -> int:
     # The board's own close ends the app. Qt's "last window closed" would also fire when the
     # window is destroyed after exec() returns, and end the next event loop of an embedding caller.
     app.setQuitOnLastWindowClosed(False)
-    link = FeedLink(None if profile.tv else send, hooks)  # a wall board is view-only, whatever its token may do
     settings = None if profile.tv else QSettings()
+    sound = None
+    if settings is not None:  # a desk: monitored calls may be heard here; a wall TV never plays audio
+        from .sound import Sound
+        profile = replace(profile, listen_in=str(settings.value("audio/listen_in", profile.listen_in)),
+                          audio_output=str(settings.value("audio/output", profile.audio_output)),
+                          audio_input=str(settings.value("audio/input", profile.audio_input)))
+
+        def speak(session_id: str, pcm: bytes) -> None:  # the sound card's thread: to the feed's
+            if client_box:
+                feed.loop.call_soon_threadsafe(client_box[0].send_audio, session_id, pcm)
+        sound = Sound(profile.audio_output, profile.audio_input, speak)
+        if sound.check():
+            log.warning("no sound on this desk (%s): monitored calls are heard on the phone", sound.error)
+    link = FeedLink(None if profile.tv else send, hooks, sound=sound)  # a wall board is view-only
     height = (screen or app.primaryScreen()).geometry().height()
     window = make_window(profile, title, link, height, settings, args.alert_sound)
     if profile.tv:
@@ -271,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         tls = None
         if url.startswith("wss://"):
             tls = tls_context(profile.ca_file, profile.insecure_skip_verify)
-        client = FeedClient(url, link.push, token=token, client_name=f"wallboard/{__version__}", ssl=tls)
+        client = FeedClient(url, link.push, token=token, client_name=f"wallboard/{__version__}", ssl=tls,
+                            on_audio=sound.push if sound is not None else None)
         client_box.append(client)
         await client.run()
 
@@ -324,6 +338,8 @@ def main(argv: list[str] | None = None) -> int:
         guard.uninstall()
         window.closed.disconnect(app.quit)
         window.close()
+        if sound is not None:
+            sound.close()
         if client_box:
             feed.loop.call_soon_threadsafe(client_box[0].stop)
         for done in running:  # let the client close its connection before the loop goes

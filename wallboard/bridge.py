@@ -4,6 +4,10 @@
       --host 0.0.0.0 --port 8765 --supervisor-token-env SV_TOKEN --token-env TV_TOKEN
   wallboard-asterisk-bridge credentials set --ami-host pbx.example --ami-user wallboard
 
+In-app listening (the call's audio on the supervisor's board, push-to-talk whisper): the bridge runs
+an AudioSocket listener for Asterisk to connect to, on 127.0.0.1:8766 when Asterisk is on this host
+(``--audio-listen HOST:PORT`` otherwise, reachable by the PBX only; ``--no-audio`` to turn it off).
+
 The AMI secret comes from the OS keychain (``credentials set``) or ``--ami-secret-env VAR``,
 never from a flag or the config file. The config file says what AMI does not: queue names
 for the board, each queue's wrap-up time, service-level target, short-abandon threshold,
@@ -22,6 +26,7 @@ import tomllib
 from typing import Any
 
 from . import __version__, credentials
+from .asterisk.audiosocket import AudioHub
 from .asterisk.bridge import AmiSettings, AsteriskBridge
 from .asterisk.floor import AsteriskFloor, QueueConfig
 from .core.profile import settings_text
@@ -87,6 +92,13 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--resync", type=float, default=60.0, metavar="SECONDS",
                    help="take the whole floor from Asterisk again this often: `queue reload` changes members "
                         "without an event (default 60; 10…3600)")
+    a = p.add_argument_group("in-app listening (AudioSocket, Asterisk 18 or later)")
+    a.add_argument("--audio-listen", metavar="HOST:PORT",
+                   help="where Asterisk connects with the call's audio (default 127.0.0.1:8766 when --ami-host is "
+                        "this machine, else off); let only the PBX reach it")
+    a.add_argument("--audio-advertise", metavar="HOST:PORT",
+                   help="the address Asterisk is told to dial, if it reaches the listener by another (NAT)")
+    a.add_argument("--no-audio", action="store_true", help="no in-app listening: supervisors' phones only")
     p.add_argument("--config", metavar="TOML", help="queues (names, wrap-up, targets), teams, time zone")
     p.add_argument("--check", action="store_true",
                    help="check the flags, the config, the secret and the tokens, say what would run, and exit")
@@ -131,39 +143,71 @@ def main(argv: list[str] | None = None) -> int:
     if not 10 <= args.resync <= 3600:
         p.error(f"--resync: between 10 and 3600 seconds, got {args.resync:g}")
     serving = serving_from(args, p)
+    audio = audio_from(args, p)
     if args.check:
         print(f"wallboard-asterisk-bridge: ok: AMI {args.ami_host}:{args.ami_port} as {args.ami_user}, "
               f"{len(queues)} queues configured, serving {'wss' if serving.tls else 'ws'}://{serving.host}:"
               f"{serving.port} to {len(serving.principals)} token(s)"
-              f"{' and anonymous viewers' if serving.anonymous else ''}")
+              f"{' and anonymous viewers' if serving.anonymous else ''}; in-app listening "
+              f"{'off' if audio is None else 'on ' + audio[0] + ':' + str(audio[1])}")
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         asyncio.run(serve(AmiSettings(args.ami_host, args.ami_port, args.ami_user, secret), queues, teams, offset,
-                          serving, args.resync))
+                          serving, args.resync, audio, args.audio_advertise or ""))
     except KeyboardInterrupt:
         return 0
     except OSError as err:
-        print(f"wallboard-asterisk-bridge: cannot listen on {serving.host}:{serving.port}: {err.strerror}",
-              file=sys.stderr)
+        print(f"wallboard-asterisk-bridge: cannot listen: {err.strerror or err}", file=sys.stderr)
         return 1
     return 0
 
 
+def _host_port(text: str, flag: str, p: argparse.ArgumentParser) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        p.error(f"{flag}: expected HOST:PORT (e.g. 127.0.0.1:8766), got {text!r}")
+    return host.strip("[]"), int(port)
+
+
+def audio_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[str, int] | None:
+    """Where the audio hub listens (None: no in-app listening)."""
+    if args.no_audio:
+        if args.audio_listen:
+            p.error("--no-audio and --audio-listen: choose one")
+        return None
+    if args.audio_advertise:
+        _host_port(args.audio_advertise, "--audio-advertise", p)
+    if args.audio_listen:
+        return _host_port(args.audio_listen, "--audio-listen", p)
+    if args.ami_host in ("127.0.0.1", "::1", "localhost"):
+        return "127.0.0.1", 8766
+    return None
+
+
 async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[str, str], utc_offset_min: int,
-                serving: Serving, resync_s: float = 60.0) -> None:
+                serving: Serving, resync_s: float = 60.0, audio: tuple[str, int] | None = None,
+                advertise: str = "") -> None:
     def now() -> int:
         return int(time.time() * 1000)
     server = FeedServer(now, principals=serving.principals, anonymous=serving.anonymous,
                         heartbeat_s=serving.heartbeat_s, name=f"asterisk {ami.host}")
-    bridge = AsteriskBridge(ami, server, AsteriskFloor(now(), queues, teams, utc_offset_min), resync_s=resync_s)
+    hub = AudioHub(lambda sid, pcm: None, host=audio[0], port=audio[1], advertise=advertise) if audio else None
+    bridge = AsteriskBridge(ami, server, AsteriskFloor(now(), queues, teams, utc_offset_min), resync_s=resync_s,
+                            audio=hub)
+    if hub is not None:
+        await hub.start()
+    else:
+        log.info("in-app listening is off (Asterisk is not on this machine: give --audio-listen HOST:PORT)")
     port = await server.start(serving.host, serving.port, ssl=serving.tls)
     print(f"serving feed protocol v1 on {'wss' if serving.tls else 'ws'}://{serving.host}:{port} "
-          f"from AMI {ami.host}:{ami.port}", flush=True)
+          f"from AMI {ami.host}:{ami.port}" + (f"; audio from Asterisk on {hub.advertise}" if hub else ""), flush=True)
     try:
         await bridge.run()
     finally:
         await server.stop()
+        if hub is not None:
+            await hub.stop()
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ class Clock:
 
 
 async def bridge_and_boards(ami_port: int, clock: Callable[[], int], user: str = "admin", secret: str = "adminsecret",
-                            **kw: Any) -> tuple[AsteriskBridge, Board, Board]:
+                            sv_kw: dict[str, Any] | None = None, **kw: Any) -> tuple[AsteriskBridge, Board, Board]:
     server = FeedServer(clock, principals={"sv": Principal("sv-tanaka", "supervisor"), "tv": Principal("wall-tv")},
                         anonymous=None, heartbeat_s=0.3)
     kw.setdefault("resync_s", 3600)
@@ -41,7 +41,7 @@ async def bridge_and_boards(ami_port: int, clock: Callable[[], int], user: str =
                             AsteriskFloor(clock(), CONFIG, TEAMS), clock=clock, tick_s=0.05, **kw)
     port = await server.start()
     bridge.task = asyncio.get_running_loop().create_task(bridge.run())  # type: ignore[attr-defined]
-    sv = Board(f"ws://127.0.0.1:{port}", token="sv").start()
+    sv = Board(f"ws://127.0.0.1:{port}", token="sv", **(sv_kw or {})).start()
     tv = Board(f"ws://127.0.0.1:{port}", token="tv").start()
     return bridge, sv, tv
 

@@ -105,6 +105,8 @@ class Pbx:
         self.hangup = "ok"  # "ok" (confirmed by events) | "refused" | "silent" (no event follows)
         self.before_status: list[list[str]] = []  # live events Asterisk sends between QueueStatus and Status
         self.more_members: list[list[str]] = []  # QueueMember items beyond the recording's (a reload added them)
+        self.without: set[str] = set()  # actions left out of ListCommands (rights the manager user lacks)
+        self.dtmf = "ok"  # PlayDTMF: "ok" | "refused"
         self.listener = Scripted(self.handle)
 
     async def handle(self, msg: AmiMessage, push: Push) -> None:
@@ -117,7 +119,13 @@ class Pbx:
             await push([*ok, "Message: Authentication accepted"])
         elif action == "ListCommands":
             (reply, _), = answers("basic", "ListCommands")
-            await push([f"{k}: {v}" if k != "ActionID" else f"ActionID: {aid}" for k, v in reply.fields])
+            await push([f"{k}: {v}" if k != "ActionID" else f"ActionID: {aid}" for k, v in reply.fields
+                        if k.lower() not in self.without])
+        elif action == "PlayDTMF":  # as Asterisk answers it (manager.c), a leg it does not know included
+            if self.dtmf == "refused":
+                await push(["Response: Error", f"ActionID: {aid}", "Message: No such channel"])
+            else:
+                await push([*ok, "Message: DTMF successfully queued"])
         elif action == "QueueStatus":
             await push([*ok, "EventList: start", "Message: Queue status will follow"])
             (_, items), *_ = answers(BASIC, "QueueStatus")
@@ -179,14 +187,22 @@ def test_a_mode_change_and_a_stop_end_only_when_asterisk_confirms(run: Runner) -
         try:
             sid = (await command(sv, "monitor.start", mode="listen", agent_id=ALICE, supervisor=PHONE))["session_id"]
             first = await answer(pbx, 1)
-            assert (first.get("Channel"), first.get("Data")) == ("Local/900@sv", "Local/1001@agents-,qbE")
+            assert (first.get("Channel"), first.get("Data")) == ("Local/900@sv", "Local/1001@agents-,qbEd")
             assert first.get("ChannelId").startswith("wbspy-")
             await wait_until(lambda: sv.client.sessions[sid].state == "active", 5, "listening")
             await command(sv, "monitor.set_mode", session_id=sid, mode="whisper")
-            assert (await wait_for_action(pbx.listener, "Hangup")).get("Channel") == first.get("ChannelId")
-            assert (await answer(pbx, 2)).get("Data") == "Local/1001@agents-,qwE"
+            # in place, no second ring: ChanSpy's d, and the digit "received" on the leg
+            dtmf = await wait_for_action(pbx.listener, "PlayDTMF")
+            assert (dtmf.get("Channel"), dtmf.get("Digit"), dtmf.get("Receive")) == (first.get("ChannelId"), "5", "true")
             await wait_until(lambda: sv.client.sessions[sid].state == "active" and sv.client.sessions[sid].mode
                              == "whisper", 5, "whispering")
+            await command(sv, "monitor.set_mode", session_id=sid, mode="barge")
+            assert (await wait_for_action(pbx.listener, "PlayDTMF", 2)).get("Digit") == "6"
+            await command(sv, "monitor.set_mode", session_id=sid, mode="listen")
+            assert (await wait_for_action(pbx.listener, "PlayDTMF", 3)).get("Digit") == "4"
+            await command(sv, "monitor.set_mode", session_id=sid, mode="whisper")
+            await wait_for_action(pbx.listener, "PlayDTMF", 4)
+            assert not pbx.listener.sent("Hangup") and len(pbx.spies) == 1  # never re-rung
             await command(sv, "monitor.stop", session_id=sid)
             await wait_until(lambda: sv.client.sessions[sid].state == "ended", 5, "stopped")
             assert sv.client.sessions[sid].reason == "stopped" and tv.last.agents[ALICE].monitor == ""
@@ -194,13 +210,13 @@ def test_a_mode_change_and_a_stop_end_only_when_asterisk_confirms(run: Runner) -
             # the phone cannot be reached: OriginateResponse Failure
             sid2 = (await command(sv, "monitor.start", mode="listen", agent_id=CAROL,
                                   supervisor={"endpoint": "Local/901@sv"}))["session_id"]
-            assert (await answer(pbx, 3, success=False)).get("Data") == "Local/1003@agents-,qbE"
+            assert (await answer(pbx, 2, success=False)).get("Data") == "Local/1003@agents-,qbEd"
             await wait_until(lambda: sv.client.sessions[sid2].state == "ended", 5, "unreachable")
             assert sv.client.sessions[sid2].reason == "supervisor_unreachable"
 
             # the phone answers but ChanSpy finds nothing: never "listening"; its leg is hung up
             sid3 = (await command(sv, "monitor.start", mode="listen", agent_id=CAROL, supervisor=PHONE))["session_id"]
-            fourth = await answer(pbx, 4, start=False)
+            fourth = await answer(pbx, 3, start=False)
             await asyncio.sleep(0.2)
             assert sv.client.sessions[sid3].state == "dialing"
             await wait_until(lambda: sv.client.sessions[sid3].state == "ended", 5, "the spy timed out")
@@ -209,10 +225,53 @@ def test_a_mode_change_and_a_stop_end_only_when_asterisk_confirms(run: Runner) -
         finally:
             await close(bridge, sv, tv, pbx.listener)
         audit = [(r.action, r.mode, r.result) for r in bridge.desk.audit]
-        assert audit == [("start", "listen", "ok"), ("set_mode", "whisper", "ok"), ("stop", "whisper", "ok"),
+        assert audit == [("start", "listen", "ok"), ("set_mode", "whisper", "ok"), ("set_mode", "barge", "ok"),
+                         ("set_mode", "listen", "ok"), ("set_mode", "whisper", "ok"), ("stop", "whisper", "ok"),
                          ("end", "whisper", "stopped"), ("start", "listen", "ok"),
                          ("end", "listen", "supervisor_unreachable"), ("start", "listen", "ok"),
                          ("end", "listen", "timeout")]
+    run(go)
+
+
+def test_a_switch_the_pbx_refuses_leaves_the_session_in_the_mode_it_is_in(run: Runner) -> None:
+    async def go() -> None:
+        pbx = Pbx()
+        pbx.dtmf = "refused"
+        bridge, sv, tv = await ready(pbx)
+        try:
+            sid = (await command(sv, "monitor.start", mode="listen", agent_id=ALICE, supervisor=PHONE))["session_id"]
+            await answer(pbx, 1)
+            await wait_until(lambda: sv.client.sessions[sid].state == "active", 5, "listening")
+            await command(sv, "monitor.set_mode", session_id=sid, mode="barge")
+            await wait_until(lambda: sv.client.sessions[sid].reason == "pbx_refused", 5, "the refusal")
+            assert sv.client.sessions[sid].mode == "listen" and sv.client.sessions[sid].state == "active"
+            await wait_until(lambda: tv.last.agents[ALICE].monitor == "listen", 5, "the tile back to listen")
+        finally:
+            await close(bridge, sv, tv, pbx.listener)
+        assert [(r.action, r.mode, r.result.split(":")[0]) for r in bridge.desk.audit][:3] == [
+            ("start", "listen", "ok"), ("set_mode", "barge", "ok"), ("set_mode", "listen", "pbx_refused barge")]
+    run(go)
+
+
+def test_without_playdtmf_a_mode_change_rings_the_phone_again(run: Runner) -> None:
+    """A manager user without PlayDTMF (or an Asterisk before 18): no d, the leg is replaced."""
+    async def go() -> None:
+        pbx = Pbx()
+        pbx.without = {"playdtmf"}
+        bridge, sv, tv = await ready(pbx)
+        try:
+            sid = (await command(sv, "monitor.start", mode="listen", agent_id=ALICE, supervisor=PHONE))["session_id"]
+            first = await answer(pbx, 1)
+            assert first.get("Data") == "Local/1001@agents-,qbE"
+            await wait_until(lambda: sv.client.sessions[sid].state == "active", 5, "listening")
+            await command(sv, "monitor.set_mode", session_id=sid, mode="whisper")
+            assert (await wait_for_action(pbx.listener, "Hangup")).get("Channel") == first.get("ChannelId")
+            assert (await answer(pbx, 2)).get("Data") == "Local/1001@agents-,qwE"
+            await wait_until(lambda: sv.client.sessions[sid].state == "active" and sv.client.sessions[sid].mode
+                             == "whisper", 5, "whispering")
+            assert not pbx.listener.sent("PlayDTMF") and not sv.client.caps.audio
+        finally:
+            await close(bridge, sv, tv, pbx.listener)
     run(go)
 
 

@@ -8,14 +8,19 @@ meets the same bytes again, with real boards on it, and must tell the same truth
 from __future__ import annotations
 
 import asyncio
+import math
+import struct
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
 from tests.asterisk.amiserver import Replay
+from tests.asterisk.audiopeer import AGENT_HZ, CALLER_HZ, AudioPeer
 from tests.asterisk.capture import events, frames
+from tests.asterisk.captures.scenarios import hub_keys
 from tests.asterisk.harness import (
     ALICE,
     BOB,
@@ -31,17 +36,20 @@ from tests.asterisk.harness import (
     wait_for_action,
 )
 from tests.feed.conftest import Board, wait_until
+from wallboard.asterisk.audiosocket import AudioHub
 from wallboard.asterisk.bridge import AsteriskBridge
+from wallboard.core.audio import SILENCE_DBFS, AudioFrame, tone_dbfs
 
 Runner = Callable[[Callable[[], Awaitable[None]]], None]
 DAVE = "Local/1004@agents/n"
 
 
 async def replay(name: str, speed: float, sessions: int = 1, user: str = "wallboard", secret: str = "wbsecret",
+                 gate: Callable[[list[str]], bool] = lambda lines: True,
                  **kw: Any) -> tuple[Replay, AsteriskBridge, Board, Board]:
     """The capture (and its later AMI sessions) on a real listener, the bridge on it as it was recorded."""
     recorded = [frames(name if n == 1 else f"{name}-{n}") for n in range(1, sessions + 1)]
-    ami = Replay(recorded, speed)
+    ami = Replay(recorded, speed, gate)
     kw.setdefault("rand", lambda: 0.5)
     bridge, sv, tv = await bridge_and_boards(await ami.start(), Clock(speed), user, secret, spy_prefix="rec", **kw)
     return ami, bridge, sv, tv
@@ -60,8 +68,9 @@ async def command(sv: Board, action: str, **args: Any) -> Any:
 def test_listen_whisper_barge_stop_on_a_live_asterisk(run: Runner) -> None:
     """captures/basic: answered calls, an abandon, a pause, listen → whisper → barge → stop, an unreachable phone.
 
-    Each mode change and the stop end the old leg only when Asterisk's Hangup says so: the board
-    sees "ending" until then, never an "ended" that Asterisk has not confirmed."""
+    Each mode change is made in place on the one leg (PlayDTMF, as Asterisk took it: never a second
+    ring); the stop ends the leg only when Asterisk's Hangup says so: the board sees "ending" until
+    then, never an "ended" that Asterisk has not confirmed."""
     async def go() -> None:
         ami, bridge, sv, tv = await replay("basic", 2.0)
         try:
@@ -74,18 +83,19 @@ def test_listen_whisper_barge_stop_on_a_live_asterisk(run: Runner) -> None:
             sid = (await command(sv, "monitor.start", mode="listen", agent_id=BOB, supervisor=PHONE))["session_id"]
             spy = await wait_for_action(ami, "Originate")
             assert (spy.get("Channel"), spy.get("Data"), spy.get("ChannelId")) == (
-                "Local/900@sv", "Local/1002@agents-,qbE", "wbspy-rec-1")
-            for n, mode in ((2, "whisper"), (3, "barge")):
+                "Local/900@sv", "Local/1002@agents-,qbEd", "wbspy-rec-1")
+            for n, (mode, digit) in enumerate((("whisper", "5"), ("barge", "6")), 1):
                 await wait_until(lambda: sv.client.sessions[sid].state == "active", 10, "the leg on the call")
                 await command(sv, "monitor.set_mode", session_id=sid, mode=mode)
-                hang = await wait_for_action(ami, "Hangup", n - 1)
-                assert hang.get("Channel") == f"wbspy-rec-{n - 1}"  # the old leg, by the uniqueid we gave it
-                assert (await wait_for_action(ami, "Originate", n)).get("Data") == f"Local/1002@agents-,{'qwE' if n == 2 else 'qBE'}"
+                dtmf = await wait_for_action(ami, "PlayDTMF", n)
+                assert (dtmf.get("Channel"), dtmf.get("Digit"), dtmf.get("Receive")) == ("wbspy-rec-1", digit, "true")
             await wait_until(lambda: sv.client.sessions[sid].state == "active" and sv.client.sessions[sid].mode == "barge",
                              10, "barged in")
-            assert tv.last.agents[BOB].monitor == "barge" and tv.last.agents[BOB].monitored_by == "sv-tanaka"
+            await wait_until(lambda: tv.last.agents[BOB].monitor == "barge", 5, "the tile marked on the TV")
+            assert tv.last.agents[BOB].monitored_by == "sv-tanaka"
+            assert len(ami.sent("Originate")) == 1 and not ami.sent("Hangup")  # one leg, never rung again
             await command(sv, "monitor.stop", session_id=sid)
-            assert (await wait_for_action(ami, "Hangup", 3)).get("Channel") == "wbspy-rec-3"
+            assert (await wait_for_action(ami, "Hangup", 1)).get("Channel") == "wbspy-rec-1"
             await wait_until(lambda: sv.client.sessions[sid].state == "ended", 10, "Asterisk hung the leg up")
             assert session_states(sv, sid)[-2:] == [("ending", "stopped"), ("ended", "stopped")]
             assert tv.last.agents[BOB].monitor == ""
@@ -114,12 +124,17 @@ def test_listen_whisper_barge_stop_on_a_live_asterisk(run: Runner) -> None:
 
 def test_a_bridge_started_mid_call_and_an_asterisk_restart(run: Runner) -> None:
     """captures/midcall: two calls were up before the bridge started; then `core restart now` with a
-    supervisor listening, during which app_queue sent an AgentComplete without Uniqueid or Channel."""
+    supervisor listening, during which app_queue sent an AgentComplete without Uniqueid or Channel.
+
+    Recorded before mode changes were made in place: its listen's Originate asked ChanSpy for ``qbE``
+    where the bridge now sends ``qbEd``, so that one sent frame is not a gate (six re-recordings did
+    not catch the incomplete event again; this one is kept for it)."""
     incomplete = [e for e in events("midcall", "AgentComplete") if "Uniqueid" not in e]
     assert incomplete, "the capture holds the incomplete event this test is about"
 
     async def go() -> None:
-        ami, bridge, sv, tv = await replay("midcall", 1.0, sessions=2)
+        ami, bridge, sv, tv = await replay("midcall", 1.0, sessions=2,
+                                           gate=lambda lines: "Action: Originate" not in lines)
         try:
             await wait_until(lambda: live(tv), 10, "synced")
             v = tv.last
@@ -227,12 +242,12 @@ def test_a_hint_member_is_monitored_on_its_device(run: Runner) -> None:
             ext = ami.sent("ExtensionState")[0]
             assert (ext.get("Exten"), ext.get("Context")) == ("1006", "agents")
             sid = (await command(sv, "monitor.start", mode="listen", agent_id=FRANK, supervisor=PHONE))["session_id"]
-            assert (await wait_for_action(ami, "Originate")).get("Data") == "Local/1006@agents-,qbE"
+            assert (await wait_for_action(ami, "Originate")).get("Data") == "Local/1006@agents-,qbEd"
             for mode in ("whisper", "barge"):  # as recorded
                 await wait_until(lambda: sv.client.sessions[sid].state == "active", 10, "ChanSpyStart: on the call")
                 await command(sv, "monitor.set_mode", session_id=sid, mode=mode)
-            await wait_until(lambda: sv.client.sessions[sid].state == "active", 10, "barged in")
-            assert (await wait_for_action(ami, "Originate", 3)).get("Data") == "Local/1006@agents-,qBE"
+            await wait_until(lambda: sv.client.sessions[sid].mode == "barge", 10, "barged in")
+            assert (await wait_for_action(ami, "PlayDTMF", 2)).get("Digit") == "6"
             await command(sv, "monitor.stop", session_id=sid)
             await wait_until(lambda: sv.client.sessions[sid].state == "ended", 10, "ended")
             assert not ami.unexpected
@@ -256,7 +271,7 @@ def test_a_lost_ami_link_leaves_a_barge_stuck_until_it_is_hung_up(run: Runner) -
             await wait_until(lambda: sv.client.sessions[sid].state == "stuck", 10, "stuck when AMI went away")
             assert sv.client.sessions[sid].reason == "pbx_link_lost" and tv.last.agents[BOB].monitor == "barge"
             await wait_until(lambda: sv.client.sessions[sid].state == "ended", 10, "ended once Asterisk hung it up")
-            assert ami.sent("Hangup")[-1].get("Channel") == "wbspy-rec-2"  # sent on the new connection
+            assert ami.sent("Hangup")[-1].get("Channel") == "wbspy-rec-1"  # sent on the new connection
             assert sv.client.sessions[sid].reason == "connection_lost"
         finally:
             await close(bridge, sv, tv, ami)
@@ -265,10 +280,75 @@ def test_a_lost_ami_link_leaves_a_barge_stuck_until_it_is_hung_up(run: Runner) -
     run(go)
 
 
-@pytest.mark.parametrize("name", ["basic", "midcall", "late", "reload", "norights", "hint", "blip"])
+@pytest.mark.parametrize("name", ["basic", "midcall", "late", "reload", "norights", "hint", "blip", "inapp"])
 def test_every_capture_is_whole(name: str) -> None:
     """Guard against a capture cut short or edited by hand: each message well formed, time never backwards."""
     fs = frames(name)
     assert fs[0][2][0].startswith("Action: Login") or fs[0][2][0].startswith("Asterisk Call Manager")
     assert all(b[0] >= a[0] for a, b in zip(fs, fs[1:]))
     assert all(all(": " in line or line.endswith(":") or d == "recv" for line in lines) for _, d, lines in fs)
+
+
+def test_in_app_listening_as_a_live_asterisk_did_it(run: Runner) -> None:
+    """captures/inapp: the spy leg is ``AudioSocket/<hub>/<uuid>/c(slin)``; the test's AudioSocket peer
+    stands in for Asterisk's side of the socket. The call reaches the supervisor's board alone; the
+    microphone reaches the call in whisper and barge only; modes switch in place; stop ends both."""
+    async def go() -> None:
+        heard: list[tuple[float, AudioFrame]] = []
+        hub = AudioHub(lambda sid, pcm: None, advertise="127.0.0.1:18766", keys=hub_keys())  # as recorded
+        await hub.start()
+        ami, bridge, sv, tv = await replay("inapp", 1.0, audio=hub,
+                                           sv_kw={"on_audio": lambda f: heard.append((time.monotonic(), f))})
+        peer, stranger = AudioPeer(), AudioPeer()
+        try:
+            await wait_until(lambda: live(tv) and tv.last.agents[ALICE].state == "on_call", 15, "Alice on a call")
+            await wait_until(lambda: live(sv) and sv.client.caps.audio, 5, "in-app audio offered")
+            assert not tv.client.caps.audio  # a viewer is never offered it
+            sid = (await command(sv, "monitor.start", mode="listen", agent_id=ALICE, audio=True))["session_id"]
+            spy = await wait_for_action(ami, "Originate")
+            channel = "AudioSocket/127.0.0.1:18766/00000000-0000-4000-8000-000000000001/c(slin)"
+            assert (spy.get("Channel"), spy.get("Application"), spy.get("Data")) == (
+                channel, "ChanSpy", "Local/1001@agents-,qbEd")
+            await stranger.dial(hub.port, str(uuid.uuid4()))  # not originated here: refused at once
+            await peer.dial(hub.port, channel.split("/")[2])
+            await wait_until(lambda: sv.client.sessions[sid].state == "active", 10, "ChanSpyStart")
+            await wait_until(lambda: len(heard) > 25, 5, "the call on the board")
+            got = b"".join(f.pcm for _, f in heard)
+            assert {f.session_id for _, f in heard} == {sid}
+            assert tone_dbfs(got, CALLER_HZ) > -20 and tone_dbfs(got, AGENT_HZ) > -20  # both sides, as sent
+            assert stranger.hung_up.is_set() and hub.refused["unknown_uuid"] == 1 and not stranger.received
+
+            def say(n: int) -> bool:
+                return sv.client.send_audio(sid, struct.pack("<160h", *(int(8000 * math.sin(
+                    2 * math.pi * 1700 * (n * 160 + i) / 8000)) for i in range(160))))
+            spoken = {}
+            for n, (mode, digit) in enumerate((("whisper", "5"), ("barge", "6"), ("listen", "4")), 1):
+                await command(sv, "monitor.set_mode", session_id=sid, mode=mode)
+                assert (await wait_for_action(ami, "PlayDTMF", n)).get("Digit") == digit
+                await wait_until(lambda m=mode: sv.client.sessions[sid].mode == m, 5, mode)
+                t0, sent = time.monotonic(), 0
+                for k in range(25):  # half a second of voice, in real time as a microphone gives it
+                    sent += say(k)
+                    await asyncio.sleep(0.02)
+                spoken[mode] = (sent, tone_dbfs(peer.since(t0 + 0.1), 1700))
+            assert spoken["whisper"][0] == spoken["barge"][0] == 25 and spoken["listen"][0] == 0
+            assert spoken["whisper"][1] > -20 and spoken["barge"][1] > -20  # the peer heard the supervisor
+            assert spoken["listen"][1] == SILENCE_DBFS  # listen never speaks: only the hub's silence came
+            assert len(ami.sent("Originate")) == 1 and not ami.sent("Hangup")  # one leg, never re-rung
+            stopped = time.monotonic()
+            await command(sv, "monitor.stop", session_id=sid)
+            await asyncio.wait_for(peer.hung_up.wait(), 0.5)  # the socket is hung up at once
+            assert (await wait_for_action(ami, "Hangup")).get("Channel") == "wbspy-rec-1"
+            await wait_until(lambda: sv.client.sessions[sid].state == "ended", 10, "Asterisk confirms")
+            assert not [t for t, _ in heard if t > stopped + 0.1]  # no audio on the board after the stop
+            assert tv.client.audio_in == 0 and not tv.client.audio_dropped  # the TV never got a frame
+        finally:
+            await peer.close()
+            await stranger.close()
+            await close(bridge, sv, tv, ami)
+            await hub.stop()
+        assert [(r.action, r.mode, r.via) for r in bridge.desk.audit] == [
+            ("start", "listen", "app"), ("set_mode", "whisper", "app"), ("set_mode", "barge", "app"),
+            ("set_mode", "listen", "app"), ("stop", "listen", "app"), ("end", "listen", "app")]
+        assert bridge.desk.mic_dropped == {}  # the board never even sent one in listen
+    run(go)

@@ -24,12 +24,20 @@ Listen / whisper / barge (the :class:`~wallboard.feed.monitoring.Dialer` here): 
 ``Originate`` of the supervisor's phone into ``ChanSpy`` on the agent's device, with
 ``Data: <device>-,<options>``: the trailing ``-`` matches that device's channels exactly
 (``PJSIP/10-`` never matches ``PJSIP/100-…``); a ``hint:`` member is spied on by its hint's
-device. Options ``qbE`` listen, ``qwE`` whisper (only the agent hears), ``qBE`` barge. The leg
+device. Options ``qbEd`` listen, ``qbEwd`` whisper (only the agent hears), ``qbEBd`` barge. The leg
 gets its own uniqueid (``ChannelId``), so it can be hung up even while it rings, and every
 event of it is known for sure. ``OriginateResponse: Failure`` means the phone was not reached;
 ``Success`` only means it answered, so the session becomes active on ``ChanSpyStart`` and, if
-none comes within ``spy_timeout_s`` (no such channel), it ends as ``timeout``. A mode change
-hangs up the leg and rings the phone again in the new mode.
+none comes within ``spy_timeout_s`` (no such channel), it ends as ``timeout``. A mode change is
+made live, without ringing again: ChanSpy's ``d`` option, and ``PlayDTMF`` with ``Receive: true``
+on the leg (4 listen, 5 whisper, 6 barge; Asterisk ≥ 18). A refused switch puts the session back
+in the mode it is really in. On an older Asterisk (AMI < 7) or without ``PlayDTMF`` rights, the
+options lose ``d`` and a mode change hangs up the leg and rings the phone again.
+
+**In the app** (an :class:`~wallboard.asterisk.audiosocket.AudioHub` given, Asterisk ≥ 18): the leg is
+``AudioSocket/<hub>/<uuid>/c(slin)`` instead of the supervisor's phone; Asterisk connects to the hub
+with that UUID and the call's audio goes to the board that owns the session, the board's
+microphone back (whisper and barge only). Ending, confirming and ``stuck`` are as for a phone.
 
 Ending is confirmed, never assumed: a session is ``ended`` only when Asterisk's ``Hangup``
 event (or a failed originate) shows every leg of it gone. A refused ``Hangup``, no
@@ -62,13 +70,19 @@ from ..feed.backoff import Failure, reconnect_delay, retry_delay
 from ..feed.monitoring import MODES, MonitorDesk, Session
 from ..feed.server import FeedServer
 from .ami import AmiMessage, AmiParser, action
+from .audiosocket import AudioHub
 from .floor import AsteriskFloor, Update
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-SPY_OPTIONS = {"listen": "qbE", "whisper": "qwE", "barge": "qBE"}
-assert set(SPY_OPTIONS) == set(MODES)
+SPY_OPTIONS = {"listen": "qbE", "whisper": "qwE", "barge": "qBE"}  # no live switch: a change re-rings
+#: With ``d``, DTMF 4/5/6 received on the leg switch listen/whisper/barge in place.
+LIVE_OPTIONS = {"listen": "qbEd", "whisper": "qbEwd", "barge": "qbEBd"}
+SWITCH_DIGITS = {"listen": "4", "whisper": "5", "barge": "6"}
+assert set(SPY_OPTIONS) == set(LIVE_OPTIONS) == set(SWITCH_DIGITS) == set(MODES)
+#: AMI's version from Asterisk 18 (PlayDTMF ``Receive``, AudioSocket): the greeting says AMI's, not Asterisk's.
+LIVE_SWITCH_AMI = 7
 #: What monitoring needs of the manager user: ring the phone, and hang it up again.
 MONITOR_RIGHTS = frozenset({"originate", "hangup"})
 #: Modules whose (re)load changes the floor: take it again.
@@ -131,6 +145,7 @@ class _Leg:
     dropped: bool = False  # we want it gone (stop, mode change, end): its events no longer count
     hangup_mono: float | None = None  # when we last asked Asterisk to hang it up
     stuck_told: bool = False
+    live: bool = False  # ChanSpy has ``d``: its mode is switched by PlayDTMF
 
 
 class AsteriskBridge:
@@ -139,7 +154,7 @@ class AsteriskBridge:
                  tick_s: float = 0.2, spy_timeout_s: float = 8.0, ring_timeout_s: float = 30.0,
                  refused_retry_s: float = 30.0, resync_s: float = 60.0, hangup_confirm_s: float = 5.0,
                  list_timeout_s: float = 10.0, rand: Callable[[], float] = random.random,
-                 spy_prefix: str | None = None) -> None:
+                 spy_prefix: str | None = None, audio: AudioHub | None = None) -> None:
         self.ami = ami
         self.server = server
         self.floor = floor
@@ -159,6 +174,13 @@ class AsteriskBridge:
         server.set_monitoring((), "the bridge has not logged in to the PBX yet")
         server.on_command = self.desk.handle
         server.on_disconnect = self.desk.on_disconnect
+        self.hub = audio
+        if audio is not None:
+            audio.on_audio = self.desk.heard
+            audio.on_closed = self._socket_closed
+            server.on_audio = self.desk.microphone
+        self.ami_version = 0  # AMI's major version, from the greeting
+        self.live_switch = False  # mode changes by PlayDTMF, no re-ring
         self.legs: dict[str, _Leg] = {}  # by the uniqueid we gave the leg
         self.rights: frozenset[str] = frozenset()  # AMI actions our manager user may send (lower case)
         self.connected = False
@@ -269,6 +291,7 @@ class AsteriskBridge:
                 raise AmiRefused(reply.get("Message") or reply.response or "no reason given")
             self.logins += 1
             self.connected = True
+            self.ami_version = _ami_major(parser.greeting)
             log.info("AMI %s:%d: logged in as %s (%s)", self.ami.host, self.ami.port, self.ami.username,
                      parser.greeting)
             driver = asyncio.create_task(self._drive())
@@ -335,7 +358,15 @@ class AsteriskBridge:
             log.error("monitoring is OFF: %s", why)
             self.server.set_monitoring((), why)
         else:
-            self.server.set_monitoring(MODES)
+            self.live_switch = "playdtmf" in self.rights and self.ami_version >= LIVE_SWITCH_AMI
+            if not self.live_switch:
+                log.warning("monitoring mode changes ring the supervisor's phone again: %s",
+                            f"AMI {self.ami_version} is older than Asterisk 18's" if self.ami_version < LIVE_SWITCH_AMI
+                            else "PlayDTMF is not available (the AMI user needs write class call; app_senddtmf must be loaded)")
+            audio = self.hub is not None and self.live_switch
+            if self.hub is not None and not audio:
+                log.error("in-app listening is OFF: it needs Asterisk 18 or later (AudioSocket, PlayDTMF Receive)")
+            self.server.set_monitoring(MODES, audio=audio)
         if "status" not in self.rights:
             log.warning("the AMI user may not use Status (write class call): agents already on a call when "
                         "the bridge starts show as busy until that call ends")
@@ -563,24 +594,51 @@ class AsteriskBridge:
             return
         if self.desk.sessions.get(s.id) is not s or s.state not in ("dialing",) or self._writer is None:
             return  # stopped (or the link went) while we looked the device up
+        if s.audio and self.hub is None:
+            self.desk.finish(s.id, "no_device")
+            return
         uid = f"wbspy-{self._spy_prefix}-{next(self._spy_ids)}"
-        data = f"{device}-,{SPY_OPTIONS[s.mode]}"
-        leg = _Leg(s.id, s.mode, uid, "", s.endpoint, data, self._mono())
+        data = f"{device}-,{(LIVE_OPTIONS if self.live_switch else SPY_OPTIONS)[s.mode]}"
+        channel = self.hub.dial_string(self.hub.expect(s.id)) if s.audio and self.hub is not None else s.endpoint
+        leg = _Leg(s.id, s.mode, uid, "", channel, data, self._mono(), live=self.live_switch)
         self.legs[uid] = leg
 
         def refused(reply: AmiMessage) -> None:
             if reply.response.lower() != "success" and uid in self.legs:
                 self._leg_ended(leg, "pbx_refused")
-        leg.action_id = self._fire("Originate", refused, Channel=s.endpoint, Application="ChanSpy", Data=data,
+        leg.action_id = self._fire("Originate", refused, Channel=channel, Application="ChanSpy", Data=data,
                                    Async="true", ChannelId=uid, CallerID=f'"{s.mode.capitalize()}: {member.name}"'[:80],
                                    Timeout=str(int(self.ring_timeout_s * 1000)))
-        log.info("monitor %s: ringing %s to %s %s (ChanSpy %s, leg %s)", s.id, s.endpoint, s.mode, member.name,
-                 data, uid)
+        log.info("monitor %s: %s to %s %s (ChanSpy %s, leg %s)", s.id,
+                 "opening the audio leg" if s.audio else f"ringing {s.endpoint}", s.mode, member.name, data, uid)
 
     def switch(self, s: Session, mode: str) -> None:
+        legs = [leg for leg in self._legs_of(s.id) if not leg.dropped]
+        if legs and all(leg.live and leg.connected for leg in legs):
+            for leg in legs:  # in place: ChanSpy's d, as if the leg had received the digit
+                self._switch_live(s, leg, mode)
+            return
         self._drop(s.id)
         s.state = "dialing"  # the phone rings again, in the new mode
         self.dial(s)
+
+    def _switch_live(self, s: Session, leg: _Leg, mode: str) -> None:
+        before = leg.mode
+
+        def answered(reply: AmiMessage) -> None:
+            if reply.response.lower() == "success":
+                leg.mode = mode
+                log.info("monitor %s: switched to %s in place (leg %s)", s.id, mode, leg.uniqueid)
+            elif leg.uniqueid in self.legs and not leg.dropped:
+                self.desk.mode_refused(s.id, before, reply.get("Message") or "PlayDTMF refused")
+        self._fire("PlayDTMF", answered, Channel=leg.uniqueid, Digit=SWITCH_DIGITS[mode], Receive="true")
+
+    def speak(self, s: Session, pcm: bytes) -> None:
+        if self.hub is not None:
+            self.hub.send(s.id, pcm)
+
+    def _socket_closed(self, session_id: str, why: str) -> None:
+        log.info("monitor %s: the audio socket closed (%s)", session_id, why)
 
     def hang_up(self, s: Session) -> None:
         if not self._legs_of(s.id):
@@ -596,7 +654,10 @@ class AsteriskBridge:
         return [leg for leg in self.legs.values() if leg.session_id == session_id]
 
     def _drop(self, session_id: str) -> None:
-        """Hang up every leg of the session (again, for one that is stuck); confirmed by Hangup events."""
+        """Hang up every leg of the session (again, for one that is stuck); confirmed by Hangup events.
+        An audio leg's socket is hung up at once too: not a frame more either way."""
+        if self.hub is not None:
+            self.hub.forget(session_id)
         for leg in self._legs_of(session_id):
             leg.dropped = True
             self._hangup_leg(leg)
@@ -632,6 +693,8 @@ class AsteriskBridge:
             return
         self.legs.pop(leg.uniqueid, None)
         log.info("monitor %s: leg %s ended (%s)", leg.session_id, leg.uniqueid, why)
+        if self.hub is not None and not self._legs_of(leg.session_id):
+            self.hub.forget(leg.session_id)
         self.desk.finish(leg.session_id, why)
 
     def _leg_gone(self, leg: _Leg) -> None:
@@ -689,6 +752,13 @@ class AsteriskBridge:
                 self.desk.finish(leg.session_id, "timeout")
             elif leg.answered_mono is None and now - leg.sent_mono > self.ring_timeout_s + 5:
                 self.desk.finish(leg.session_id, "supervisor_unreachable")
+
+
+def _ami_major(greeting: str | None) -> int:
+    """``Asterisk Call Manager/13.0.0`` → 13 (0 if it says no version)."""
+    version = (greeting or "").rpartition("/")[2]
+    major = version.split(".")[0]
+    return int(major) if major.isdigit() else 0
 
 
 def _describe(err: BaseException, ami: AmiSettings) -> tuple[SourceReason, str]:

@@ -39,13 +39,14 @@ class BoardSettings:
     supervisor: str = ""
     may_monitor: bool = False
     endpoint: str = ""
+    in_app: bool = True  # hear monitored calls on the desk when the feed offers it
 
 
 def settings_of(profile: Profile, may_monitor: bool) -> BoardSettings:
     """What a profile says of the board's content; ``may_monitor``: this board may send commands."""
     return BoardSettings(Scope(profile.teams, profile.queues, profile.states), profile.sort, profile.formula,
                          dict(profile.groups), profile.alerts, profile.supervisor, may_monitor and not profile.tv,
-                         profile.endpoint)
+                         profile.endpoint, profile.listen_in == "app")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ class BoardModel:
         self.sort = s.sort
         self.view: FloorView | None = None
         self.alerts = BoardAlerts(s.rules)
-        self.monitoring = MonitorSession(s.may_monitor, s.endpoint)
+        self.monitoring = MonitorSession(s.may_monitor, s.endpoint, s.in_app)
         self.trend = TrendBuffer()
         self.figures: FloorFigures | None = None
         self.marks = AlertMarks()
@@ -87,7 +88,7 @@ class BoardModel:
 
     def take(self, view: FloorView) -> Taken:
         self.view = view
-        caps = self.monitoring.set_offer(view.caps.monitor, view.caps.monitor_off)
+        caps = self.monitoring.set_offer(view.caps.monitor, view.caps.monitor_off, view.caps.audio)
         told = self.monitoring.follow(view.sessions) if view.sessions else []
         ch = view.changes
         if ch.layout or not view.synced:

@@ -9,6 +9,11 @@ Safety rules (what peers got wrong):
 3. The server is the judge: this only says what the board offers, and follows what the server
    answers (``monitor.update``); one request at a time besides stop.
 
+4. In the app (the feed offers ``caps.audio``, this desk has a sound device and prefers it): the
+   call is heard on the desk, and the microphone reaches the call only in whisper or barge, only
+   while push-to-talk is held (or latched) — :attr:`MonitorSession.mic_open`; it is not even opened
+   in listen, and a latch is let go whenever the session leaves whisper and barge.
+
 The states and what each offers are one table, :data:`OFFERED`, as h11 keeps its states.
 """
 
@@ -100,13 +105,18 @@ class Told:
 class MonitorSession:
     """One supervisor, one session at a time."""
 
-    def __init__(self, may_send: bool, endpoint: str) -> None:
+    def __init__(self, may_send: bool, endpoint: str, in_app: bool = True) -> None:
         self.may_send = may_send  # False: a view-only board (a TV) never offers monitoring
         self.endpoint = endpoint
         self.modes: tuple[Mode, ...] = ()
         self.modes_off = ""  # why the feed offers none, in its words
         self.session: MonitorUpdate | None = None  # the latest (or just ended) session
         self.pending: Action | None = None
+        self.in_app = in_app  # the supervisor would rather hear calls on the desk than on the phone
+        self.audio_offered = False  # the feed can send a call's audio (caps.audio)
+        self.sound_error = ""  # why this desk cannot play sound ("" = it can)
+        self.talk_held = False  # push-to-talk is down (key or button)
+        self.latched = False  # the supervisor keeps the microphone open without holding the key
 
     # -- what the board offers -------------------------------------------------------------
 
@@ -126,12 +136,39 @@ class MonitorSession:
         except ValueError:
             return None
 
-    def set_offer(self, modes: Sequence[str], modes_off: str) -> bool:
+    def set_offer(self, modes: Sequence[str], modes_off: str, audio: bool = False) -> bool:
         """The feed's caps; True if they changed. Unknown modes are not offered."""
         known = tuple(Mode(m) for m in modes if m in Mode._value2member_map_)
-        changed = (known, modes_off) != (self.modes, self.modes_off)
-        self.modes, self.modes_off = known, modes_off
+        changed = (known, modes_off, audio) != (self.modes, self.modes_off, self.audio_offered)
+        self.modes, self.modes_off, self.audio_offered = known, modes_off, audio
         return changed
+
+    @property
+    def via_app(self) -> bool:
+        """A new session is heard on this desk (not on the phone)."""
+        return self.in_app and self.audio_offered and not self.sound_error
+
+    @property
+    def heard_here(self) -> bool:
+        """The session's audio plays on this desk now."""
+        s = self.session
+        return (s is not None and s.audio and self.alive and self.state is not SessionState.ENDING
+                and self.pending is not Action.STOP)  # stop silences the desk at once, before the PBX confirms
+
+    @property
+    def may_talk(self) -> bool:
+        """The microphone may be open: an in-app session, active, in whisper or barge, with no switch
+        back to listen (or a stop) on its way."""
+        return (self.heard_here and self.state is SessionState.ACTIVE and self.mode in (Mode.WHISPER, Mode.BARGE)
+                and self.pending not in (Action.LISTEN, Action.STOP))
+
+    @property
+    def mic_open(self) -> bool:
+        """The supervisor's voice goes to the call now."""
+        if not self.may_talk:
+            self.latched = False  # a latch never outlives whisper/barge
+            return False
+        return self.talk_held or self.latched
 
     def why_not_at_all(self) -> Why | None:
         """Why this board offers no monitoring at all (None: it does)."""
@@ -139,7 +176,7 @@ class MonitorSession:
             return Why.VIEW_ONLY
         if not self.modes:
             return Why.OFF_ON_FEED if self.modes_off else Why.VIEW_ONLY
-        if not self.endpoint:
+        if not self.endpoint and not self.via_app:
             return Why.NO_ENDPOINT
         return None
 
@@ -179,6 +216,9 @@ class MonitorSession:
             return "monitor.set_mode", {"session_id": s.session_id, "mode": action.value}, s.agent_id
         assert action is Action.LISTEN and agent_id is not None, "a session starts as listen (rule 1)"
         self.pending = action
+        self.latched = False
+        if self.via_app:
+            return "monitor.start", {"mode": "listen", "agent_id": agent_id, "audio": True}, agent_id
         return ("monitor.start", {"mode": "listen", "agent_id": agent_id,
                                   "supervisor": {"endpoint": self.endpoint}}, agent_id)
 

@@ -30,11 +30,12 @@ class CallCentreService:
         self.server = server_factory(self.sim_now)
         self.desk: MonitorDesk | None = None
         if monitoring:
-            phone = SimulatedPhone(dial_s=dial_s)
+            self.phone = phone = SimulatedPhone(dial_s=dial_s)
             self.desk = phone.desk = MonitorDesk(self.server, phone)
-            self.server.set_monitoring(MODES)
+            self.server.set_monitoring(MODES, audio=True)
             self.server.on_command = self.desk.handle
             self.server.on_disconnect = self.desk.on_disconnect
+            self.server.on_audio = self.desk.microphone
         agents, queues, calls = engine.snapshot()
         self.server.load(agents, queues, calls)
 

@@ -215,6 +215,13 @@ SETTINGS: tuple[Setting, ...] = (
             "your name, recorded when you acknowledge an alert", "NAME"),
     Setting("board.endpoint", "endpoint", "--endpoint", "", text(200),
             "your phone, rung to listen/whisper/barge (e.g. PJSIP/900); demo default PJSIP/900", "DIAL"),
+    Setting("audio.listen_in", "listen_in", "--listen-in", "app", choice("app", "phone"),
+            "desk: hear a monitored call in the app (on this computer's headset, when the feed offers it and there "
+            "is a sound device) or on your phone (board.endpoint)"),
+    Setting("audio.output", "audio_output", "--audio-output", "", text(200),
+            "desk: the headset to play calls on, by device name (default: the system's)", "NAME"),
+    Setting("audio.input", "audio_input", "--audio-input", "", text(200),
+            "desk: the microphone for whisper and barge, by device name (default: the system's)", "NAME"),
     Setting("desk.density", "density", "--density", "comfortable", choice(*DENSITIES), "tile density on a desk"),
     Setting("board.sort", "sort", "--sort", "state", choice(*SORTS),
             "tile order: state (on hold, on a call… each longest first), time (longest in state first), "
@@ -262,6 +269,9 @@ class Profile:
     queues: tuple[str, ...] = ()
     supervisor: str = ""
     endpoint: str = ""
+    listen_in: str = "app"
+    audio_output: str = ""
+    audio_input: str = ""
     density: str = "comfortable"
     sort: str = "state"
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

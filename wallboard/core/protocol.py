@@ -61,6 +61,8 @@ class Caps(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     monitor: Annotated[tuple[Annotated[str, msgspec.Meta(max_length=16)], ...], msgspec.Meta(max_length=16)] = ()
     role: Text = "viewer"
     monitor_off: Text = ""  # why a supervisor is offered no monitoring ("" = it is, or the role forbids it)
+    #: The call's audio can come to this board over this connection (``monitor.start`` with ``audio: true``).
+    audio: bool = False
 
 
 #: What a server's own source can be: ``up`` (the data is the PBX's, live), ``connecting`` (not
@@ -212,6 +214,8 @@ class MonitorUpdate(_Msg, tag="monitor.update", frozen=True):
     agent_id: Id
     call_id: Id | None = None
     reason: Annotated[str, msgspec.Meta(max_length=256)] = ""
+    #: The call's audio comes to this board as binary frames (in the app), not to a phone.
+    audio: bool = False
 
 
 class ServerError(_Msg, tag="error", frozen=True):

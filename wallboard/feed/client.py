@@ -14,6 +14,11 @@ closing handshake that will never come; a big snapshot still arriving is not sil
 A resync that brings no usable snapshot is asked again (after 2, then 4 heartbeats) and,
 6 heartbeats after the third, the connection is made anew: never "Synchronising…" forever.
 
+A monitoring session's audio (in the app) comes as binary frames on the same connection: each
+goes to ``on_audio`` on this thread as it arrives (never through the GUI), and the supervisor's
+microphone goes out through :meth:`FeedClient.send_audio`, which sends nothing unless this board's
+session is active in whisper or barge, whoever calls it.
+
 Every frame refreshes the data's age, heartbeats included, and a view goes to the GUI
 for each heartbeat too, so a quiet floor stays LIVE. Each view says how late the newest
 frame was handled (``behind_ms``, against the clock offset), so a board that cannot keep
@@ -33,8 +38,10 @@ from typing import Any
 
 import msgspec
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.connection import broadcast
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
+from ..core.audio import AudioFrame, pack_audio, unpack_audio
 from ..core.clock import ClockOffset
 from ..core.errors import FrameRejected, HandshakeFailed, MalformedFrame, ServerRefused
 from ..core.protocol import (
@@ -94,8 +101,10 @@ class FeedClient:
         wall_clock: Callable[[], float] = time.time,
         mono_clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
+        on_audio: Callable[[AudioFrame], None] | None = None,
     ) -> None:
         self.url = url
+        self.on_audio = on_audio
         self.on_view = on_view
         self._token = token
         self.client_name = client_name
@@ -127,6 +136,9 @@ class FeedClient:
         self._pending: dict[str, asyncio.Future[CommandResult]] = {}
         self.sessions: dict[str, MonitorUpdate] = {}
         self.acks: dict[tuple[str, str], AlertAck] = {}
+        self.audio_in = 0  # audio frames of this board's sessions received
+        self.audio_dropped: dict[str, int] = {}  # audio frames not played or not sent, by why
+        self._mic_seq = 0
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -276,7 +288,11 @@ class FeedClient:
     async def _frames(self, ws: ClientConnection) -> None:
         recv, decoded, message = ws.recv, self._decoded, self._message
         while True:
-            msg = await decoded(ws, await recv())
+            raw = await recv()
+            if type(raw) is bytes:  # binary: a session's audio (every message is text); not floor data, so
+                self._audio(raw)  # it does not make the floor's data any younger
+                continue
+            msg = await decoded(ws, raw)
             if type(msg) is Batch:  # each delta as if it had come alone; a bad one costs only itself
                 for raw in msg.deltas:
                     one = await decoded(ws, raw)
@@ -353,6 +369,43 @@ class FeedClient:
         self._resync_at = self._mono()
         log.warning("feed: still no usable snapshot; asking again (%d of %d)", self._resync_tries, RESYNC_TRIES)
         await ws.send(encode(Resync(reason="no usable snapshot yet")), text=True)
+
+    def _audio(self, raw: bytes) -> None:
+        try:
+            frame = unpack_audio(raw)
+        except FrameRejected as err:
+            self._drop_audio(err.reason)
+            return
+        s = self.sessions.get(frame.session_id)
+        if s is None or not s.audio or s.state == "ended" or self.on_audio is None:
+            self._drop_audio("not_my_session" if self.on_audio is not None else "no_player")
+            return
+        self.audio_in += 1
+        try:
+            self.on_audio(frame)
+        except Exception:  # the player's problem must not cost the feed
+            self._drop_audio("player_failed")
+            if self.audio_dropped["player_failed"] == 1:
+                log.exception("the audio player failed")
+
+    def _drop_audio(self, why: str) -> None:
+        self.audio_dropped[why] = self.audio_dropped.get(why, 0) + 1
+
+    def may_speak(self, session_id: str) -> bool:
+        """Whether this board's session is one its microphone may reach (active, in the app, whisper
+        or barge) as this board last heard from the server."""
+        s = self.sessions.get(session_id)
+        return s is not None and s.audio and s.state == "active" and s.mode in ("whisper", "barge")
+
+    def send_audio(self, session_id: str, pcm: bytes) -> bool:
+        """The supervisor's microphone (on the feed's loop): sent only if :meth:`may_speak`."""
+        ws = self._ws
+        if ws is None or not self.may_speak(session_id):
+            self._drop_audio("not_speaking")
+            return False
+        self._mic_seq += 1
+        broadcast([ws], pack_audio(session_id, self._mic_seq, pcm), text=False)
+        return True
 
     def _log_bad(self, msg: Damaged) -> None:
         for bad in msg.bad:

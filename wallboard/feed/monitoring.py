@@ -17,6 +17,12 @@ failure to end and refusal goes to the audit log.
 A repeated request id from the same supervisor gets the same answer (idempotent), so
 a board that retries after a timeout never starts a second session.
 
+**In-app audio** (``monitor.start`` with ``audio: true``, offered when the backend can: ``caps.audio``):
+the call's audio goes, as binary frames, only to the connection that started the session — a
+viewer never has a session, so never hears one — and the supervisor's microphone frames are
+taken only from that connection, only while the session is active in whisper or barge: in
+listen they are dropped (and counted) here even if a board sent them, so listen never speaks.
+
 What it knows of the floor is what the server serves (``server.agents``); how the
 supervisor's phone is rung is the :class:`Dialer`'s business, which reports back with
 :meth:`MonitorDesk.connected`, :meth:`MonitorDesk.finish` (the PBX ended it),
@@ -32,6 +38,7 @@ from typing import Any, Protocol
 
 import msgspec
 
+from ..core.audio import AudioFrame, pack_audio
 from ..core.model import ON_A_CALL, Agent
 from ..core.protocol import Command, CommandResult, ErrorInfo, MonitorUpdate
 from .server import FeedServer, Peer
@@ -39,6 +46,8 @@ from .server import FeedServer, Peer
 log = logging.getLogger(__name__)
 
 MODES = ("listen", "whisper", "barge")
+#: Modes in which the supervisor's voice reaches the call (the microphone is taken only then).
+SPEAKING = frozenset({"whisper", "barge"})
 #: Why a session could not be ended (``monitor.update`` state ``stuck``).
 STUCK_REASONS = ("hangup_refused", "hangup_unconfirmed", "pbx_link_lost")
 
@@ -55,6 +64,8 @@ class Session:
     state: str = "dialing"
     reason: str = ""  # why it ends (once asked to)
     stuck: str = ""  # why it could not be ended (one of STUCK_REASONS), while stuck
+    audio: bool = False  # the call's audio goes to the board (in the app), not to a phone
+    out_seq: int = 0  # audio frames sent to the board
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +78,7 @@ class AuditRecord:
     mode: str
     result: str  # ok | an error code | why it ended
     session_id: str = ""
+    via: str = ""  # "app" (in-app audio) or the supervisor's phone
 
 
 class Dialer(Protocol):
@@ -82,6 +94,9 @@ class Dialer(Protocol):
         """End the supervisor's leg (stop, call over, board gone); then ``desk.gone`` once it is
         confirmed gone, or ``desk.stuck`` if it cannot be ended. May be asked again (a retry)."""
 
+    def speak(self, s: Session, pcm: bytes) -> None:
+        """The supervisor's voice (an in-app session, active, whisper or barge: the desk checked)."""
+
 
 @dataclass
 class MonitorDesk:
@@ -91,6 +106,7 @@ class MonitorDesk:
     audit: list[AuditRecord] = field(default_factory=list)
     _answers: dict[tuple[str, str], CommandResult] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    mic_dropped: dict[str, int] = field(default_factory=dict)  # microphone frames refused, by why
 
     # -- wiring ----------------------------------------------------------------------
 
@@ -166,6 +182,39 @@ class MonitorDesk:
                   s.id, s.supervisor, s.agent_id, code, f": {detail}" if detail else "")
         self._tell(s, code)
 
+    def mode_refused(self, sid: str, mode: str, detail: str) -> None:
+        """The PBX did not switch the live leg: the session is still in ``mode`` (said, audited)."""
+        s = self.sessions.get(sid)
+        if s is None or s.mode == mode:
+            return
+        wanted, s.mode = s.mode, mode
+        self._record(s.supervisor, "set_mode", s, f"pbx_refused {wanted}: {detail}")
+        log.warning("monitor %s: the PBX refused to switch to %s (%s): still %s", sid, wanted, detail, mode)
+        self._tell(s, "pbx_refused")
+        self._publish_mark(s.agent_id)
+
+    # -- audio -----------------------------------------------------------------------------
+
+    def heard(self, sid: str, pcm: bytes) -> bool:
+        """The call's audio for session ``sid`` (from the backend): to its board, and no other."""
+        s = self.sessions.get(sid)
+        if s is None or not s.audio or s.state not in ("dialing", "active"):
+            return False
+        s.out_seq += 1
+        return self.server.send_audio(s.peer, pack_audio(s.id, s.out_seq, pcm))
+
+    def microphone(self, peer: Peer, frame: AudioFrame) -> None:
+        """A supervisor's microphone frame: to the call only from the session's own board, only in
+        whisper or barge. Anything else is dropped and counted (listen never speaks)."""
+        s = self.sessions.get(frame.session_id)
+        why = ("no_session" if s is None else "not_yours" if s.peer is not peer else
+               "not_in_app" if not s.audio else "not_active" if s.state != "active" else
+               "listening" if s.mode not in SPEAKING else "")
+        if why or s is None:
+            self.mic_dropped[why] = self.mic_dropped.get(why, 0) + 1
+            return
+        self.dialer.speak(s, frame.pcm)
+
     # -- commands ----------------------------------------------------------------------
 
     async def handle(self, cmd: Command, peer: Peer) -> CommandResult:
@@ -213,12 +262,20 @@ class MonitorDesk:
         mode, agent_id = args.get("mode"), args.get("agent_id")
         supervisor = args.get("supervisor")
         endpoint = supervisor.get("endpoint") if isinstance(supervisor, dict) else None
+        audio = args.get("audio", False)
         aid = str(agent_id)
         if who.role != "supervisor":
             return self._refuse(req_id, peer, aid, str(mode), "forbidden", "this board is view-only")
         if mode not in self.server.monitor_modes:
             return self._refuse(req_id, peer, aid, str(mode), "not_supported", f"mode {mode!r} is not offered here")
-        if not isinstance(endpoint, str) or not endpoint.strip():
+        if not isinstance(audio, bool):
+            return self._refuse(req_id, peer, aid, str(mode), "bad_request", "audio: true or false")
+        if audio and not self.server.audio:
+            return self._refuse(req_id, peer, aid, str(mode), "not_supported",
+                                "in-app audio is not offered here: listen on your phone")
+        if audio:
+            endpoint = ""
+        elif not isinstance(endpoint, str) or not endpoint.strip():
             return self._refuse(req_id, peer, aid, str(mode), "bad_request",
                                 "no supervisor endpoint: set your phone in the profile")
         a = self.server.agents.get(aid)
@@ -233,7 +290,8 @@ class MonitorDesk:
                 return self._refuse(req_id, peer, aid, str(mode), "busy", f"{a.name} is already monitored by {s.supervisor}")
             if s.supervisor == who.name:
                 return self._refuse(req_id, peer, aid, str(mode), "busy", "you are already monitoring a call: stop it first")
-        s = Session(f"m{next(self._ids)}", peer, who.name, endpoint, aid, a.call_id, str(mode))
+        assert isinstance(endpoint, str)
+        s = Session(f"m{next(self._ids)}", peer, who.name, endpoint, aid, a.call_id, str(mode), audio=audio)
         self.sessions[s.id] = s
         self._record(who.name, "start", s, "ok")
         self._tell(s)
@@ -246,7 +304,7 @@ class MonitorDesk:
     def _tell(self, s: Session, reason: str = "") -> None:
         self.server.send_to(s.peer, MonitorUpdate(
             ts=self.server.clock(), session_id=s.id, state=s.state, mode=s.mode, agent_id=s.agent_id,
-            call_id=s.call_id, reason=reason,
+            call_id=s.call_id, reason=reason, audio=s.audio,
         ))
 
     def _publish_mark(self, agent_id: str) -> None:
@@ -257,9 +315,11 @@ class MonitorDesk:
                 self.server.publish([marked])
 
     def _record(self, who: str, action: str, s: Session, result: str) -> None:
-        rec = AuditRecord(self.server.clock(), who, action, s.agent_id, s.call_id, s.mode, result, s.id)
+        via = "app" if s.audio else s.endpoint
+        rec = AuditRecord(self.server.clock(), who, action, s.agent_id, s.call_id, s.mode, result, s.id, via)
         self.audit.append(rec)
-        log.info("audit: %s %s %s on %s (call %s): %s", who, action, s.mode, s.agent_id, s.call_id, result)
+        log.info("audit: %s %s %s on %s (call %s) via %s: %s", who, action, s.mode, s.agent_id, s.call_id, via,
+                 result)
 
     def _refuse(self, req_id: str, peer: Peer, agent_id: str, mode: str, code: str, message: str) -> CommandResult:
         a = self.server.agents.get(agent_id)

@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 
+from ..core.audio import AudioFrame, unpack_audio
 from ..core.errors import FrameRejected
 from ..core.model import Agent, Call, CallState, Queue
 from ..core.protocol import (
@@ -66,6 +68,10 @@ _ws_log.setLevel(logging.INFO)
 
 Clock = Callable[[], int]
 CommandHandler = Callable[[Command, "Peer"], Awaitable[CommandResult]]
+AudioHandler = Callable[["Peer", AudioFrame], None]
+#: Audio is real time: a board whose connection holds this much unsent is skipped, frame by frame,
+#: rather than hear the call later and later.
+AUDIO_BACKLOG = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +111,7 @@ class FeedServer:
         hello_timeout_s: float = 5.0,
         on_command: CommandHandler | None = None,
         on_disconnect: Callable[[Peer], None] | None = None,
+        on_audio: AudioHandler | None = None,
     ) -> None:
         """``principals`` maps tokens to who they are; a board without a token is
         ``anonymous`` (None: refused). ``token`` is a shorthand for one viewer token
@@ -125,6 +132,9 @@ class FeedServer:
             self._anonymous = None
         self._monitor_modes = monitor_modes
         self.monitor_off = ""  # why a supervisor gets no monitoring modes, when it gets none
+        self.audio = False  # the call's audio can be sent to a supervisor's board (caps.audio)
+        self.on_audio = on_audio
+        self.audio_dropped: Counter[str] = Counter()  # audio frames not relayed, by why
         self._source: Source | None = None
         self.heartbeat_s = heartbeat_s
         self.name = name
@@ -166,12 +176,14 @@ class FeedServer:
     def monitor_modes(self) -> tuple[str, ...]:
         return self._monitor_modes
 
-    def set_monitoring(self, modes: tuple[str, ...], off: str = "") -> None:
-        """What the backend offers (and, if nothing, why) changed — a bridge learnt its PBX rights:
-        supervisors' boards reconnect to get it in a fresh welcome (close 1012, "service restart")."""
-        if (tuple(modes), off) == (self._monitor_modes, self.monitor_off):
+    def set_monitoring(self, modes: tuple[str, ...], off: str = "", audio: bool | None = None) -> None:
+        """What the backend offers (and, if nothing, why; ``audio``: in-app audio, None = as it was)
+        changed — a bridge learnt its PBX rights: supervisors' boards reconnect to get it in a fresh
+        welcome (close 1012, "service restart")."""
+        audio = self.audio if audio is None else audio
+        if (tuple(modes), off, audio) == (self._monitor_modes, self.monitor_off, self.audio):
             return
-        self._monitor_modes, self.monitor_off = tuple(modes), off
+        self._monitor_modes, self.monitor_off, self.audio = tuple(modes), off, audio
         for ws, principal in [*((ws, p.principal) for ws, p in self.peers.items()), *self._waiting.items()]:
             if principal.role == "supervisor":
                 asyncio.ensure_future(ws.close(1012, "monitoring capabilities changed; reconnect"))
@@ -301,7 +313,8 @@ class FeedServer:
         peer = Peer(ws, hello.client[:64], principal, batch="batch" in hello.accept)
         supervisor = principal.role == "supervisor"
         caps = Caps(monitor=self.monitor_modes if supervisor else (),
-                    role=principal.role, monitor_off=self.monitor_off if supervisor and not self.monitor_modes else "")
+                    role=principal.role, monitor_off=self.monitor_off if supervisor and not self.monitor_modes else "",
+                    audio=self.audio and supervisor and bool(self.monitor_modes))
         welcome = encode(Welcome(
             version=PROTOCOL_VERSION, stream=self.stream, ts=self.clock(), heartbeat_s=self.heartbeat_s,
             caps=caps, server=self.name, source=self._source,
@@ -357,7 +370,35 @@ class FeedServer:
         if peer.connection in self.peers:
             broadcast([peer.connection], encode(message), text=True)
 
+    def send_audio(self, peer: Peer, frame: bytes) -> bool:
+        """One packed audio frame to one board (its session's owner); False if it was not sent."""
+        ws = peer.connection
+        if ws not in self.peers:
+            self.audio_dropped["board_gone"] += 1
+            return False
+        if ws.transport is not None and ws.transport.get_write_buffer_size() > AUDIO_BACKLOG:
+            self.audio_dropped["board_slow"] += 1
+            return False
+        broadcast([ws], frame, text=False)
+        return True
+
+    def _audio_in(self, peer: Peer, raw: bytes) -> None:
+        try:
+            frame = unpack_audio(raw)
+        except FrameRejected as err:
+            self.audio_dropped[err.reason] += 1
+            if self.audio_dropped[err.reason] == 1:
+                log.info("dropped a binary frame from %s: %s", peer.connection.remote_address, err.detail)
+            return
+        if self.on_audio is None:
+            self.audio_dropped["not_offered"] += 1
+            return
+        self.on_audio(peer, frame)
+
     async def _from_board(self, peer: Peer, raw: str | bytes) -> None:
+        if isinstance(raw, bytes):  # binary: a supervisor's microphone (text frames are JSON)
+            self._audio_in(peer, raw)
+            return
         try:
             msg = decode_client(raw)
         except FrameRejected as err:

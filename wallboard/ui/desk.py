@@ -5,7 +5,7 @@ height to spare or as a one-row strip when there is not (or as the supervisor ch
 row, which the monitoring banner replaces in place while a session lives (so a listen never moves
 anything); the filter bar; the tiles (scrolling); the trend, optional. Beside them: alerts, the
 callers waiting, and this session's monitoring log. Keys: L listen, W whisper, B barge, Esc stop,
-A acknowledge, Ctrl+F find, F3 next, F1 legend.
+Space (held) talk in whisper and barge, A acknowledge, Ctrl+F find, F3 next, F1 legend.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ class DeskWindow(BoardShell):
         self.sl_note.setFont(font(self.sl_note.font(), "note", s))
         self.sl_note.setStyleSheet(css_colour(MUTED))
         self.sl_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.monitor_row = MonitorRow(s)
+        self.monitor_row = MonitorRow(s, self.monitor)
         self.monitor_row.action.connect(self._act)
         self.listen_button, self.monitor_hint, self.banner = (self.monitor_row.listen_button, self.monitor_row.hint,
                                                               self.monitor_row.banner)
@@ -179,8 +179,8 @@ class DeskWindow(BoardShell):
 
     def _menu(self) -> QMenu:
         actions = [(tr("Legend (F1)"), self.show_legend)]
-        if self.link.credentials is not None:
-            actions.append((tr("Feed credentials…"), self.edit_credentials))
+        actions += [(tr("Feed credentials…"), self.edit_credentials)] if self.link.credentials is not None else []
+        actions += [(tr("Listening…"), lambda: self.monitor.edit_listening(self.settings))] if self.link.sound else []
         actions.append((tr("About"), self.show_about))
         return board_menu(self, {"desk/queues": self.queue_view, "desk/trend": self.trend_view}, self._set_view,
                           actions)

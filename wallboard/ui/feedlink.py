@@ -4,8 +4,10 @@ Views of the floor come in through :meth:`FeedLink.push` (called on the feed thr
 the ``view_ready`` signal on the GUI thread (queued; a view the GUI has not yet taken is replaced by the
 newer one, which carries both's changes: no backlog of old floors). Commands go out through
 :meth:`FeedLink.send`, which hands them to the feed thread and returns at once with a request id;
-the outcome comes back as ``answered`` on the GUI thread. Nothing else crosses: a window never
-sees the socket, the client or the loop.
+the outcome comes back as ``answered`` on the GUI thread. A monitored call's audio crosses beside
+it, never through the GUI thread: the app hands the feed's audio frames to :attr:`FeedLink.sound`
+and the sound's microphone frames to the feed; the windows only tell the sound what should be
+heard and said. Nothing else crosses: a window never sees the socket, the client or the loop.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from ..core.protocol import CommandResult
 from ..core.view import FloorView
+from ..sound import Sound
 
 #: Runs a command on the feed thread: (request id, action, arguments) → its future result.
 Submit = Callable[[str, str, dict[str, Any]], "concurrent.futures.Future[CommandResult]"]
@@ -44,11 +47,13 @@ class FeedLink(QObject):
     _arrived = Signal()  # a view waits in ``_next`` (queued to the GUI thread; direct on it)
 
     def __init__(self, submit: Submit | None = None, credentials: CredentialHooks | None = None,
-                 parent: QObject | None = None) -> None:
-        """``submit`` None: a view-only link (a TV); how long a command may take is its business."""
+                 parent: QObject | None = None, sound: Sound | None = None) -> None:
+        """``submit`` None: a view-only link (a TV); how long a command may take is its business.
+        ``sound``: this desk's audio for monitored calls (None: it plays none; a TV never does)."""
         super().__init__(parent)
         self.submit = submit
         self.credentials = credentials
+        self.sound = sound if submit is not None else None
         self._ids = itertools.count(1)
         # Unique per board, not per start second: two desks on one supervisor token must never
         # share a request id (the server answers a repeated (principal, id) from its cache).

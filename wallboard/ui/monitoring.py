@@ -3,6 +3,9 @@
 What may be done, and why not, is the board model's (:mod:`wallboard.board.monitoring`); this
 sends what it asks through the feed link, keeps the session log, and shows the banner: the mode
 in words and colour, whom, how long, and a Stop that is always the biggest button (Esc too).
+For a session heard in the app it also tells the desk's sound what to play and when the
+microphone may speak (after every change, before anything else), and the banner shows the
+level, the microphone's state and the push-to-talk button (Space).
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget, QWidget
 
 from ..board.monitoring import Action, Event, MonitorSession, SessionState, Told, Why
 from ..core.protocol import CommandResult
+from ..sound import Sound
 from .feedlink import FeedLink
 from .i18n import tr
+from .listening import AudioDialog, LevelMeter, TalkKey
 from .style import CRITICAL, MONITOR_COLOURS, MUTED, ON_STRONG, SILENT, css_colour, font
 from .words import ENDS, ERRORS, MODE_NAMES, MODE_WORDS, STUCK, WHY_NOT, clock_text, known
 
@@ -43,12 +48,53 @@ class MonitorDesk(QObject):
         self.log: list[LogEntry] = []
         self._asked: dict[str, str] = {}  # request id → what it was, in words
         link.answered.connect(self._answered)
+        self.sound = link.sound
+        session.sound_error = tr("this board plays no sound") if self.sound is None else self.sound.error
+        self.talk_key = TalkKey(parent, lambda: self.session.may_talk, self.talk) \
+            if isinstance(parent, QWidget) and self.sound is not None else None
+
+    def follow(self) -> None:
+        """Tell the desk's sound what the session allows now: play, open the microphone, send."""
+        m, sound = self.session, self.sound
+        if sound is None:
+            return
+        s = m.session
+        sound.follow(s.session_id if s is not None else None, m.heard_here, m.may_talk, m.mic_open)
+        if sound.error != m.sound_error:
+            m.sound_error = sound.error
+            if sound.error:
+                self._log(tr("No sound: {0}").format(sound.error), False)
+
+    def talk(self, down: bool) -> None:
+        """Push-to-talk pressed or let go (Space, the Talk button)."""
+        self.session.talk_held = down
+        self.follow()
+        self.changed.emit()
+
+    def edit_listening(self, settings: QSettings | None) -> None:
+        """The ☰ menu's Listening…: app or phone, headset and microphone."""
+        if self.sound is None:
+            return
+        def chosen(in_app: bool) -> None:
+            self.session.in_app = in_app
+            self.session.sound_error = self.sound.error if self.sound is not None else ""
+            self.changed.emit()
+        parent = self.parent()
+        AudioDialog(self.sound, settings, self.session.in_app, chosen,
+                    parent if isinstance(parent, QWidget) else None).open()
+
+    def latch(self, on: bool) -> None:
+        """Keep the microphone open without holding the key (only while the session may talk)."""
+        self.session.latched = on and self.session.may_talk
+        self.follow()
+        self.changed.emit()
 
     def act(self, action: Action, agent_id: str | None = None, agent_on_call: bool | None = None) -> bool:
         """Do ``action`` if the model offers it now; False (and nothing sent) if not."""
         if self.session.why_not(action, agent_on_call) is not None:
             return False
         name, args, agent = self.session.request(action, agent_id)
+        self.follow()  # a stop or a switch to listen silences the desk now, before the server answers
         who = self.name_of(agent)
         label = (tr("Listen → {0}").format(who) if name == "monitor.start" else
                  tr("Stop → {0}").format(who) if name == "monitor.stop" else
@@ -62,6 +108,7 @@ class MonitorDesk(QObject):
         if label is None:
             return  # not ours (an acknowledgement)
         self.session.answered()
+        self.follow()
         if result is not None and result.ok:
             self._log(tr("{0}: done").format(label), True)
         else:
@@ -74,9 +121,12 @@ class MonitorDesk(QObject):
 
     def told(self, told: tuple[Told, ...]) -> None:
         """What the server's updates said (from the model's ``take``)."""
+        self.follow()
+        s = self.session.session
         for t in told:
             if t.event is Event.CONNECTED:
-                self._log(tr("Connected: your phone is on the call"), True)
+                self._log(tr("Connected: you hear the call here") if s is not None and s.audio else
+                          tr("Connected: your phone is on the call"), True)
             elif t.event is Event.STUCK:
                 self._log(tr("COULD NOT END: {0} — hang up your phone").format(known(STUCK, t.reason)), False)
             else:
@@ -86,9 +136,15 @@ class MonitorDesk(QObject):
 
     def hint(self, selected: str | None, agent_on_call: bool | None) -> str:
         """One line under the Listen button: what to do, or why it cannot be done."""
-        why = self.session.why_not(Action.LISTEN, agent_on_call)
+        m = self.session
+        why = m.why_not(Action.LISTEN, agent_on_call)
+        if why is None and m.via_app:
+            return tr("L listens to {0} here (headset); W whispers, B barges (hold Space to talk); Esc stops.").format(
+                self.name_of(selected or ""))
         if why is None:
-            return tr("L listens to {0}; then W whispers, B barges; Esc stops.").format(self.name_of(selected or ""))
+            where = tr(" (no sound here: {0})").format(m.sound_error) if m.in_app and m.audio_offered else ""
+            return tr("L listens to {0} on your phone{1}; then W whispers, B barges; Esc stops.").format(
+                self.name_of(selected or ""), where)
         if why is Why.OFF_ON_FEED:
             return tr(WHY_NOT[why]).format(self.session.modes_off)
         if why is Why.NOT_ON_CALL:
@@ -107,6 +163,8 @@ class MonitorBanner(QWidget):
     moves anything on the board; ``shown`` says which of the two is up."""
 
     action = Signal(object)  # Action
+    talk = Signal(bool)  # push-to-talk down / up
+    latch = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,16 +180,47 @@ class MonitorBanner(QWidget):
         stop = self.buttons[Action.STOP]
         stop.setFont(font(stop.font(), "stop", bold=True))
         stop.setMinimumWidth(160)
+        self.meter = LevelMeter()
+        row.addWidget(self.meter)
+        self.talk_button = QPushButton(tr("🎤 Talk (hold Space)"))
+        self.talk_button.pressed.connect(lambda: self.talk.emit(True))
+        self.talk_button.released.connect(lambda: self.talk.emit(False))
+        self.latch_button = QPushButton(tr("Keep mic open"))
+        self.latch_button.setCheckable(True)
+        self.latch_button.clicked.connect(self.latch.emit)
+        for b in (self.talk_button, self.latch_button):
+            row.addWidget(b)
         for act, b in self.buttons.items():
             row.addWidget(b)
             b.clicked.connect(lambda _=False, a=act: self.action.emit(a))
         self.setAutoFillBackground(True)
         self.shown = False
+        self.sound: Sound | None = None  # what the meter reads, while a session is heard here
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(80)  # the meter moves with the sound, not with the once-a-second refresh
+        self.ticker.timeout.connect(self._meter)
 
-    def refresh(self, m: MonitorSession, agent_name: str, call_s: float | None) -> bool:
+    def _meter(self) -> None:
+        sound = self.sound
+        if sound is None:
+            self.ticker.stop()
+            return
+        talking = sound.talking
+        self.meter.set_level(sound.level_in if talking else sound.level_out, talking)
+
+    def refresh(self, m: MonitorSession, agent_name: str, call_s: float | None, sound: Sound | None = None) -> bool:
         """Say the session as it is now; False when there is none to show."""
         s = m.session
         self.shown = s is not None and m.alive
+        here = self.shown and m.heard_here
+        for w in (self.meter, self.talk_button, self.latch_button):
+            w.setVisible(here)
+        self.talk_button.setEnabled(m.may_talk)
+        self.latch_button.setEnabled(m.may_talk)
+        self.latch_button.setChecked(m.latched and m.may_talk)
+        self.sound = sound if here else None
+        if here and not self.ticker.isActive():
+            self.ticker.start()
         if s is None or not self.shown:
             return False
         stuck = m.state is SessionState.STUCK
@@ -145,8 +234,12 @@ class MonitorBanner(QWidget):
             text = tr("⚠ COULD NOT END — {0}: you may still be heard. Hang up your phone. ({1})").format(
                 known(STUCK, s.reason), agent_name)
         else:
-            phase = {SessionState.DIALING: tr("calling your phone {0}…").format(m.endpoint),
+            dialing = tr("connecting the call's audio…") if s.audio else tr("calling your phone {0}…").format(m.endpoint)
+            phase = {SessionState.DIALING: dialing,
                      SessionState.ENDING: tr("ending: waiting for the PBX to confirm…")}.get(m.state, tr("connected"))
+            if m.state is SessionState.ACTIVE and s.audio:
+                phase = tr("in the app · 🎤 ON: you are heard") if m.mic_open else \
+                    tr("in the app · mic off: hold Space to talk") if m.may_talk else tr("in the app · mic off")
             text = f"● {known(MODE_WORDS, s.mode)} — {agent_name}{dur} · {phase}"
         if self.text.text() != text:
             self.text.setText(text)
@@ -161,7 +254,7 @@ class MonitorRow(QStackedWidget):
 
     action = Signal(object)  # Action
 
-    def __init__(self, scale: float, parent: QWidget | None = None) -> None:
+    def __init__(self, scale: float, desk: MonitorDesk | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.listen_button = QPushButton(tr("Listen to selected agent (L)"))
         self.listen_button.clicked.connect(lambda: self.action.emit(Action.LISTEN))
@@ -176,6 +269,9 @@ class MonitorRow(QStackedWidget):
         row.addWidget(self.hint, 1)
         self.banner = MonitorBanner()
         self.banner.action.connect(self.action)
+        if desk is not None:
+            self.banner.talk.connect(desk.talk)
+            self.banner.latch.connect(desk.latch)
         self.addWidget(self.listen_row)
         self.addWidget(self.banner)
         self.setFixedHeight(max(self.listen_row.sizeHint().height(), self.banner.sizeHint().height()) + 16)
@@ -183,7 +279,8 @@ class MonitorRow(QStackedWidget):
     def refresh(self, desk: MonitorDesk, selected: str | None, on_call: bool | None, call_s: float | None) -> None:
         m = desk.session
         s = m.session
-        shown = self.banner.refresh(m, desk.name_of(s.agent_id) if s is not None else "", call_s)
+        desk.follow()
+        shown = self.banner.refresh(m, desk.name_of(s.agent_id) if s is not None else "", call_s, desk.sound)
         self.setCurrentWidget(self.banner if shown else self.listen_row)
         self.listen_button.setVisible(m.why_not_at_all() is None)
         self.listen_button.setEnabled(m.why_not(Action.LISTEN, on_call) is None)

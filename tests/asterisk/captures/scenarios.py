@@ -26,8 +26,10 @@ from typing import Any
 from tests.asterisk.recorder import Recorder
 from tests.feed.conftest import Board, wait_until
 from wallboard.asterisk.ami import AmiMessage, AmiParser, action
+from wallboard.asterisk.audiosocket import AudioHub
 from wallboard.asterisk.bridge import AmiSettings, AsteriskBridge
 from wallboard.asterisk.floor import AsteriskFloor, QueueConfig
+from wallboard.core.audio import AudioFrame, tone_dbfs
 from wallboard.feed.server import FeedServer, Principal
 
 HERE = Path(__file__).resolve().parent
@@ -36,6 +38,13 @@ TEAMS = {"Alice": "Team A", "Bob": "Team A", "Carol": "Team B", "Frank": "Team B
 ALICE, BOB, CAROL, FRANK = ("Local/1001@agents/n", "Local/1002@agents/n", "Local/1003@agents/n",
                             "Local/1006@from-queue/n")
 USERS = {"wallboard": "wbsecret", "wb-orig": "origsecret"}
+#: The in-app scenario's audio hub, as Asterisk is told to dial it; its legs' UUIDs are counted, not random.
+HUB = ("127.0.0.1", 18766)
+
+
+def hub_keys() -> Callable[[], str]:
+    n = iter(range(1, 1 << 30))
+    return lambda: f"00000000-0000-4000-8000-{next(n):012d}"
 
 
 class Driver:
@@ -107,6 +116,8 @@ class Rig:
         self.recorder = Recorder(self.ami, self.out)
         self.driver = Driver(*self.ami)
         self.bridge: AsteriskBridge | None = None
+        self.hub: AudioHub | None = None
+        self.heard: list[tuple[float, bytes]] = []  # the supervisor board's audio frames, as they came
         self.checks = 0
 
     def cli(self, command: str) -> str:
@@ -129,11 +140,19 @@ class Rig:
         server = FeedServer(now, principals={"sv": Principal("sv-tanaka", "supervisor"), "tv": Principal("wall-tv")},
                             anonymous=None, heartbeat_s=1.0, name="asterisk rig")
         kw.setdefault("resync_s", 3600)
+        if kw.pop("audio", False):
+            self.hub = AudioHub(lambda sid, pcm: None, host=HUB[0], port=HUB[1], keys=hub_keys())
+            kw["audio"] = self.hub
         self.bridge = AsteriskBridge(AmiSettings("127.0.0.1", port, user, secret or USERS[user]), server,
                                      AsteriskFloor(now(), CONFIG, TEAMS), spy_prefix="rec", rand=lambda: 0.5, **kw)
+        if self.hub is not None:
+            await self.hub.start()
         board_port = await server.start()
         self.bridge_task = asyncio.create_task(self.bridge.run())
-        self.sv = Board(f"ws://127.0.0.1:{board_port}", token="sv").start()
+
+        def heard(frame: AudioFrame) -> None:
+            self.heard.append((time.monotonic(), frame.pcm))
+        self.sv = Board(f"ws://127.0.0.1:{board_port}", token="sv", on_audio=heard).start()
         self.tv = Board(f"ws://127.0.0.1:{board_port}", token="tv").start()
 
     async def synced(self, timeout: float = 20) -> None:
@@ -196,6 +215,8 @@ class Rig:
             await self.tv.close()
             await self.bridge.server.stop()
             self.bridge_task.cancel()
+        if self.hub is not None:
+            await self.hub.stop()
         await self.recorder.stop()
         await self.driver.close()
         print(f"recorded {self.recorder.sessions} AMI session(s) into {self.out.name}…")
@@ -385,8 +406,58 @@ async def refused(r: Rig) -> None:
     print(f"  board: {r.tv.last.source}")
 
 
+async def inapp(r: Rig) -> None:
+    """In-app listening: the spy leg is an AudioSocket to the bridge's hub; the call's tones reach the
+    board; whisper, barge and back to listen switch in place (PlayDTMF), never re-ringing; stop leaves
+    no leg. The board talks (a 1700 Hz tone) in whisper and barge only."""
+    await r.driver.talk("1001", 40)
+    await r.driver.talk("1002", 40)
+    await r.start_bridge(audio=True)
+    await r.synced()
+    await wait_until(lambda: r.sv.client.caps.audio, 10, "in-app audio offered")
+    await r.driver.call("0312345050", "sales", 60)
+    await wait_until(lambda: any(a.state == "on_call" for a in r.tv.last.agents.values()), 10, "a call")
+    agent = next(a.id for a in r.tv.last.agents.values() if a.state == "on_call")
+    asked = time.monotonic()
+    sid = (await r.command("monitor.start", mode="listen", agent_id=agent, audio=True)).result["session_id"]
+    await wait_until(lambda: (s := r.session(sid)) is not None and s.state == "active", 10, "listening")
+    await wait_until(lambda: bool(r.heard), 5, "the call's audio on the board")
+    print(f"  first audio {1000 * (r.heard[0][0] - asked):.0f} ms after monitor.start")
+    tone = iter(range(1 << 30))
+
+    async def talk(seconds: float) -> int:
+        sent, t0 = 0, time.monotonic()
+        while time.monotonic() - t0 < seconds:
+            import math
+            import struct
+            n = next(tone)
+            pcm = struct.pack("<160h", *(int(8000 * math.sin(2 * math.pi * 1700 * (n * 160 + i) / 8000))
+                                         for i in range(160)))
+            sent += r.sv.client.send_audio(sid, pcm)
+            await asyncio.sleep(0.02)
+        return sent
+    for mode in ("whisper", "barge", "listen"):
+        await r.command("monitor.set_mode", session_id=sid, mode=mode)
+        await wait_until(lambda m=mode: r.session(sid).state == "active" and r.session(sid).mode == m, 10, mode)
+        t0 = time.monotonic()
+        sent = await talk(1.5)
+        got = b"".join(p for t, p in r.heard if t >= t0)
+        print(f"  {mode}: board sent {sent} mic frames; heard {len(got) // 320} frames, 440 Hz at "
+              f"{tone_dbfs(got, 440):.1f} dBFS; legs {r.spies()}")
+        assert got and tone_dbfs(got, 440) > -40 and r.spies() == 1
+        assert (sent > 0) == (mode != "listen")
+    await r.command("monitor.stop", session_id=sid)
+    stopped = time.monotonic()
+    await wait_until(lambda: r.session(sid).state == "ended", 10, "ended")
+    await asyncio.sleep(0.3)
+    late = [t for t, _ in r.heard if t > stopped]
+    print(f"  stop: ended {r.session(sid).reason}; frames after stop {len(late)}; legs left {r.spies()}")
+    assert r.spies() == 0 and len(late) <= 2
+    await r.check("after in-app listening")
+
+
 SCENARIOS: dict[str, Callable[[Rig], Awaitable[None]]] = {
-    "basic": basic, "hint": hint, "midcall": midcall, "blip": blip, "late": late, "reload": reload, "norights": norights,
+    "inapp": inapp, "basic": basic, "hint": hint, "midcall": midcall, "blip": blip, "late": late, "reload": reload, "norights": norights,
     "refused": refused}
 
 
