@@ -155,8 +155,8 @@ def main() -> int:
         "live call-centre supervisor wallboard\n"
         " Agents, queues (calls waiting, abandoned, service level) and alerts, pushed live from\n"
         " an Asterisk bridge or any feed-protocol v1 server; listen, whisper and barge in one\n"
-        " click; a full-screen TV mode. English and Japanese.",
-        recommends="fonts-noto-cjk, gnome-keyring | kwalletmanager"))
+        " click, heard on the desk's own headset; a full-screen TV mode. English and Japanese.",
+        recommends="fonts-noto-cjk, gnome-keyring | kwalletmanager, libportaudio2"))
     debs = [build(stage, DIST / f"wallboard_{version}_{arch}.deb")]
 
     kiosk = ROOT / "build" / "deb" / "wallboard-kiosk"

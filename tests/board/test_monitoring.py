@@ -90,3 +90,54 @@ def test_what_the_server_told_is_logged_once() -> None:
     # a newer live session wins over an old ended one
     m.follow({"s1": update("ended", ts=T0 + 3, reason="stopped"), "s2": update("dialing", ts=T0 + 4, sid="s2")})
     assert m.state is SessionState.DIALING and m.session is not None and m.session.session_id == "s2"
+
+
+def in_app(state: str, mode: str) -> MonitorSession:
+    m = MonitorSession(True, "")
+    m.set_offer(("listen", "whisper", "barge"), "", audio=True)
+    m.follow({"s1": MonitorUpdate(ts=T0, session_id="s1", state=state, mode=mode, agent_id="a1", audio=True)})
+    return m
+
+
+def test_in_the_app_no_phone_is_needed_and_the_start_asks_for_audio() -> None:
+    m = MonitorSession(True, "")
+    m.set_offer(("listen", "whisper", "barge"), "")
+    assert m.why_not(Action.LISTEN, True) is Why.NO_ENDPOINT  # the feed offers no audio: a phone is needed
+    m.set_offer(("listen", "whisper", "barge"), "", audio=True)
+    assert m.via_app and m.why_not(Action.LISTEN, True) is None
+    assert m.request(Action.LISTEN, "a1")[1] == {"mode": "listen", "agent_id": "a1", "audio": True}
+    m = MonitorSession(True, "PJSIP/900", in_app=False)  # the supervisor prefers the phone
+    m.set_offer(("listen",), "", audio=True)
+    assert m.request(Action.LISTEN, "a1")[1]["supervisor"] == {"endpoint": "PJSIP/900"}
+    m = MonitorSession(True, "PJSIP/900")
+    m.set_offer(("listen",), "", audio=True)
+    m.sound_error = "no audio output device"  # a desk without sound: the phone, said in the hint
+    assert not m.via_app and "audio" not in m.request(Action.LISTEN, "a1")[1]
+
+
+@pytest.mark.parametrize(("state", "mode", "may_talk"), [
+    ("dialing", "listen", False), ("active", "listen", False), ("active", "whisper", True),
+    ("active", "barge", True), ("ending", "whisper", False), ("stuck", "barge", False), ("ended", "whisper", False),
+])
+def test_the_microphone_may_speak_only_in_an_active_whisper_or_barge(state: str, mode: str, may_talk: bool) -> None:
+    m = in_app(state, mode)
+    assert m.may_talk is may_talk
+    m.talk_held = True
+    assert m.mic_open is may_talk
+    m.talk_held = False
+    assert not m.mic_open  # key up: closed, whatever the mode
+
+
+def test_a_latch_never_outlives_whisper_and_a_stop_or_a_switch_to_listen_closes_at_once() -> None:
+    m = in_app("active", "whisper")
+    m.latched = True
+    assert m.mic_open and m.heard_here
+    m.request(Action.LISTEN)  # asked, not yet confirmed: closed now
+    assert not m.mic_open and not m.latched
+    m.answered()
+    m.follow({"s1": MonitorUpdate(ts=T0 + 1, session_id="s1", state="active", mode="whisper", agent_id="a1",
+                                  audio=True)})
+    assert not m.mic_open  # back in whisper: the latch does not come back by itself
+    m.talk_held = True
+    m.request(Action.STOP)
+    assert not m.mic_open and not m.heard_here  # stop silences the desk before the PBX confirms

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
@@ -9,6 +10,7 @@ from tests.feed.conftest import Board, wait_until
 from wallboard.callcentre.engine import CallCentre
 from wallboard.callcentre.service import CallCentreService
 from wallboard.callcentre.traffic import demo_plan
+from wallboard.core.audio import pack_audio
 from wallboard.core.model import AgentState
 from wallboard.feed.server import FeedServer, Principal
 
@@ -163,5 +165,57 @@ def test_unreachable_phone_and_a_board_that_leaves(run: Runner) -> None:
         await sv.close()  # the board goes away mid-session
         await wait_until(lambda: svc.desk is not None and not svc.desk.sessions, what="server ended the session")
         assert actions(svc)[-1] == ("sv-tanaka", "end", "listen", "board_disconnected")
+        await svc.server.stop()
+    run(go)
+
+
+def test_a_calls_audio_goes_to_the_one_board_that_listens_and_its_microphone_only_in_whisper(run: Runner) -> None:
+    """In the app, at the feed level: the same supervisor's second desk, another supervisor and a TV get
+    no frame; a microphone frame from anyone but the session's board, or in listen, never reaches the
+    call (dropped, counted); a binary frame that is not audio is counted and costs nothing else."""
+    async def go() -> None:
+        svc, port = await floor()
+        url = f"ws://127.0.0.1:{port}"
+        heard: dict[str, list[str]] = {"a": [], "b": [], "tv": []}
+        a = Board(url, token="sv-token", on_audio=lambda f: heard["a"].append(f.session_id)).start()
+        b = Board(url, token="sv-token", on_audio=lambda f: heard["b"].append(f.session_id)).start()  # same person
+        tv = Board(url, token="tv-token", on_audio=lambda f: heard["tv"].append(f.session_id)).start()
+        await wait_until(lambda: all(x.views and x.last.synced for x in (a, b, tv)), what="three boards")
+        assert a.last.caps.audio and not tv.last.caps.audio
+        aid = on_call(svc)
+        refused = await tv.client.command("t1", "monitor.start", {"mode": "listen", "agent_id": aid, "audio": True})
+        assert not refused.ok and refused.error is not None and refused.error.code == "forbidden"
+        res = await a.client.command("r1", "monitor.start", {"mode": "listen", "agent_id": aid, "audio": True})
+        assert res.ok and res.result is not None
+        sid = res.result["session_id"]
+        await wait_until(lambda: len(heard["a"]) > 10, what="the call on the board that asked")
+        assert set(heard["a"]) == {sid} and not heard["b"] and not heard["tv"]
+        assert a.last.sessions[sid].audio and a.last.sessions[sid].state == "active"
+        assert svc.desk is not None and svc.desk.audit[-1].via == "app"
+
+        voice = b"\x10\x00" * 160
+        assert not a.client.send_audio(sid, voice)  # listen: the board itself will not send
+        ws_a, ws_b = a.client._ws, b.client._ws  # noqa: SLF001 - a board that would: straight onto the socket
+        assert ws_a is not None and ws_b is not None
+        await ws_a.send(pack_audio(sid, 1, voice))
+        await ws_b.send(pack_audio(sid, 1, voice))
+        await ws_b.send(b"\x00not audio")
+        await wait_until(lambda: svc.desk.mic_dropped == {"listening": 1, "not_yours": 1}, what="both dropped")
+        assert svc.server.audio_dropped["bad_audio"] == 1 and not svc.phone.heard
+
+        await a.client.command("r2", "monitor.set_mode", {"session_id": sid, "mode": "whisper"})
+        await wait_until(lambda: a.client.may_speak(sid), what="whispering")
+        assert a.client.send_audio(sid, voice) and a.client.send_audio(sid, voice)
+        await wait_until(lambda: svc.phone.heard.get(sid) == 2, what="the supervisor heard on the call")
+        await ws_b.send(pack_audio(sid, 2, voice))
+        await wait_until(lambda: svc.desk.mic_dropped.get("not_yours") == 2, what="the other desk still refused")
+        assert svc.phone.heard[sid] == 2
+
+        await a.close()  # the board goes: its session ends, and nobody else starts hearing it
+        await wait_until(lambda: sid not in svc.desk.sessions, what="the session ended with its board")
+        await asyncio.sleep(0.2)
+        assert not heard["b"] and not heard["tv"]
+        await b.close()
+        await tv.close()
         await svc.server.stop()
     run(go)
