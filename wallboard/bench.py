@@ -33,6 +33,7 @@ TARGETS = {
     "memory": "≤ 250 MB, growth < 5 %",
     "cold": "≤ 2 s",
     "big": "≤ 100 ms",
+    "audio": "ours: ≤ 1 % of a core per session, p99 ≤ 20 ms",
 }
 
 
@@ -614,10 +615,139 @@ def bench_slow_flood(quick: bool) -> dict[str, Any]:
     return r
 
 
+def serve_audio(port_file: str, sessions: int) -> None:
+    """The bridge's side of in-app listening alone: feed server, monitoring desk and audio hub, with
+    ``sessions`` agents on calls; a session's leg is "connected" as soon as it is dialled (no PBX)."""
+    import asyncio
+
+    from .asterisk.audiosocket import AudioHub
+    from .core.model import Agent, AgentState
+    from .feed.monitoring import MODES, MonitorDesk, Session
+    from .feed.server import FeedServer, Principal
+
+    def now() -> int:
+        return int(time.time() * 1000)
+
+    class Legs:
+        """The PBX's part, done at once: a session's leg is up as soon as it is dialled."""
+
+        hub: AudioHub
+        desk: MonitorDesk
+
+        def dial(self, s: Session) -> None:
+            self.hub.expect(s.id)
+            self.desk.connected(s.id)
+
+        def switch(self, s: Session, mode: str) -> None:
+            pass
+
+        def hang_up(self, s: Session) -> None:
+            self.hub.forget(s.id)
+            self.desk.gone(s.id)
+
+        def speak(self, s: Session, pcm: bytes) -> None:
+            self.hub.send(s.id, pcm)
+
+    async def main() -> None:
+        server = FeedServer(now, principals={f"sv{i}": Principal(f"sv{i}", "supervisor") for i in range(sessions)},
+                            anonymous=None)  # a supervisor monitors one call at a time: one each
+        n = iter(range(1, 1 << 30))
+        legs = Legs()
+        legs.desk = desk = MonitorDesk(server, legs)
+        legs.hub = hub = AudioHub(desk.heard, keys=lambda: f"00000000-0000-4000-8000-{next(n):012d}")
+        server.set_monitoring(MODES, audio=True)
+        server.on_command, server.on_disconnect, server.on_audio = desk.handle, desk.on_disconnect, desk.microphone
+        server.load([Agent(id=f"a{i}", name=f"A{i}", state=AgentState.ON_CALL.value, since=now(), call_id=f"c{i}")
+                     for i in range(sessions)], [], [])
+        port, hub_port = await server.start("127.0.0.1", 0), await hub.start()
+        with open(port_file, "w") as f:
+            f.write(f"{port} {hub_port}")
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+def bench_audio(quick: bool, sessions: int = 10) -> dict[str, Any]:
+    """In-app listening: what the bridge spends relaying ``sessions`` calls' audio (AudioSocket in, the
+    supervisors' boards out), and how long a frame takes from the hub's socket to its board."""
+    import asyncio
+    import struct
+
+    from .asterisk.audiosocket import SLIN, UUID, message
+    from .feed.client import FeedClient
+
+    child = _Child("serve-audio", "--agents", str(sessions))
+    ws_port, hub_port = (int(x) for x in _read(child.port_file).split())
+    seconds = 3.0 if quick else 10.0
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> float:
+        fields = _read(f"/proc/{child.proc.pid}/stat").rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    transit: list[float] = []
+
+    async def run() -> dict[str, Any]:
+        def heard(frame: Any) -> None:
+            transit.append((time.monotonic_ns() - struct.unpack_from("<q", frame.pcm)[0]) / 1e6)
+        boards = [FeedClient(f"ws://127.0.0.1:{ws_port}", lambda v: None, token=f"sv{i}", on_audio=heard)
+                  for i in range(sessions)]
+        tasks = [asyncio.create_task(b.run()) for b in boards]
+        while not all(b.state.synced for b in boards):
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.0)
+        c0, t0 = cpu(), time.monotonic()
+        await asyncio.sleep(seconds)
+        idle = (cpu() - c0) / (time.monotonic() - t0)  # the same boards connected, no audio
+        for i, b in enumerate(boards):
+            await b.command(f"r{i}", "monitor.start", {"mode": "listen", "agent_id": f"a{i}", "audio": True})
+        writers = []
+        for i in range(1, sessions + 1):
+            _, w = await asyncio.open_connection("127.0.0.1", hub_port)
+            w.write(message(UUID, bytes.fromhex(f"00000000000040008000{i:012d}")))
+            writers.append(w)
+        rest = bytes(312)
+
+        async def stream() -> None:  # every leg's 20 ms frame, stamped with when it left "Asterisk"
+            start, k = time.monotonic(), 0
+            while True:
+                for w in writers:
+                    w.write(message(SLIN, struct.pack("<q", time.monotonic_ns()) + rest))
+                k += 1
+                await asyncio.sleep(max(0.0, start + k * 0.02 - time.monotonic()))
+        streamer = asyncio.create_task(stream())
+        await asyncio.sleep(1.0)
+        transit.clear()
+        c0, t0 = cpu(), time.monotonic()
+        await asyncio.sleep(seconds)
+        busy = (cpu() - c0) / (time.monotonic() - t0)
+        streamer.cancel()
+        for w in writers:
+            w.close()
+        for b in boards:
+            b.stop()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return {"idle": idle, "busy": busy}
+
+    try:
+        used = asyncio.run(run())
+    finally:
+        child.close()
+    per = (used["busy"] - used["idle"]) / sessions
+    frames = len(transit)
+    return {"sessions": sessions, "seconds": seconds, "frames_relayed": frames,
+            "relay_cpu_pct_10_sessions": round(100 * used["busy"], 1),
+            "same_boards_no_audio_cpu_pct": round(100 * used["idle"], 1),
+            "per_session_cpu_pct": round(100 * per, 2),
+            "hub_to_board_p50_ms": round(_pct(transit, 50), 2), "hub_to_board_p99_ms": round(_pct(transit, 99), 2),
+            "playback_start_ms": round(_pct(transit, 50) + 60, 1),  # + the desk's 60 ms jitter buffer
+            "ok": frames >= 0.9 * sessions * 50 * seconds and per <= 0.01 and _pct(transit, 99) <= 20}
+
+
 SECTIONS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "core": bench_core, "latency": bench_latency, "slow": bench_slow, "flood": bench_flood,
     "slowflood": bench_slow_flood, "repaint": bench_repaint,
-    "idle": bench_idle, "memory": bench_memory, "cold": bench_cold, "big": bench_big,
+    "idle": bench_idle, "memory": bench_memory, "cold": bench_cold, "big": bench_big, "audio": bench_audio,
 }
 TITLES = {
     "core": "1 core throughput (2,000 agents, 50 queues)", "latency": "2 event→pixel, 5,000 ev/s",
@@ -625,7 +755,7 @@ TITLES = {
     "slowflood": "4b the flood on half a core",
     "repaint": "5 full repaint, 2,000 tiles @ 3840×2160", "idle": "6 idle CPU, 2,000 agents, ticking",
     "memory": "7 memory after hours of traffic", "cold": "8 cold start to first paint (demo)",
-    "big": "9 10,000 agents: frame time",
+    "big": "9 10,000 agents: frame time", "audio": "10 in-app audio: 10 sessions on the bridge",
 }
 
 
@@ -656,6 +786,10 @@ def _headline(name: str, r: dict[str, Any]) -> str:
         "cold": lambda: f"median {r['median_s']} s, max {r['max_s']} s ({r['runs']} runs)",
         "big": lambda: f"view frame median {r['frame_median_ms']} ms (p99 {r['frame_p99_ms']}), "
                        f"clock tick {r['clock_tick_median_ms']} ms",
+        "audio": lambda: f"bridge {r['relay_cpu_pct_10_sessions']} % of a core (no audio: "
+                         f"{r['same_boards_no_audio_cpu_pct']} %) = {r['per_session_cpu_pct']} % per session; "
+                         f"hub → board p50 {r['hub_to_board_p50_ms']} ms, p99 {r['hub_to_board_p99_ms']} ms; "
+                         f"playback starts ≈ {r['playback_start_ms']} ms after a frame comes in",
     }[name]()
 
 
@@ -688,7 +822,7 @@ def _run_child(name: str, quick: bool) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="wallboard-bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("section", nargs="?", choices=[*SECTIONS, "serve-load", "serve-sim"],
+    p.add_argument("section", nargs="?", choices=[*SECTIONS, "serve-load", "serve-sim", "serve-audio"],
                    help="run one figure only (default: all)")
     p.add_argument("--quick", action="store_true", help="seconds-long versions (CI)")
     p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
@@ -701,6 +835,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.section == "serve-load":
         serve_load(args.agents, args.queues, args.rate, args.port_file)
+        return 0
+    if args.section == "serve-audio":
+        serve_audio(args.port_file, args.agents)
         return 0
     if args.section == "serve-sim":
         serve_sim(args.agents, args.speed, args.port_file)

@@ -167,6 +167,18 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>停止 → {0}</translation>
     </message>
     <message>
+        <source>this board plays no sound</source>
+        <translation>このボードは音声を再生しません</translation>
+    </message>
+    <message>
+        <source>No sound: {0}</source>
+        <translation>音声なし：{0}</translation>
+    </message>
+    <message>
+        <source>Connected: you hear the call here</source>
+        <translation>接続しました：この画面で通話が聞こえます</translation>
+    </message>
+    <message>
         <source>Connected: your phone is on the call</source>
         <translation>接続しました：あなたの電話が通話に入りました</translation>
     </message>
@@ -177,6 +189,34 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>Session ended: {0}</source>
         <translation>セッション終了：{0}</translation>
+    </message>
+    <message>
+        <source>L listens to {0} here (headset); W whispers, B barges (hold Space to talk); Esc stops.</source>
+        <translation>L で {0} をこのパソコン（ヘッドセット）で聞き耳、W でささやき、B で割り込み（話すときは Space を押したまま）、Esc で停止。</translation>
+    </message>
+    <message>
+        <source> (no sound here: {0})</source>
+        <translation>（この端末では音声が使えません：{0}）</translation>
+    </message>
+    <message>
+        <source>L listens to {0} on your phone{1}; then W whispers, B barges; Esc stops.</source>
+        <translation>L で {0} を電話で聞き耳{1}。その後 W でささやき、B で割り込み、Esc で停止。</translation>
+    </message>
+    <message>
+        <source>Talk (hold Space)</source>
+        <translation>話す（Space 長押し）</translation>
+    </message>
+    <message>
+        <source>MIC ON: you are heard</source>
+        <translation>マイク オン：あなたの声が届いています</translation>
+    </message>
+    <message>
+        <source>mic off: hold Space to talk</source>
+        <translation>マイク オフ：話すときは Space を押したまま</translation>
+    </message>
+    <message>
+        <source>mic off</source>
+        <translation>マイク オフ</translation>
     </message>
     <message>
         <source>Whisper (W)</source>
@@ -191,12 +231,12 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>聞き耳 (L)</translation>
     </message>
     <message>
-        <source>L listens to {0}; then W whispers, B barges; Esc stops.</source>
-        <translation>L で{0}をモニタリング、続けて W でささやき、B で割り込み、Esc で終了。</translation>
-    </message>
-    <message>
         <source>■ Stop (Esc)</source>
         <translation>■ 停止 (Esc)</translation>
+    </message>
+    <message>
+        <source>Keep mic open</source>
+        <translation>マイクを開いたままにする</translation>
     </message>
     <message>
         <source>⚠ COULD NOT END — {0}: you may still be heard. Hang up your phone. ({1})</source>
@@ -205,6 +245,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>calling your phone {0}…</source>
         <translation>あなたの電話 {0} を呼び出し中…</translation>
+    </message>
+    <message>
+        <source>connecting the call&apos;s audio…</source>
+        <translation>通話の音声に接続中…</translation>
     </message>
     <message>
         <source>connected</source>
@@ -477,7 +521,7 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>Call</source>
-        <extracomment>Called after every paint (latency measurement, diagnostics); must be cheap.</extracomment>
+        <extracomment>States whose time means nothing to count: no clock on the tile. A laid-out figure, its width and that rounded up; a list of them drawn at (x, y) after the pictures. Events after which Qt&apos;s backing store may not hold the board&apos;s last paint (shown, scrolled, restyled): the next paint draws whole tiles. The same holds while the translucent not-live veil lies over the tiles (Qt paints it again over whatever a paint leaves: the bands would darken with every tick). Pixels around the digits restored with them (a bold glyph may overhang its advance by one).</extracomment>
         <translation>通話</translation>
     </message>
     <message>
@@ -490,7 +534,7 @@ Enter it for this session (leave empty if the feed needs none):</source>
     </message>
     <message>
         <source>No agents yet</source>
-        <extracomment>A tile never moves under the supervisor&apos;s pointer, nor for this long after a click (s). States whose time means nothing to count: no clock on the tile. The calm pulse: a slow swell of the critical colour over a tile, one step every half second. A row of the layout: (top, height, first index in the page&apos;s order, tiles, header section or None).</extracomment>
+        <extracomment>A tile never moves under the supervisor&apos;s pointer, nor for this long after a click (s). Paints of an unchanged agent before its tile gets a face: a face costs ~20 name draws to make (at 5,000 events/s 1,200 a second were made, each used once or twice: a tenth of the board&apos;s CPU). The calm pulse: a slow swell of the critical colour over a tile, one step every half second.</extracomment>
         <translation>オペレーターはまだいません</translation>
     </message>
     <message>
@@ -717,6 +761,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>Feed credentials…</source>
         <translation>フィードの認証情報…</translation>
+    </message>
+    <message>
+        <source>Listening…</source>
+        <translation>聞き耳の設定…</translation>
     </message>
     <message>
         <source>About</source>
@@ -980,6 +1028,47 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>{0} — ringing an agent</source>
         <translation>{0} — オペレーターを呼び出し中</translation>
+    </message>
+    <message>
+        <source>Sound level of the call</source>
+        <extracomment>The meter&apos;s range: below FLOOR_DB is shown as nothing; speech sits around -30…-10 dBFS.</extracomment>
+        <translation>通話の音量</translation>
+    </message>
+    <message>
+        <source>Listening</source>
+        <translation>聞き耳の設定</translation>
+    </message>
+    <message>
+        <source>In the app (this computer&apos;s headset)</source>
+        <translation>アプリで（このパソコンのヘッドセット）</translation>
+    </message>
+    <message>
+        <source>On my phone</source>
+        <translation>自分の電話で</translation>
+    </message>
+    <message>
+        <source>Hear calls</source>
+        <translation>通話を聞く方法</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>システムの既定</translation>
+    </message>
+    <message>
+        <source>Headset (output)</source>
+        <translation>ヘッドセット（出力）</translation>
+    </message>
+    <message>
+        <source>Microphone (input)</source>
+        <translation>マイク（入力）</translation>
+    </message>
+    <message>
+        <source>No sound here: {0}</source>
+        <translation>この端末では音声が使えません：{0}</translation>
+    </message>
+    <message>
+        <source>Whisper and barge: hold Space or the Talk button to be heard.</source>
+        <translation>ささやき・割り込みでは、Space または「話す」ボタンを押している間だけ声が届きます。</translation>
     </message>
 </context>
 </TS>

@@ -199,7 +199,7 @@ def test_a_calls_audio_goes_to_the_one_board_that_listens_and_its_microphone_onl
         assert ws_a is not None and ws_b is not None
         await ws_a.send(pack_audio(sid, 1, voice))
         await ws_b.send(pack_audio(sid, 1, voice))
-        await ws_b.send(b"\x00not audio")
+        await ws_b.send(b"A\x00not audio")
         await wait_until(lambda: svc.desk.mic_dropped == {"listening": 1, "not_yours": 1}, what="both dropped")
         assert svc.server.audio_dropped["bad_audio"] == 1 and not svc.phone.heard
 

@@ -148,7 +148,7 @@ def test_a_call_heard_on_the_desk_and_push_to_talk_whisper(qtbot: Any, sound_ser
             assert tone_dbfs(rig.peer.since(t0), MIC_HZ) == SILENCE_DBFS and sound.sent == 0
             assert window.isActiveWindow()
             qtbot.keyPress(window, Qt.Key.Key_Space)
-            assert m.mic_open and "ON" in window.banner.text.text()
+            assert m.mic_open and "MIC ON" in window.banner.mic.text()
             qtbot.waitUntil(lambda: tone_dbfs(rig.peer.since(time.monotonic() - 0.3), MIC_HZ) > HEARD_DB,
                             timeout=5000)
             qtbot.keyRelease(window, Qt.Key.Key_Space)
@@ -195,13 +195,14 @@ def live_view(window: DeskWindow) -> bool:
 def test_without_a_sound_device_the_desk_says_so_and_listens_on_the_phone(qtbot: Any) -> None:
     """No PortAudio device (here: a name that is not connected): a clear line, and the phone path."""
     sound = Sound(output="no such headset")
-    assert "not connected" in sound.check()
+    why = sound.check()  # on this machine: no device at all, or none by that name
+    assert why in ("no audio output device", "the audio output 'no such headset' is not connected"), why
     window = make_window(load_profile({"board": {"endpoint": "PJSIP/900"}}), "desk", FeedLink(lambda *a: None,
                                                                                               sound=sound))
     qtbot.addWidget(window)
     m = window.model.monitoring
     m.set_offer(("listen", "whisper", "barge"), "", audio=True)
-    assert not m.via_app and "not connected" in m.sound_error
+    assert not m.via_app and m.sound_error == why
     assert "no sound here" in window.monitor.hint("a1", True)  # type: ignore[attr-defined]
     name, args, _ = m.request(Action.LISTEN, "a1")
     assert name == "monitor.start" and "audio" not in args and args["supervisor"] == {"endpoint": "PJSIP/900"}

@@ -22,6 +22,8 @@ from typing import NamedTuple
 from .errors import MalformedFrame
 
 AUDIO_KIND = 0x41
+#: What a binary frame of audio starts with: "A", which no JSON text does (a binary JSON frame still reads).
+AUDIO_TAG = bytes((AUDIO_KIND,))
 RATE = 8000
 FRAME_MS = 20
 FRAME_BYTES = RATE * FRAME_MS // 1000 * 2  # 320

@@ -41,7 +41,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.connection import broadcast
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
-from ..core.audio import AudioFrame, pack_audio, unpack_audio
+from ..core.audio import AUDIO_TAG, AudioFrame, pack_audio, unpack_audio
 from ..core.clock import ClockOffset
 from ..core.errors import FrameRejected, HandshakeFailed, MalformedFrame, ServerRefused
 from ..core.protocol import (
@@ -289,8 +289,8 @@ class FeedClient:
         recv, decoded, message = ws.recv, self._decoded, self._message
         while True:
             raw = await recv()
-            if type(raw) is bytes:  # binary: a session's audio (every message is text); not floor data, so
-                self._audio(raw)  # it does not make the floor's data any younger
+            if type(raw) is bytes and raw[:1] == AUDIO_TAG:  # a session's audio (JSON never starts with "A");
+                self._audio(raw)  # not floor data, so it does not make the floor's data any younger
                 continue
             msg = await decoded(ws, raw)
             if type(msg) is Batch:  # each delta as if it had come alone; a bad one costs only itself
@@ -371,14 +371,23 @@ class FeedClient:
         await ws.send(encode(Resync(reason="no usable snapshot yet")), text=True)
 
     def _audio(self, raw: bytes) -> None:
+        """A frame of a session's audio: to the player. One that does not read, or names a session this
+        board never had, is bad input (counted with the rejected frames); a late one (its session over)
+        or one with no player to take it is dropped and counted apart."""
         try:
             frame = unpack_audio(raw)
         except FrameRejected as err:
+            self.state.reject(err)
             self._drop_audio(err.reason)
             return
         s = self.sessions.get(frame.session_id)
-        if s is None or not s.audio or s.state == "ended" or self.on_audio is None:
-            self._drop_audio("not_my_session" if self.on_audio is not None else "no_player")
+        if s is None:
+            self.state.reject(MalformedFrame(f"audio for a session this board never had ({frame.session_id!r})",
+                                             reason="bad_audio"))
+            self._drop_audio("unknown_session")
+            return
+        if not s.audio or s.state == "ended" or self.on_audio is None:
+            self._drop_audio("late" if self.on_audio is not None else "no_player")
             return
         self.audio_in += 1
         try:

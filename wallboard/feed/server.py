@@ -33,7 +33,7 @@ from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 
-from ..core.audio import AudioFrame, unpack_audio
+from ..core.audio import AUDIO_TAG, AudioFrame, unpack_audio
 from ..core.errors import FrameRejected
 from ..core.model import Agent, Call, CallState, Queue
 from ..core.protocol import (
@@ -396,7 +396,7 @@ class FeedServer:
         self.on_audio(peer, frame)
 
     async def _from_board(self, peer: Peer, raw: str | bytes) -> None:
-        if isinstance(raw, bytes):  # binary: a supervisor's microphone (text frames are JSON)
+        if isinstance(raw, bytes) and raw[:1] == AUDIO_TAG:  # a supervisor's microphone (JSON never starts "A")
             self._audio_in(peer, raw)
             return
         try:

@@ -64,6 +64,16 @@ def devices(backend: Any = None) -> Devices:
     return Devices(outs, ins, name(out_default), name(in_default))
 
 
+def _rescan(sd: Any) -> None:
+    """PortAudio lists devices once, when it starts: start it again to see what is there now (sounddevice's
+    documented way; only while none of our streams is open)."""
+    try:
+        sd._terminate()
+        sd._initialize()
+    except Exception as err:  # noqa: BLE001 - the old list is still there; say why it is not fresh
+        log.warning("could not look for audio devices again: %s", err)
+
+
 def _resample(pcm: bytes, n: int) -> bytes:
     """``pcm`` (16-bit) stretched or squeezed to ``n`` samples, linearly; squeezing averages first."""
     import numpy as np
@@ -100,9 +110,13 @@ class Sound:
     # -- set-up --------------------------------------------------------------------------------
 
     def check(self) -> str:
-        """Look for the devices now; returns (and keeps) why there is no sound, or ""."""
+        """Look for the devices now (a headset plugged in since counts); returns (and keeps) why there is
+        no sound, or ""."""
         try:
-            found = devices(self._backend or _backend())
+            sd = self._backend or _backend()
+            if self._out is None and self._in is None:
+                _rescan(sd)
+            found = devices(sd)
         except SoundError as err:
             self.error = str(err)
             return self.error

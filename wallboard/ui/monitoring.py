@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from ..board.monitoring import Action, Event, MonitorSession, SessionState, Told, Why
 from ..core.protocol import CommandResult
@@ -168,13 +168,17 @@ class MonitorBanner(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(8, 2, 8, 2)
+        rows = QVBoxLayout(self)  # the words and Stop above; the sound, the microphone and the modes below
+        rows.setContentsMargins(8, 2, 8, 2)
+        rows.setSpacing(2)
+        top, row = QHBoxLayout(), QHBoxLayout()
+        rows.addLayout(top)
+        rows.addLayout(row)
         self.text = QLabel()
         self.text.setFont(font(self.text.font(), "banner", bold=True))
         self.text.setWordWrap(True)  # a long warning wraps; it never widens the window
         self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        row.addWidget(self.text, 1)
+        top.addWidget(self.text, 1)
         self.buttons = {Action.LISTEN: QPushButton(tr("Listen (L)")), Action.WHISPER: QPushButton(tr("Whisper (W)")),
                         Action.BARGE: QPushButton(tr("Barge (B)")), Action.STOP: QPushButton(tr("■ Stop (Esc)"))}
         stop = self.buttons[Action.STOP]
@@ -182,7 +186,10 @@ class MonitorBanner(QWidget):
         stop.setMinimumWidth(160)
         self.meter = LevelMeter()
         row.addWidget(self.meter)
-        self.talk_button = QPushButton(tr("🎤 Talk (hold Space)"))
+        self.mic = QLabel()  # whether the supervisor's voice reaches the call, in words
+        self.mic.setFont(font(self.mic.font(), "hint", bold=True))
+        row.addWidget(self.mic)
+        self.talk_button = QPushButton(tr("Talk (hold Space)"))
         self.talk_button.pressed.connect(lambda: self.talk.emit(True))
         self.talk_button.released.connect(lambda: self.talk.emit(False))
         self.latch_button = QPushButton(tr("Keep mic open"))
@@ -190,8 +197,9 @@ class MonitorBanner(QWidget):
         self.latch_button.clicked.connect(self.latch.emit)
         for b in (self.talk_button, self.latch_button):
             row.addWidget(b)
+        row.addStretch(1)
         for act, b in self.buttons.items():
-            row.addWidget(b)
+            (top if act is Action.STOP else row).addWidget(b)
             b.clicked.connect(lambda _=False, a=act: self.action.emit(a))
         self.setAutoFillBackground(True)
         self.shown = False
@@ -213,7 +221,7 @@ class MonitorBanner(QWidget):
         s = m.session
         self.shown = s is not None and m.alive
         here = self.shown and m.heard_here
-        for w in (self.meter, self.talk_button, self.latch_button):
+        for w in (self.meter, self.mic, self.talk_button, self.latch_button):
             w.setVisible(here)
         self.talk_button.setEnabled(m.may_talk)
         self.latch_button.setEnabled(m.may_talk)
@@ -238,9 +246,13 @@ class MonitorBanner(QWidget):
             phase = {SessionState.DIALING: dialing,
                      SessionState.ENDING: tr("ending: waiting for the PBX to confirm…")}.get(m.state, tr("connected"))
             if m.state is SessionState.ACTIVE and s.audio:
-                phase = tr("in the app · 🎤 ON: you are heard") if m.mic_open else \
-                    tr("in the app · mic off: hold Space to talk") if m.may_talk else tr("in the app · mic off")
-            text = f"● {known(MODE_WORDS, s.mode)} — {agent_name}{dur} · {phase}"
+                phase = ""  # heard here: the row below (level, microphone) says so
+            text = f"● {known(MODE_WORDS, s.mode)} — {agent_name}{dur}" + (f" · {phase}" if phase else "")
+            mic = (tr("MIC ON: you are heard") if m.mic_open else tr("mic off: hold Space to talk") if m.may_talk
+                   else tr("mic off"))
+            if self.mic.text() != mic:
+                self.mic.setText(mic)
+            self.mic.setStyleSheet(css_colour(ON_STRONG))
         if self.text.text() != text:
             self.text.setText(text)
         for act, b in self.buttons.items():
