@@ -96,6 +96,13 @@ def spy_gone(uid: str) -> list[list[str]]:
              "Cause-txt: Normal Clearing"]]
 
 
+def dtmf_end(uid: str, digit: str) -> list[str]:
+    """What Asterisk sends (read = dtmf) when the spy leg reads a digit, fields as recorded live."""
+    return ["Event: DTMFEnd", "Privilege: dtmf,all", "Channel: Local/900@sv-0000000d;1", "ChannelState: 6",
+            "ChannelStateDesc: Up", "Context: sv", "Exten: 900", "Priority: 1", f"Uniqueid: {uid}",
+            f"Linkedid: {uid}", f"Digit: {digit}", "DurationMs: 100", "Direction: Received"]
+
+
 class Pbx:
     """A hand-played Asterisk: the first recording's snapshot and calls; ListCommands as captures/basic."""
 
@@ -126,6 +133,7 @@ class Pbx:
                 await push(["Response: Error", f"ActionID: {aid}", "Message: No such channel"])
             else:
                 await push([*ok, "Message: DTMF successfully queued"])
+                await push(dtmf_end(msg.get("Channel"), msg.get("Digit")))  # the leg reads it (read = dtmf)
         elif action == "QueueStatus":
             await push([*ok, "EventList: start", "Message: Queue status will follow"])
             (_, items), *_ = answers(BASIC, "QueueStatus")
@@ -250,6 +258,34 @@ def test_a_switch_the_pbx_refuses_leaves_the_session_in_the_mode_it_is_in(run: R
             await close(bridge, sv, tv, pbx.listener)
         assert [(r.action, r.mode, r.result.split(":")[0]) for r in bridge.desk.audit][:3] == [
             ("start", "listen", "ok"), ("set_mode", "barge", "ok"), ("set_mode", "listen", "pbx_refused barge")]
+    run(go)
+
+
+def test_a_switch_on_the_phones_keypad_is_followed_and_audited(run: Runner) -> None:
+    """ChanSpy's d lets the supervisor's phone switch by itself (4/5/6): the board, the tiles and the
+    audit log follow the call as it is, and the bridge's own PlayDTMF digits are not mistaken for it."""
+    async def go() -> None:
+        pbx = Pbx()
+        bridge, sv, tv = await ready(pbx)
+        try:
+            sid = (await command(sv, "monitor.start", mode="listen", agent_id=ALICE, supervisor=PHONE))["session_id"]
+            first = await answer(pbx, 1)
+            await wait_until(lambda: sv.client.sessions[sid].state == "active", 5, "listening")
+            await command(sv, "monitor.set_mode", session_id=sid, mode="whisper")  # ours: its DTMFEnd follows
+            await wait_for_action(pbx.listener, "PlayDTMF")
+            await asyncio.sleep(0.2)
+            assert sv.client.sessions[sid].mode == "whisper"
+            await pbx.listener.push(dtmf_end(first.get("ChannelId"), "6"))  # the keypad: barge
+            await wait_until(lambda: sv.client.sessions[sid].mode == "barge", 5, "the board follows the keypad")
+            await wait_until(lambda: tv.last.agents[ALICE].monitor == "barge", 5, "and every tile")
+            assert sv.client.sessions[sid].reason == "keypad"
+            await pbx.listener.push(dtmf_end(first.get("ChannelId"), "1"))  # not a mode: nothing changes
+            await asyncio.sleep(0.2)
+            assert sv.client.sessions[sid].mode == "barge"
+        finally:
+            await close(bridge, sv, tv, pbx.listener)
+        assert [(r.action, r.mode, r.result) for r in bridge.desk.audit][:3] == [
+            ("start", "listen", "ok"), ("set_mode", "whisper", "ok"), ("set_mode", "barge", "ok (phone keypad)")]
     run(go)
 
 

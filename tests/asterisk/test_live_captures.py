@@ -280,7 +280,7 @@ def test_a_lost_ami_link_leaves_a_barge_stuck_until_it_is_hung_up(run: Runner) -
     run(go)
 
 
-@pytest.mark.parametrize("name", ["basic", "midcall", "late", "reload", "norights", "hint", "blip", "inapp"])
+@pytest.mark.parametrize("name", ["basic", "midcall", "late", "reload", "norights", "hint", "blip", "inapp", "keypad"])
 def test_every_capture_is_whole(name: str) -> None:
     """Guard against a capture cut short or edited by hand: each message well formed, time never backwards."""
     fs = frames(name)
@@ -351,4 +351,29 @@ def test_in_app_listening_as_a_live_asterisk_did_it(run: Runner) -> None:
             ("start", "listen", "app"), ("set_mode", "whisper", "app"), ("set_mode", "barge", "app"),
             ("set_mode", "listen", "app"), ("stop", "listen", "app"), ("end", "listen", "app")]
         assert bridge.desk.mic_dropped == {}  # the board never even sent one in listen
+    run(go)
+
+
+def test_a_switch_on_the_supervisors_keypad_as_a_live_asterisk_sent_it(run: Runner) -> None:
+    """captures/keypad: the bridge switches to whisper (its PlayDTMF comes back as a DTMFEnd on the leg);
+    then a 6 arrives on the leg that the bridge never sent — the phone's keypad: the board, the TV's
+    tile and the audit log say barge, as the call now is."""
+    async def go() -> None:
+        ami, bridge, sv, tv = await replay("keypad", 1.0)
+        try:
+            await wait_until(lambda: live(tv) and tv.last.agents[BOB].state == "on_call", 15, "Bob on a call")
+            sid = (await command(sv, "monitor.start", mode="listen", agent_id=BOB, supervisor=PHONE))["session_id"]
+            await wait_until(lambda: sv.client.sessions[sid].state == "active", 10, "listening")
+            await command(sv, "monitor.set_mode", session_id=sid, mode="whisper")
+            assert (await wait_for_action(ami, "PlayDTMF")).get("Digit") == "5"
+            await wait_until(lambda: sv.client.sessions[sid].mode == "barge", 10, "the keypad's 6")
+            await wait_until(lambda: tv.last.agents[BOB].monitor == "barge", 5, "the TV's tile")
+            await command(sv, "monitor.stop", session_id=sid)
+            await wait_until(lambda: sv.client.sessions[sid].state == "ended", 10, "ended")
+            assert len(ami.sent("PlayDTMF")) == 1 and not ami.unexpected
+        finally:
+            await close(bridge, sv, tv, ami)
+        assert [(r.action, r.mode, r.result) for r in bridge.desk.audit] == [
+            ("start", "listen", "ok"), ("set_mode", "whisper", "ok"), ("set_mode", "barge", "ok (phone keypad)"),
+            ("stop", "barge", "ok"), ("end", "barge", "stopped")]
     run(go)

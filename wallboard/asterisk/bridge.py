@@ -46,7 +46,8 @@ on the board and in the audit log, because the supervisor may still be heard; a 
 hung up again as soon as AMI is back. Monitoring is offered only if the manager user may
 both ``Originate`` and ``Hangup``.
 
-AMI rights this needs, no more: ``read = agent,call`` (queue and channel events; add ``system``
+AMI rights this needs, no more: ``read = agent,call,dtmf`` (queue and channel events, digits on a
+supervisor's leg — a phone keypad's switch; add ``system``
 for instant reaction to module reloads) and ``write = originate,call`` (Originate; Hangup,
 Status and ExtensionState are the ``call`` class).
 """
@@ -146,6 +147,7 @@ class _Leg:
     hangup_mono: float | None = None  # when we last asked Asterisk to hang it up
     stuck_told: bool = False
     live: bool = False  # ChanSpy has ``d``: its mode is switched by PlayDTMF
+    sent_digits: list[str] = field(default_factory=list)  # PlayDTMF digits whose DTMFEnd is still to come
 
 
 class AsteriskBridge:
@@ -531,6 +533,8 @@ class AsteriskBridge:
         try:
             if event in ("originateresponse", "chanspystart", "chanspystop", "hangup"):
                 self._on_spy(event, msg)
+            elif event == "dtmfend":
+                self._on_digit(msg)
             if event in ("reload", "load", "unload") and msg.get("Module").lower().removesuffix(".so") in FLOOR_MODULES:
                 log.info("AMI %s of %s: taking the floor again", msg.event, msg.get("Module"))
                 self._resync_now.set()
@@ -625,13 +629,35 @@ class AsteriskBridge:
     def _switch_live(self, s: Session, leg: _Leg, mode: str) -> None:
         before = leg.mode
 
+        digit = SWITCH_DIGITS[mode]
+
         def answered(reply: AmiMessage) -> None:
             if reply.response.lower() == "success":
                 leg.mode = mode
                 log.info("monitor %s: switched to %s in place (leg %s)", s.id, mode, leg.uniqueid)
-            elif leg.uniqueid in self.legs and not leg.dropped:
+                return
+            if digit in leg.sent_digits:
+                leg.sent_digits.remove(digit)
+            if leg.uniqueid in self.legs and not leg.dropped:
                 self.desk.mode_refused(s.id, before, reply.get("Message") or "PlayDTMF refused")
-        self._fire("PlayDTMF", answered, Channel=leg.uniqueid, Digit=SWITCH_DIGITS[mode], Receive="true")
+        leg.sent_digits.append(digit)
+        self._fire("PlayDTMF", answered, Channel=leg.uniqueid, Digit=digit, Receive="true")
+
+    def _on_digit(self, msg: AmiMessage) -> None:
+        """A digit the spy leg received (``read = dtmf``): ours (a PlayDTMF), or the supervisor's phone
+        keypad — with ChanSpy's ``d``, 4/5/6 on the keypad switch the mode too. The board and the audit
+        log follow what the call is really in."""
+        leg = self.legs.get(msg.get("Uniqueid"))
+        if leg is None or leg.dropped or not leg.live or msg.get("Direction").lower() != "received":
+            return
+        digit = msg.get("Digit")
+        if digit in leg.sent_digits:
+            leg.sent_digits.remove(digit)
+            return
+        mode = next((m for m, d in SWITCH_DIGITS.items() if d == digit), None)
+        if mode is not None and mode != leg.mode:
+            leg.mode = mode
+            self.desk.switched_elsewhere(leg.session_id, mode, "phone keypad")
 
     def speak(self, s: Session, pcm: bytes) -> None:
         if self.hub is not None:

@@ -193,6 +193,18 @@ class MonitorDesk:
         self._tell(s, "pbx_refused")
         self._publish_mark(s.agent_id)
 
+    def switched_elsewhere(self, sid: str, mode: str, how: str) -> None:
+        """The PBX says the session's mode changed without the board (the supervisor's phone keypad):
+        the board, the agent's tile and the audit log follow the call as it really is."""
+        s = self.sessions.get(sid)
+        if s is None or s.mode == mode or mode not in MODES:
+            return
+        s.mode = mode
+        self._record(s.supervisor, "set_mode", s, f"ok ({how})")
+        log.warning("monitor %s: %s switched to %s on the %s", sid, s.supervisor, mode, how)
+        self._tell(s, "keypad")
+        self._publish_mark(s.agent_id)
+
     # -- audio -----------------------------------------------------------------------------
 
     def heard(self, sid: str, pcm: bytes) -> bool:

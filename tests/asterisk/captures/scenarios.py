@@ -456,8 +456,35 @@ async def inapp(r: Rig) -> None:
     await r.check("after in-app listening")
 
 
+async def keypad(r: Rig) -> None:
+    """A phone session switched on the supervisor's keypad (emulated: the driver's PlayDTMF on the phone's
+    leg, as a keypad's digit arrives), beside one the bridge made: the board follows both. Needs the
+    bridge's manager user with ``read = agent,call,dtmf``."""
+    await r.driver.talk("1001", 30)
+    await r.driver.talk("1002", 30)
+    await r.start_bridge()
+    await r.synced()
+    await r.driver.call("0312345060", "sales", 40)
+    await wait_until(lambda: any(a.state == "on_call" for a in r.tv.last.agents.values()), 10, "a call")
+    agent = next(a.id for a in r.tv.last.agents.values() if a.state == "on_call")
+    sid = (await r.command("monitor.start", mode="listen", agent_id=agent,
+                           supervisor={"endpoint": "Local/900@sv"})).result["session_id"]
+    await wait_until(lambda: (s := r.session(sid)) is not None and s.state == "active", 10, "listening")
+    await r.command("monitor.set_mode", session_id=sid, mode="whisper")
+    await wait_until(lambda: r.session(sid).mode == "whisper", 5, "whisper")
+    await asyncio.sleep(1.0)
+    await r.driver.ask("PlayDTMF", Channel="wbspy-rec-1", Digit="6", Receive="true")
+    await wait_until(lambda: r.session(sid).mode == "barge", 5, "the board follows the keypad")
+    print(f"  after the keypad's 6: {r.session(sid).mode} ({r.session(sid).reason}); legs {r.spies()}")
+    await r.command("monitor.stop", session_id=sid)
+    await wait_until(lambda: r.session(sid).state == "ended", 10, "ended")
+    await asyncio.sleep(0.3)
+    assert r.spies() == 0
+    await r.check("after the keypad")
+
+
 SCENARIOS: dict[str, Callable[[Rig], Awaitable[None]]] = {
-    "inapp": inapp, "basic": basic, "hint": hint, "midcall": midcall, "blip": blip, "late": late, "reload": reload, "norights": norights,
+    "keypad": keypad, "inapp": inapp, "basic": basic, "hint": hint, "midcall": midcall, "blip": blip, "late": late, "reload": reload, "norights": norights,
     "refused": refused}
 
 
