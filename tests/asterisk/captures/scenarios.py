@@ -484,8 +484,8 @@ async def keypad(r: Rig) -> None:
 
 
 SCENARIOS: dict[str, Callable[[Rig], Awaitable[None]]] = {
-    "keypad": keypad, "inapp": inapp, "basic": basic, "hint": hint, "midcall": midcall, "blip": blip, "late": late, "reload": reload, "norights": norights,
-    "refused": refused}
+    "keypad": keypad, "inapp": inapp, "basic": basic, "hint": hint, "midcall": midcall, "blip": blip, "late": late,
+    "reload": reload, "norights": norights, "refused": refused}
 
 
 async def main(args: argparse.Namespace) -> int:
