@@ -22,6 +22,8 @@ env -i PATH=/usr/bin:/bin HOME="$home" QT_QPA_PLATFORM=offscreen \
 grep -q "board connected" "$root/demo.log" || { cat "$root/demo.log"; fail "the demo board never connected"; }
 [ "$(stat -c %s "$root/shot.png")" -gt 20000 ] || fail "the screenshot is empty"
 grep -q "language ja" "$root/demo.log" || fail "the Japanese catalogue did not load"
+# In-app listening: the bundle must carry sounddevice (PortAudio itself is the system's: Recommends libportaudio2)
+if grep -q "sounddevice package is not installed" "$root/demo.log"; then fail "sounddevice is not in the bundle"; fi
 
 # The bridge's service: its unit, its settings (secrets: not world-readable), and a command line that the
 # installed bridge accepts as the unit runs it (settings from the shipped template, secrets filled in).
