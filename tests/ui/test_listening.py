@@ -206,3 +206,37 @@ def test_without_a_sound_device_the_desk_says_so_and_listens_on_the_phone(qtbot:
     assert "no sound here" in window.monitor.hint("a1", True)  # type: ignore[attr-defined]
     name, args, _ = m.request(Action.LISTEN, "a1")
     assert name == "monitor.start" and "audio" not in args and args["supervisor"] == {"endpoint": "PJSIP/900"}
+
+
+def test_the_listening_dialog_keeps_the_supervisors_choice(qtbot: Any, tmp_path: Any) -> None:
+    """☰ Board → Listening…: on the phone or in the app, headset and microphone, kept in the desk's settings."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from wallboard.ui.listening import AudioDialog
+    settings = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+    sound = Sound()
+    sound.check()
+    window = make_window(load_profile({"board": {"endpoint": "PJSIP/900"}}), "desk",
+                         FeedLink(lambda *a: None, sound=sound), settings=settings)
+    qtbot.addWidget(window)
+    m = window.model.monitoring
+    assert m.in_app
+    assert any(a.text() == "Listening…" for a in window.menu_button.menu().actions())  # type: ignore[attr-defined]
+    chosen: list[bool] = []
+    dialog = AudioDialog(sound, settings, m.in_app, chosen.append, window)
+    qtbot.addWidget(dialog)
+    dialog.where.setCurrentIndex(dialog.where.findData("phone"))
+    ok = dialog.findChild(QDialogButtonBox)
+    assert ok is not None
+    ok.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert chosen == [False] and settings.value("audio/listen_in") == "phone"
+    assert settings.value("audio/output") == "" and settings.value("audio/input") == ""  # the system's default
+
+
+def test_a_wall_tv_never_plays_audio(qtbot: Any) -> None:
+    link = FeedLink(None, sound=Sound())  # a TV's link is view-only: whatever it is handed, it carries no sound
+    assert link.sound is None
+    window = make_window(load_profile({"board": {"mode": "tv"}}), "tv", link)
+    qtbot.addWidget(window)
+    assert not window.model.monitoring.may_send
