@@ -195,7 +195,7 @@ def test_the_bridge_logs_in_to_ami_with_the_secret_from_the_keychain(tmp_path: P
     script = f"""
 printf '%s\\n' "$AMI_SECRET" | {py} -m wallboard.bridge credentials set {flags}
 {py} -m wallboard.bridge credentials status {flags}
-timeout -s INT 4 {py} -m wallboard.bridge {flags} --port 0 > {log} 2>&1 || true
+timeout -s INT 4 {py} -m wallboard.bridge {flags} --port 0 --audio-listen 127.0.0.1:0 > {log} 2>&1 || true
 """
     try:
         returncode, out, err = in_secret_service(tmp_path, script, lambda: None, AMI_SECRET=secret)

@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _host_port(text: str, flag: str, p: argparse.ArgumentParser) -> tuple[str, int]:
     host, _, port = text.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not host or not port.isdigit() or not 0 <= int(port) < 65536:  # 0: a free one
         p.error(f"{flag}: expected HOST:PORT (e.g. 127.0.0.1:8766), got {text!r}")
     return host.strip("[]"), int(port)
 
@@ -196,7 +196,11 @@ async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[st
     bridge = AsteriskBridge(ami, server, AsteriskFloor(now(), queues, teams, utc_offset_min), resync_s=resync_s,
                             audio=hub)
     if hub is not None:
-        await hub.start()
+        try:
+            await hub.start()
+        except OSError as err:
+            raise OSError(f"in-app listening on {hub.host}:{hub.port}: {err.strerror or err} (another bridge there? "
+                          f"--audio-listen HOST:PORT elsewhere, or --no-audio)") from None
     else:
         log.info("in-app listening is off (Asterisk is not on this machine: give --audio-listen HOST:PORT)")
     port = await server.start(serving.host, serving.port, ssl=serving.tls)

@@ -106,3 +106,19 @@ def test_a_bad_audio_flag_is_one_line(argv: list[str], words: str, capsys: pytes
         cli.main(["--ami-secret-env", "S", "--check", *argv])
     err = capsys.readouterr().err
     assert done.value.code == 2 and words in err and "Traceback" not in err
+
+
+def test_a_taken_audio_port_is_one_line_that_says_what_to_do(capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        monkeypatch.setenv("S", "secret")
+        port = taken.getsockname()[1]
+        assert cli.main(["--ami-secret-env", "S", "--audio-listen", f"127.0.0.1:{port}", "--port", "0"]) == 1
+        err = capsys.readouterr().err
+        assert f"in-app listening on 127.0.0.1:{port}" in err and "--no-audio" in err and "Traceback" not in err
+    finally:
+        taken.close()
