@@ -432,3 +432,32 @@ def test_while_the_pbx_is_away_no_board_is_live_and_every_board_knows_why(run: R
         finally:
             await close(bridge, sv, tv, pbx.listener)
     run(go)
+
+
+def test_when_ami_goes_an_in_app_legs_socket_is_cut_at_once(run: Runner) -> None:
+    """The AMI link drops mid-session: the leg may live on in Asterisk (stuck, until the bridge can hang
+    it up), but its AudioSocket is the bridge's own: cut at once, so not a frame more either way."""
+    from tests.asterisk.audiopeer import AudioPeer
+    from wallboard.asterisk.audiosocket import AudioHub
+
+    async def go() -> None:
+        pbx = Pbx()
+        hub = AudioHub(lambda sid, pcm: None)
+        await hub.start()
+        bridge, sv, tv = await ready(pbx, audio=hub)
+        peer = AudioPeer()
+        try:
+            await wait_until(lambda: sv.client.caps.audio, 5, "in-app audio offered")
+            sid = (await command(sv, "monitor.start", mode="listen", agent_id=ALICE, audio=True))["session_id"]
+            spy = await answer(pbx, 1)
+            await peer.dial(hub.port, spy.get("Channel").split("/")[2])
+            await wait_until(lambda: sv.client.sessions[sid].state == "active" and hub.connected(sid), 5, "heard")
+            pbx.listener.drop()
+            await asyncio.wait_for(peer.hung_up.wait(), 0.5)
+            await wait_until(lambda: sv.client.sessions[sid].state == "stuck", 5, "stuck: the leg may be up")
+            assert not hub.connected(sid)
+        finally:
+            await peer.close()
+            await close(bridge, sv, tv, pbx.listener)
+            await hub.stop()
+    run(go)

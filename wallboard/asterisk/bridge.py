@@ -672,6 +672,8 @@ class AsteriskBridge:
         elif self._writer is None:
             for leg in self._legs_of(s.id):
                 leg.dropped = True
+            if self.hub is not None:  # an audio leg's socket at least is ours to cut: not a word more either way
+                self.hub.forget(s.id)
             self.desk.stuck(s.id, "pbx_link_lost", "the bridge is not connected to AMI")
         else:
             self._drop(s.id)
