@@ -73,3 +73,17 @@ def test_a_tone_is_found_and_silence_is_silence() -> None:
     tone = struct.pack("<1600h", *(int(8000 * math.sin(2 * math.pi * 1700 * i / 8000)) for i in range(1600)))
     assert tone_dbfs(tone, 1700) == pytest.approx(20 * math.log10(8000 / 32768), abs=0.2)
     assert tone_dbfs(tone, 600) < -60 and tone_dbfs(bytes(3200), 1700) == SILENCE_DBFS
+
+
+def test_a_device_that_will_not_take_8_khz_gets_the_call_resampled_tone_intact() -> None:
+    """Opened at its own rate (48 kHz, 44.1 kHz), the device gets the call stretched; the microphone's
+    frames are squeezed back to 8 kHz: a tone keeps its pitch both ways."""
+    import math
+
+    from wallboard.sound import _resample
+    tone = struct.pack("<160h", *(int(8000 * math.sin(2 * math.pi * 1000 * i / 8000)) for i in range(160)))
+    up = _resample(tone, 960)  # 20 ms at 48 kHz
+    assert len(up) == 1920 and tone_dbfs(up, 1000, rate=48000) > -14
+    down = _resample(up, 160)
+    assert len(down) == 320 and tone_dbfs(down, 1000) > -15 and tone_dbfs(down, 1700) < -40
+    assert len(_resample(tone, 882)) == 1764  # 44.1 kHz: 882 samples a frame
