@@ -13,10 +13,8 @@ is a failure (``.ci/run`` installs it).
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
-import struct
 import subprocess
 import tempfile
 import threading
@@ -26,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.asterisk.audiopeer import tone_frame
 
 SINK, MIC, MIC_HZ = "wbsink", "wbmic", 1700
 
@@ -46,8 +46,7 @@ class Pulse:
         def feed() -> None:
             t0, n = time.monotonic(), 0
             while not stop.is_set():
-                frame = struct.pack("<160h", *(int(8000 * math.sin(2 * math.pi * hz * (n * 160 + i) / 8000))
-                                               for i in range(160)))
+                frame = tone_frame(n, hz)
                 try:
                     assert play.stdin is not None
                     play.stdin.write(frame)

@@ -18,10 +18,14 @@ from wallboard.asterisk.audiosocket import HANGUP, SLIN, UUID, message, read_mes
 CALLER_HZ, AGENT_HZ = 600, 1000
 
 
-def call_frame(n: int) -> bytes:
-    return struct.pack("<160h", *(int(8000 * (math.sin(2 * math.pi * CALLER_HZ * (n * 160 + i) / 8000)
-                                              + math.sin(2 * math.pi * AGENT_HZ * (n * 160 + i) / 8000)))
+def tone_frame(n: int, *hz: float, amp: int = 8000) -> bytes:
+    """The ``n``-th 20 ms frame (8 kHz, s16le) of these tones, each at ``amp``: frames follow on in phase."""
+    return struct.pack("<160h", *(int(amp * sum(math.sin(2 * math.pi * f * (n * 160 + i) / 8000) for f in hz))
                                   for i in range(160)))
+
+
+def call_frame(n: int) -> bytes:
+    return tone_frame(n, CALLER_HZ, AGENT_HZ)
 
 
 class AudioPeer:

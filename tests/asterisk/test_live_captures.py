@@ -8,8 +8,6 @@ meets the same bytes again, with real boards on it, and must tell the same truth
 from __future__ import annotations
 
 import asyncio
-import math
-import struct
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -18,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.asterisk.amiserver import Replay
-from tests.asterisk.audiopeer import AGENT_HZ, CALLER_HZ, AudioPeer
+from tests.asterisk.audiopeer import AGENT_HZ, CALLER_HZ, AudioPeer, tone_frame
 from tests.asterisk.capture import events, frames
 from tests.asterisk.captures.scenarios import hub_keys
 from tests.asterisk.harness import (
@@ -319,8 +317,7 @@ def test_in_app_listening_as_a_live_asterisk_did_it(run: Runner) -> None:
             assert stranger.hung_up.is_set() and hub.refused["unknown_uuid"] == 1 and not stranger.received
 
             def say(n: int) -> bool:
-                return sv.client.send_audio(sid, struct.pack("<160h", *(int(8000 * math.sin(
-                    2 * math.pi * 1700 * (n * 160 + i) / 8000)) for i in range(160))))
+                return sv.client.send_audio(sid, tone_frame(n, 1700))
             spoken = {}
             for n, (mode, digit) in enumerate((("whisper", "5"), ("barge", "6"), ("listen", "4")), 1):
                 await command(sv, "monitor.set_mode", session_id=sid, mode=mode)

@@ -639,7 +639,8 @@ class AsteriskBridge:
             if digit in leg.sent_digits:
                 leg.sent_digits.remove(digit)
             if leg.uniqueid in self.legs and not leg.dropped:
-                self.desk.mode_refused(s.id, before, reply.get("Message") or "PlayDTMF refused")
+                self.desk.really_in(s.id, before, "pbx_refused",
+                                    f"pbx_refused {mode}: {reply.get('Message') or 'PlayDTMF refused'}")
         leg.sent_digits.append(digit)
         self._fire("PlayDTMF", answered, Channel=leg.uniqueid, Digit=digit, Receive="true")
 
@@ -657,7 +658,7 @@ class AsteriskBridge:
         mode = next((m for m, d in SWITCH_DIGITS.items() if d == digit), None)
         if mode is not None and mode != leg.mode:
             leg.mode = mode
-            self.desk.switched_elsewhere(leg.session_id, mode, "phone keypad")
+            self.desk.really_in(leg.session_id, mode, "keypad", "ok (phone keypad)")
 
     def speak(self, s: Session, pcm: bytes) -> None:
         if self.hub is not None:

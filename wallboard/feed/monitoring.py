@@ -182,27 +182,17 @@ class MonitorDesk:
                   s.id, s.supervisor, s.agent_id, code, f": {detail}" if detail else "")
         self._tell(s, code)
 
-    def mode_refused(self, sid: str, mode: str, detail: str) -> None:
-        """The PBX did not switch the live leg: the session is still in ``mode`` (said, audited)."""
-        s = self.sessions.get(sid)
-        if s is None or s.mode == mode:
-            return
-        wanted, s.mode = s.mode, mode
-        self._record(s.supervisor, "set_mode", s, f"pbx_refused {wanted}: {detail}")
-        log.warning("monitor %s: the PBX refused to switch to %s (%s): still %s", sid, wanted, detail, mode)
-        self._tell(s, "pbx_refused")
-        self._publish_mark(s.agent_id)
-
-    def switched_elsewhere(self, sid: str, mode: str, how: str) -> None:
-        """The PBX says the session's mode changed without the board (the supervisor's phone keypad):
-        the board, the agent's tile and the audit log follow the call as it really is."""
+    def really_in(self, sid: str, mode: str, reason: str, result: str) -> None:
+        """The PBX says the session's leg is in ``mode``, not in the one recorded — it refused a switch
+        (``reason`` ``pbx_refused``) or the supervisor's phone keypad made one (``keypad``): the board,
+        the agent's tile and the audit log (``result``) follow the call as it really is."""
         s = self.sessions.get(sid)
         if s is None or s.mode == mode or mode not in MODES:
             return
-        s.mode = mode
-        self._record(s.supervisor, "set_mode", s, f"ok ({how})")
-        log.warning("monitor %s: %s switched to %s on the %s", sid, s.supervisor, mode, how)
-        self._tell(s, "keypad")
+        was, s.mode = s.mode, mode
+        self._record(s.supervisor, "set_mode", s, result)
+        log.warning("monitor %s: %s on the PBX, not %s (%s: %s)", sid, mode, was, reason, result)
+        self._tell(s, reason)
         self._publish_mark(s.agent_id)
 
     # -- audio -----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from tests.asterisk.audiopeer import tone_frame
 from tests.asterisk.recorder import Recorder
 from tests.feed.conftest import Board, wait_until
 from wallboard.asterisk.ami import AmiMessage, AmiParser, action
@@ -428,12 +429,7 @@ async def inapp(r: Rig) -> None:
     async def talk(seconds: float) -> int:
         sent, t0 = 0, time.monotonic()
         while time.monotonic() - t0 < seconds:
-            import math
-            import struct
-            n = next(tone)
-            pcm = struct.pack("<160h", *(int(8000 * math.sin(2 * math.pi * 1700 * (n * 160 + i) / 8000))
-                                         for i in range(160)))
-            sent += r.sv.client.send_audio(sid, pcm)
+            sent += r.sv.client.send_audio(sid, tone_frame(next(tone), 1700))
             await asyncio.sleep(0.02)
         return sent
     for mode in ("whisper", "barge", "listen"):
