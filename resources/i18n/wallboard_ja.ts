@@ -207,6 +207,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>話す（Space 長押し）</translation>
     </message>
     <message>
+        <source>NO SOUND: {0}</source>
+        <translation>音声なし：{0}</translation>
+    </message>
+    <message>
         <source>MIC ON: you are heard</source>
         <translation>マイク オン：あなたの声が届いています</translation>
     </message>
@@ -493,6 +497,23 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>Listened</source>
         <translation>聞き耳</translation>
+    </message>
+    <message>
+        <source>no audio output device</source>
+        <extracomment>What the desk&apos;s sound says when there is none, in the board&apos;s language (anything else is shown as said).</extracomment>
+        <translation>音声の出力装置がありません</translation>
+    </message>
+    <message>
+        <source>the headset stopped (unplugged?)</source>
+        <translation>ヘッドセットが止まりました（抜けていませんか）</translation>
+    </message>
+    <message>
+        <source>the microphone stopped (unplugged?)</source>
+        <translation>マイクが止まりました（抜けていませんか）</translation>
+    </message>
+    <message>
+        <source>the sound library is not installed</source>
+        <translation>音声ライブラリがインストールされていません</translation>
     </message>
     <message>
         <source>Needs attention</source>

@@ -240,3 +240,17 @@ def test_a_wall_tv_never_plays_audio(qtbot: Any) -> None:
     window = make_window(load_profile({"board": {"mode": "tv"}}), "tv", link)
     qtbot.addWidget(window)
     assert not window.model.monitoring.may_send
+
+
+def test_a_headset_that_goes_mid_session_is_said_not_left_looking_as_if_it_played(qtbot: Any) -> None:
+    """The sound server (or a USB headset) goes while the call plays: the desk notices at its next
+    refresh, closes the stream, and the banner and the session log say there is no sound."""
+    with pulse() as p:
+        sound = Sound()
+        assert sound.check() == ""
+        sound.follow("m1", True, False, False)
+        qtbot.waitUntil(lambda: sound.playing, timeout=2000)
+        import subprocess
+        subprocess.run(["pkill", "-f", f"socket={p.root}/native"], check=False)  # the sound server goes
+        qtbot.waitUntil(lambda: (sound.follow("m1", True, False, False), not sound.playing)[1], timeout=5000)
+        assert sound.error == "the audio output stopped (unplugged?)"

@@ -136,7 +136,9 @@ class Sound:
 
     def follow(self, session_id: str | None, play: bool, mic: bool, talk: bool) -> None:
         """The session's audio is heard (``play``), the microphone is open (``mic``: whisper or barge)
-        and sends (``talk``: push-to-talk down or latched) — or not. Called on the GUI thread."""
+        and sends (``talk``: push-to-talk down or latched) — or not. Called on the GUI thread (at least
+        once a second while a session lives), which is also when a stream that died is noticed."""
+        self._poll()
         if not play or session_id != self._session:
             self._session = None
             self._close_out()
@@ -150,6 +152,18 @@ class Sound:
                 self._open_in()
         else:
             self._close_in()
+
+    def _poll(self) -> None:
+        """A stream PortAudio stopped by itself (the headset unplugged, the sound server gone) is closed and
+        said, rather than left looking as if it played."""
+        for kind, stream in (("output", self._out), ("input", self._in)):
+            if stream is not None and not stream.active:
+                self.error = f"the audio {kind} stopped (unplugged?)"
+                log.error("%s", self.error)
+                if kind == "output":
+                    self._close_out()
+                else:
+                    self._close_in()
 
     def push(self, frame: AudioFrame) -> None:
         """A frame of the call (feed thread): played if it is the session being heard."""

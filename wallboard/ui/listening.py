@@ -18,6 +18,7 @@ from ..core.audio import SILENCE_DBFS
 from ..sound import Sound, SoundError, devices
 from .i18n import tr
 from .style import CARD_LINE, GOOD, ON_STRONG, WARN
+from .words import SOUND_ERRORS, known
 
 #: The meter's range: below FLOOR_DB is shown as nothing; speech sits around -30…-10 dBFS.
 FLOOR_DB = -60.0
@@ -113,7 +114,7 @@ class AudioDialog(QDialog):
             box.setCurrentIndex(max(0, box.findData(current)))
         form.addRow(tr("Headset (output)"), self.output)
         form.addRow(tr("Microphone (input)"), self.input)
-        self.note = QLabel(tr("No sound here: {0}").format(error) if error else
+        self.note = QLabel(tr("No sound here: {0}").format(known(SOUND_ERRORS, error)) if error else
                            tr("Whisper and barge: hold Space or the Talk button to be heard."))
         self.note.setWordWrap(True)
         form.addRow(self.note)

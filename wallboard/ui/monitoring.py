@@ -24,7 +24,7 @@ from .feedlink import FeedLink
 from .i18n import tr
 from .listening import AudioDialog, LevelMeter, TalkKey
 from .style import CRITICAL, MONITOR_COLOURS, MUTED, ON_STRONG, SILENT, css_colour, font
-from .words import ENDS, ERRORS, MODE_NAMES, MODE_WORDS, STUCK, WHY_NOT, clock_text, known
+from .words import ENDS, ERRORS, MODE_NAMES, MODE_WORDS, SOUND_ERRORS, STUCK, WHY_NOT, clock_text, known
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,7 @@ class MonitorDesk(QObject):
         if sound.error != m.sound_error:
             m.sound_error = sound.error
             if sound.error:
-                self._log(tr("No sound: {0}").format(sound.error), False)
+                self._log(tr("No sound: {0}").format(known(SOUND_ERRORS, sound.error)), False)
 
     def talk(self, down: bool) -> None:
         """Push-to-talk pressed or let go (Space, the Talk button)."""
@@ -142,7 +142,8 @@ class MonitorDesk(QObject):
             return tr("L listens to {0} here (headset); W whispers, B barges (hold Space to talk); Esc stops.").format(
                 self.name_of(selected or ""))
         if why is None:
-            where = tr(" (no sound here: {0})").format(m.sound_error) if m.in_app and m.audio_offered else ""
+            where = tr(" (no sound here: {0})").format(known(SOUND_ERRORS, m.sound_error)) \
+                if m.in_app and m.audio_offered else ""
             return tr("L listens to {0} on your phone{1}; then W whispers, B barges; Esc stops.").format(
                 self.name_of(selected or ""), where)
         if why is Why.OFF_ON_FEED:
@@ -248,7 +249,8 @@ class MonitorBanner(QWidget):
             if m.state is SessionState.ACTIVE and s.audio:
                 phase = ""  # heard here: the row below (level, microphone) says so
             text = f"● {known(MODE_WORDS, s.mode)} — {agent_name}{dur}" + (f" · {phase}" if phase else "")
-            mic = (tr("MIC ON: you are heard") if m.mic_open else tr("mic off: hold Space to talk") if m.may_talk
+            mic = (tr("NO SOUND: {0}").format(known(SOUND_ERRORS, m.sound_error)) if m.sound_error else
+                   tr("MIC ON: you are heard") if m.mic_open else tr("mic off: hold Space to talk") if m.may_talk
                    else tr("mic off"))
             if self.mic.text() != mic:
                 self.mic.setText(mic)

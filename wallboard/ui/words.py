@@ -220,6 +220,15 @@ STUCK = {
 }
 
 
+#: What the desk's sound says when there is none, in the board's language (anything else is shown as said).
+SOUND_ERRORS = {
+    "no audio output device": QT_TR_NOOP("no audio output device"),
+    "the audio output stopped (unplugged?)": QT_TR_NOOP("the headset stopped (unplugged?)"),
+    "the audio input stopped (unplugged?)": QT_TR_NOOP("the microphone stopped (unplugged?)"),
+    "the sounddevice package is not installed": QT_TR_NOOP("the sound library is not installed"),
+}
+
+
 def known(table: dict[str, str], token: str) -> str:
     """A token's words from ``table``, or the token as sent."""
     words = table.get(token)
