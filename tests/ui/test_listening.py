@@ -139,11 +139,13 @@ def test_a_call_heard_on_the_desk_and_push_to_talk_whisper(qtbot: Any, sound_ser
             qtbot.keyRelease(window, Qt.Key.Key_Space)
             assert not sound.mic_open and not m.mic_open
             assert tone_dbfs(rig.peer.since(t0), MIC_HZ) == SILENCE_DBFS
+            talk_key = window.monitor.talk_key
+            assert talk_key is not None and not talk_key.armed  # Space is watched only while one may talk
 
             # whisper: the microphone opens, but sends only while Space is held
             window.monitor.act(Action.WHISPER)
             qtbot.waitUntil(lambda: m.may_talk and sound.mic_open, timeout=5000)
-            assert window.banner.talk_button.isEnabled()
+            assert window.banner.talk_button.isEnabled() and talk_key.armed
             qtbot.wait(2000)  # the device's own start-up; the key is up: nothing may come through
             assert tone_dbfs(rig.peer.since(t0), MIC_HZ) == SILENCE_DBFS and sound.sent == 0
             assert window.isActiveWindow()

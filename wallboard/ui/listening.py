@@ -56,15 +56,29 @@ class LevelMeter(QWidget):
 
 
 class TalkKey(QObject):
-    """Space held = talk, while ``active()`` says a session may talk; let go on focus loss."""
+    """Space held = talk, while ``active()`` says a session may talk; let go on focus loss.
+
+    The key is watched application-wide (whichever widget has focus), so only while it is armed — while a
+    session may talk: a Python filter on every event of the app would cost every board, every paint."""
 
     def __init__(self, window: QWidget, active: Callable[[], bool], talk: Callable[[bool], None]) -> None:
         super().__init__(window)
         self.window, self.active, self.talk = window, active, talk
         self.down = False
+        self.armed = False
+
+    def arm(self, on: bool) -> None:
         app = QApplication.instance()
-        if app is not None:
+        if on == self.armed or app is None:
+            return
+        self.armed = on
+        if on:
             app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)
+            if self.down:
+                self.down = False
+                self.talk(False)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()

@@ -59,6 +59,8 @@ class MonitorDesk(QObject):
         if sound is None:
             return
         s = m.session
+        if self.talk_key is not None:
+            self.talk_key.arm(m.may_talk)
         sound.follow(s.session_id if s is not None else None, m.heard_here, m.may_talk, m.mic_open)
         if sound.error != m.sound_error:
             m.sound_error = sound.error
