@@ -126,6 +126,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>PBXがあなたの電話機の呼び出しを拒否しました</translation>
     </message>
     <message>
+        <source>the PBX could not connect the call&apos;s audio to the bridge (its audio address)</source>
+        <translation>PBXが通話の音声をブリッジにつなげませんでした（音声の接続先アドレス）</translation>
+    </message>
+    <message>
         <source>the PBX refused to hang up your phone&apos;s leg</source>
         <extracomment>Why a session could not be ended: the supervisor may still be on the call, and heard.</extracomment>
         <translation>PBXがあなたの通話レッグの切断を拒否しました</translation>

@@ -461,3 +461,26 @@ def test_when_ami_goes_an_in_app_legs_socket_is_cut_at_once(run: Runner) -> None
             await close(bridge, sv, tv, pbx.listener)
             await hub.stop()
     run(go)
+
+
+def test_an_audio_leg_asterisk_cannot_open_ends_as_such_not_as_an_unreachable_phone(run: Runner) -> None:
+    """The hub's address is wrong, or chan_audiosocket is missing: OriginateResponse Failure. The
+    supervisor is told the call's audio could not be connected — not that a phone was not reached."""
+    from wallboard.asterisk.audiosocket import AudioHub
+
+    async def go() -> None:
+        pbx = Pbx()
+        hub = AudioHub(lambda sid, pcm: None, advertise="192.0.2.1:8766")
+        await hub.start()
+        bridge, sv, tv = await ready(pbx, audio=hub)
+        try:
+            await wait_until(lambda: sv.client.caps.audio, 5, "in-app audio offered")
+            sid = (await command(sv, "monitor.start", mode="listen", agent_id=ALICE, audio=True))["session_id"]
+            spy = await answer(pbx, 1, success=False)
+            assert spy.get("Channel").startswith("AudioSocket/192.0.2.1:8766/")
+            await wait_until(lambda: sv.client.sessions[sid].state == "ended", 5, "ended")
+            assert sv.client.sessions[sid].reason == "audio_unreachable"
+        finally:
+            await close(bridge, sv, tv, pbx.listener)
+            await hub.stop()
+    run(go)

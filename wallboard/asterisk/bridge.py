@@ -746,7 +746,14 @@ class AsteriskBridge:
             return
         if event == "originateresponse":
             if msg.get("Response").lower() != "success":
-                self._leg_ended(leg, "supervisor_unreachable")
+                s = self.desk.sessions.get(leg.session_id)
+                if s is not None and s.audio and self.hub is not None:
+                    log.error("monitor %s: Asterisk could not open the audio leg to the hub at %s (reachable from "
+                              "the PBX? --audio-listen / --audio-advertise; chan_audiosocket loaded?)", s.id,
+                              self.hub.advertise)
+                    self._leg_ended(leg, "audio_unreachable")
+                else:
+                    self._leg_ended(leg, "supervisor_unreachable")
                 return
             leg.answered_mono = self._mono()
             if leg.dropped:  # stopped while it rang: hang up what answered

@@ -211,6 +211,7 @@ ENDS = {
     "hung_up": QT_TR_NOOP("your phone hung up"),
     "no_device": QT_TR_NOOP("the agent's phone could not be found on the PBX"),
     "pbx_refused": QT_TR_NOOP("the PBX refused to ring your phone"),
+    "audio_unreachable": QT_TR_NOOP("the PBX could not connect the call's audio to the bridge (its audio address)"),
 }
 #: Why a session could not be ended: the supervisor may still be on the call, and heard.
 STUCK = {
