@@ -145,11 +145,11 @@ class Sound:
             self.buffer.clear()
         if play and session_id is not None and self._out is None and not self.error:
             self._session = session_id
-            self._open_out()
+            self._out, self.out_rate = self._opened("output")
         self._talk = bool(play and mic and talk)
         if play and mic and session_id is not None:
             if self._in is None and not self.error:
-                self._open_in()
+                self._in, self.in_rate = self._opened("input")
         else:
             self._close_in()
 
@@ -213,19 +213,16 @@ class Sound:
                 err = e
         raise SoundError(f"cannot open the audio {kind}{f' {device!r}' if device else ''}: {err}")
 
-    def _open_out(self) -> None:
+    def _opened(self, kind: str) -> tuple[Any, int]:
+        """The output's or the microphone's stream and its rate; (None, 8 kHz) with the reason kept and logged."""
         try:
-            self._out, self.out_rate = self._open("output", self.output, self._play)
+            if kind == "output":
+                return self._open(kind, self.output, self._play)
+            return self._open(kind, self.input, self._record)
         except SoundError as err:
             self.error = str(err)
             log.error("%s", err)
-
-    def _open_in(self) -> None:
-        try:
-            self._in, self.in_rate = self._open("input", self.input, self._record)
-        except SoundError as err:
-            self.error = str(err)
-            log.error("%s", err)
+            return None, RATE
 
     def _close_out(self) -> None:
         out, self._out = self._out, None

@@ -320,19 +320,26 @@ async def midcall(r: Rig) -> None:
     await r.check("after the restart")
 
 
-async def blip(r: Rig) -> None:
-    """The AMI connection drops (a network blip) while a supervisor barges in: the session is stuck
-    until the bridge is back on AMI and has hung the leg up, then ended; no leg is left."""
-    await r.driver.talk("1001", 40)
-    await r.driver.talk("1002", 40)
+async def listening_on_the_phone(r: Rig, talk_s: int, number: str, wait_s: int) -> tuple[str, str]:
+    """Alice and Bob talk ``talk_s`` to whom they answer, the bridge up, a call in sales, and the supervisor's
+    phone listening to whoever took it: (that agent, the session)."""
+    await r.driver.talk("1001", talk_s)
+    await r.driver.talk("1002", talk_s)
     await r.start_bridge()
     await r.synced()
-    await r.driver.call("0312345040", "sales", 60)
+    await r.driver.call(number, "sales", wait_s)
     await wait_until(lambda: any(a.state == "on_call" for a in r.tv.last.agents.values()), 10, "a call")
     agent = next(a.id for a in r.tv.last.agents.values() if a.state == "on_call")
     sid = (await r.command("monitor.start", mode="listen", agent_id=agent,
                            supervisor={"endpoint": "Local/900@sv"})).result["session_id"]
     await wait_until(lambda: (s := r.session(sid)) is not None and s.state == "active", 10, "listening")
+    return agent, sid
+
+
+async def blip(r: Rig) -> None:
+    """The AMI connection drops (a network blip) while a supervisor barges in: the session is stuck
+    until the bridge is back on AMI and has hung the leg up, then ended; no leg is left."""
+    _, sid = await listening_on_the_phone(r, 40, "0312345040", 60)
     await r.command("monitor.set_mode", session_id=sid, mode="barge")
     await wait_until(lambda: r.session(sid).state == "active" and r.session(sid).mode == "barge", 10, "barged")
     print("  cutting the AMI connection")
@@ -456,16 +463,7 @@ async def keypad(r: Rig) -> None:
     """A phone session switched on the supervisor's keypad (emulated: the driver's PlayDTMF on the phone's
     leg, as a keypad's digit arrives), beside one the bridge made: the board follows both. Needs the
     bridge's manager user with ``read = agent,call,dtmf``."""
-    await r.driver.talk("1001", 30)
-    await r.driver.talk("1002", 30)
-    await r.start_bridge()
-    await r.synced()
-    await r.driver.call("0312345060", "sales", 40)
-    await wait_until(lambda: any(a.state == "on_call" for a in r.tv.last.agents.values()), 10, "a call")
-    agent = next(a.id for a in r.tv.last.agents.values() if a.state == "on_call")
-    sid = (await r.command("monitor.start", mode="listen", agent_id=agent,
-                           supervisor={"endpoint": "Local/900@sv"})).result["session_id"]
-    await wait_until(lambda: (s := r.session(sid)) is not None and s.state == "active", 10, "listening")
+    _, sid = await listening_on_the_phone(r, 30, "0312345060", 40)
     await r.command("monitor.set_mode", session_id=sid, mode="whisper")
     await wait_until(lambda: r.session(sid).mode == "whisper", 5, "whisper")
     await asyncio.sleep(1.0)
