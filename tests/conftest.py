@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 
 # Offscreen, with two screens like a supervisor's PC driving a wall TV: a 1080p desk and a 4K TV.
 SCREENS = os.path.join(os.path.dirname(__file__), "offscreen-screens.json")
@@ -18,6 +19,16 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+
+
+@pytest.fixture(autouse=True)
+def _collected_between_tests() -> Iterator[None]:
+    """What a test leaves behind (windows closed, their Qt wrappers in reference cycles) is collected here,
+    between tests, rather than by a collection that happens to start inside the next test's Qt event loop:
+    one CI run crashed so (a segfault in the collector during a qtbot wait). An app's windows live for the
+    whole run; the suite makes and drops hundreds."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture
