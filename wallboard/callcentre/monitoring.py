@@ -17,10 +17,10 @@ import struct
 import time
 from dataclasses import dataclass, field
 
-from ..core.audio import FRAME_BYTES, RATE
+from ..core.audio import FRAME_SAMPLES as SAMPLES
+from ..core.audio import RATE
 from ..feed.monitoring import MonitorDesk, Session
 
-SAMPLES = FRAME_BYTES // 2
 TURN_S = 3.0  # each side talks this long, then the other
 
 

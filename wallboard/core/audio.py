@@ -27,6 +27,7 @@ AUDIO_TAG = bytes((AUDIO_KIND,))
 RATE = 8000
 FRAME_MS = 20
 FRAME_BYTES = RATE * FRAME_MS // 1000 * 2  # 320
+FRAME_SAMPLES = FRAME_BYTES // 2  # 160
 MAX_PCM = 1920  # 120 ms: a peer may send bigger frames than 20 ms, never more than this
 MAX_SESSION_ID = 64
 SILENCE_DBFS = -96.0

@@ -36,6 +36,8 @@ BATCH_MAX: Final = 1000
 ACCEPTS: Final = ("batch",)
 
 MONITOR_MODES: Final = ("listen", "whisper", "barge")
+#: Modes in which the supervisor's voice reaches the call: the only ones a microphone frame is sent or taken in.
+SPEAKING_MODES: Final = frozenset({"whisper", "barge"})
 ERROR_CODES: Final = frozenset(
     {
         "not_supported", "not_on_call", "not_found", "forbidden", "busy",
@@ -479,7 +481,7 @@ def error_message(code: str, message: str, ts: EpochMs) -> ServerError:
 
 
 __all__ = [
-    "PROTOCOL_VERSION", "SUBPROTOCOL", "DEFAULT_MAX_FRAME_BYTES", "MONITOR_MODES",
+    "PROTOCOL_VERSION", "SUBPROTOCOL", "DEFAULT_MAX_FRAME_BYTES", "MONITOR_MODES", "SPEAKING_MODES",
     "Welcome", "Snapshot", "AgentUpdate", "AgentRemove", "QueueUpdate", "QueueRemove",
     "CallUpdate", "Heartbeat", "CommandResult", "MonitorUpdate", "ServerError", "ErrorInfo", "Caps",
     "Source", "SOURCE_STATES", "Gone", "BadRecord", "Damaged", "STATE_TYPES", "AlertAck",

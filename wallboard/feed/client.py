@@ -51,6 +51,7 @@ from ..core.protocol import (
     MONITOR_MODES,
     PROTOCOL_VERSION,
     RECORD_TYPES,
+    SPEAKING_MODES,
     SUBPROTOCOL,
     AlertAck,
     Batch,
@@ -404,7 +405,7 @@ class FeedClient:
         """Whether this board's session is one its microphone may reach (active, in the app, whisper
         or barge) as this board last heard from the server."""
         s = self.sessions.get(session_id)
-        return s is not None and s.audio and s.state == "active" and s.mode in ("whisper", "barge")
+        return s is not None and s.audio and s.state == "active" and s.mode in SPEAKING_MODES
 
     def send_audio(self, session_id: str, pcm: bytes) -> bool:
         """The supervisor's microphone (on the feed's loop): sent only if :meth:`may_speak`."""

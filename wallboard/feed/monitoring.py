@@ -40,14 +40,12 @@ import msgspec
 
 from ..core.audio import AudioFrame, pack_audio
 from ..core.model import ON_A_CALL, Agent
-from ..core.protocol import Command, CommandResult, ErrorInfo, MonitorUpdate
+from ..core.protocol import SPEAKING_MODES, Command, CommandResult, ErrorInfo, MonitorUpdate
 from .server import FeedServer, Peer
 
 log = logging.getLogger(__name__)
 
 MODES = ("listen", "whisper", "barge")
-#: Modes in which the supervisor's voice reaches the call (the microphone is taken only then).
-SPEAKING = frozenset({"whisper", "barge"})
 #: Why a session could not be ended (``monitor.update`` state ``stuck``).
 STUCK_REASONS = ("hangup_refused", "hangup_unconfirmed", "pbx_link_lost")
 
@@ -211,7 +209,7 @@ class MonitorDesk:
         s = self.sessions.get(frame.session_id)
         why = ("no_session" if s is None else "not_yours" if s.peer is not peer else
                "not_in_app" if not s.audio else "not_active" if s.state != "active" else
-               "listening" if s.mode not in SPEAKING else "")
+               "listening" if s.mode not in SPEAKING_MODES else "")
         if why or s is None:
             self.mic_dropped[why] = self.mic_dropped.get(why, 0) + 1
             return

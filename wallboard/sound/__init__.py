@@ -23,7 +23,6 @@ from ..core.audio import FRAME_BYTES, RATE, SILENCE_DBFS, AudioFrame, level_dbfs
 from .jitter import JitterBuffer
 
 log = logging.getLogger(__name__)
-FRAME_SAMPLES = FRAME_BYTES // 2  # 160: 20 ms at 8 kHz
 
 
 class SoundError(Exception):
