@@ -17,8 +17,7 @@ import struct
 import time
 from dataclasses import dataclass, field
 
-from ..core.audio import FRAME_SAMPLES as SAMPLES
-from ..core.audio import RATE
+from ..core.audio import FRAME_SAMPLES, RATE
 from ..feed.monitoring import MonitorDesk, Session
 
 TURN_S = 3.0  # each side talks this long, then the other
@@ -27,13 +26,13 @@ TURN_S = 3.0  # each side talks this long, then the other
 def voice(n: int, pitch: float, loud: float) -> bytes:
     """Frame ``n`` of a buzzing 'voice': a pitch, two harmonics, syllables at about 4 a second."""
     out = []
-    for i in range(SAMPLES):
-        t = (n * SAMPLES + i) / RATE
+    for i in range(FRAME_SAMPLES):
+        t = (n * FRAME_SAMPLES + i) / RATE
         envelope = loud * max(0.0, math.sin(2 * math.pi * 2.1 * t)) ** 2
         x = (math.sin(2 * math.pi * pitch * t) + 0.5 * math.sin(4 * math.pi * pitch * t)
              + 0.25 * math.sin(6 * math.pi * pitch * t))
         out.append(int(6000 * envelope * x / 1.75))
-    return struct.pack(f"<{SAMPLES}h", *out)
+    return struct.pack(f"<{FRAME_SAMPLES}h", *out)
 
 
 @dataclass
