@@ -60,15 +60,14 @@ import logging
 import random
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from ..core.model import Agent
-from ..core.protocol import Source, SourceReason
-from ..feed.backoff import Failure, reconnect_delay, retry_delay
-from ..feed.monitoring import MODES, MonitorDesk, Session
+from ..core.model import Agent, Call, Queue
+from ..core.protocol import SourceReason
+from ..feed.monitoring import MODES, Session
+from ..feed.pbxlink import LinkRefused, PbxLink, SnapshotFailed, snapshot_delay, words
 from ..feed.server import FeedServer
 from .ami import AmiMessage, AmiParser, action
 from .audiosocket import AudioHub
@@ -90,19 +89,11 @@ MONITOR_RIGHTS = frozenset({"originate", "hangup"})
 FLOOR_MODULES = ("app_queue", "all")
 
 
-class AmiRefused(Exception):
+class AmiRefused(LinkRefused):
     """Asterisk said no to our login: wrong user or secret; retrying fast will not help."""
 
 
-class SnapshotFailed(Exception):
-    """The floor could not be taken (refused, or incomplete): retried with backoff.
-
-    ``str()`` is the whole story for the log; ``reason`` and ``detail`` are what boards are told."""
-
-    def __init__(self, words: str, reason: SourceReason = SourceReason.SNAPSHOT_FAILED, detail: str = "") -> None:
-        super().__init__(words)
-        self.reason = reason
-        self.detail = detail or words
+__all__ = ["AmiRefused", "AmiSettings", "AsteriskBridge", "SnapshotFailed", "snapshot_delay"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +103,6 @@ class AmiSettings:
     username: str
     secret: str = field(repr=False)  # never in a repr, a log or a crash report
     connect_timeout_s: float = 5.0
-
-
-def snapshot_delay(attempt: int, rand: Callable[[], float]) -> float:
-    """Seconds before taking the floor again after ``attempt + 1`` failures: 0.5 s doubling to 10 s,
-    jittered (app_queue loads within seconds of a restart; an unloaded one may stay so for long)."""
-    return reconnect_delay(attempt, rand, first_s=1.0, cap_s=10.0)
 
 
 @dataclass(slots=True)
@@ -150,32 +135,25 @@ class _Leg:
     sent_digits: list[str] = field(default_factory=list)  # PlayDTMF digits whose DTMFEnd is still to come
 
 
-class AsteriskBridge:
+class AsteriskBridge(PbxLink):
+    kind = "AMI"
+
     def __init__(self, ami: AmiSettings, server: FeedServer, floor: AsteriskFloor, *,
                  clock: Callable[[], int] | None = None, mono: Callable[[], float] = time.monotonic,
                  tick_s: float = 0.2, spy_timeout_s: float = 8.0, ring_timeout_s: float = 30.0,
                  refused_retry_s: float = 30.0, resync_s: float = 60.0, hangup_confirm_s: float = 5.0,
                  list_timeout_s: float = 10.0, rand: Callable[[], float] = random.random,
                  spy_prefix: str | None = None, audio: AudioHub | None = None) -> None:
+        super().__init__(server, f"{ami.host}:{ami.port}", clock=clock, mono=mono, tick_s=tick_s,
+                         refused_retry_s=refused_retry_s, resync_s=resync_s, rand=rand)
         self.ami = ami
-        self.server = server
         self.floor = floor
-        self.clock = clock or server.clock
-        self._mono = mono
-        self.tick_s = tick_s
         self.spy_timeout_s = spy_timeout_s
         self.ring_timeout_s = ring_timeout_s
-        self.refused_retry_s = refused_retry_s
-        self.resync_s = resync_s
         self.hangup_confirm_s = hangup_confirm_s
         self.list_timeout_s = list_timeout_s
-        self._rand = rand
         self._spy_prefix = spy_prefix or uuid.uuid4().hex[:8]
         self._spy_ids = itertools.count(1)
-        self.desk = MonitorDesk(server, self)
-        server.set_monitoring((), "the bridge has not logged in to the PBX yet")
-        server.on_command = self.desk.handle
-        server.on_disconnect = self.desk.on_disconnect
         self.hub = audio
         if audio is not None:
             audio.on_audio = self.desk.heard
@@ -185,99 +163,22 @@ class AsteriskBridge:
         self.live_switch = False  # mode changes by PlayDTMF, no re-ring
         self.legs: dict[str, _Leg] = {}  # by the uniqueid we gave the leg
         self.rights: frozenset[str] = frozenset()  # AMI actions our manager user may send (lower case)
-        self.connected = False
-        self.logins = 0
-        self.snapshots = 0
-        self.handler_failures: Counter[str] = Counter()
         self._writer: asyncio.StreamWriter | None = None
         self._pending: list[tuple[str, asyncio.Future[AmiMessage]]] = []  # in the order sent
         self._awaited: set[str] = set()  # actions whose answer we wait for
         self._lists: dict[str, _Listing[Any]] = {}
         self._ids = itertools.count(1)
-        self._stopping = asyncio.Event()
-        self._resync_now = asyncio.Event()
-        self._not_up_since = self.clock()
-        self._set_source("connecting", None, f"{ami.host}:{ami.port}")
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    async def run(self) -> None:
-        """Forever: connect, log in, take the floor, follow it; on loss, say so and start again."""
-        attempt = 0
-        ticker = asyncio.create_task(self._ticks())
-        try:
-            while not self._stopping.is_set():
-                logins = self.logins
-                reason: SourceReason
-                try:
-                    await self._session()
-                    state, reason, detail = "down", SourceReason.CLOSED, ""
-                except AmiRefused as err:
-                    reason = SourceReason.AUTH_FAILED if "authentication" in str(err).lower() \
-                        else SourceReason.LOGIN_REFUSED
-                    state, detail = "refused", str(err)
-                except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError, ConnectionError) as err:
-                    reason, detail = _describe(err, self.ami)
-                    state = "down"
-                except Exception as err:  # a bug of ours: the bridge logs it and goes on, it never stops
-                    log.exception("the AMI session failed")
-                    state, reason, detail = "down", SourceReason.INTERNAL, type(err).__name__
-                why = _words(reason, detail)
-                if self.logins > logins:  # it was a good session: start the backoff again
-                    attempt = 0
-                self._lost(state, reason, detail)
-                if self._stopping.is_set():
-                    break
-                if state == "refused":
-                    delay = retry_delay(Failure.REFUSED, attempt, self._rand, self.refused_retry_s)
-                    log.error("AMI %s:%d refused the login as %s: %s (retrying in %.0f s)", self.ami.host,
-                              self.ami.port, self.ami.username, why, delay)
-                else:
-                    delay = retry_delay(Failure.LOST, attempt, self._rand)
-                    log.warning("AMI %s:%d lost (%s); reconnecting in %.2f s", self.ami.host, self.ami.port,
-                                why, delay)
-                attempt += 1
-                try:
-                    await asyncio.wait_for(self._stopping.wait(), delay)
-                except TimeoutError:
-                    pass
-        finally:
-            ticker.cancel()
-
-    def stop(self) -> None:
-        self._stopping.set()
+    def _close(self) -> None:
         if self._writer is not None:
             self._writer.close()
 
-    def _set_source(self, state: str, reason: SourceReason | None = None, detail: str = "") -> None:
-        now = self.clock()
-        if state == "up":
-            self._not_up_since = 0
-        elif not self._not_up_since:
-            self._not_up_since = now
-        old = self.server.source
-        why = reason.value if reason is not None else ""
-        if old is not None and old.state == state and old.reason == why and old.detail == detail:
-            return
-        self.server.source = Source(state=state, since=now if state == "up" else self._not_up_since,
-                                    reason=why, detail=detail[:256])
-
     def _lost(self, state: str, reason: SourceReason, detail: str) -> None:
-        self.connected = False
-        self._set_source(state, reason, detail)
-        why = _words(reason, detail)
         self._writer = None
-        self._fail_pending(ConnectionError(why))
-        for s in list(self.desk.sessions.values()):  # legs may live on in Asterisk: say so until we know
-            if s.state == "stuck":
-                continue  # already said; hung up again once AMI is back
-            if s.state == "ending":
-                if self._legs_of(s.id):
-                    self.desk.stuck(s.id, "pbx_link_lost", why)
-                else:
-                    self.desk.gone(s.id)
-            else:
-                self.desk.finish(s.id, "connection_lost")
+        self._fail_pending(ConnectionError(words(reason, detail)))
+        super()._lost(state, reason, detail)
 
     async def _session(self) -> None:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(self.ami.host, self.ami.port),
@@ -290,7 +191,8 @@ class AsteriskBridge:
             # Asterisk answers a bad login and hangs up at once: the answer is read before the end.
             reply = await self._ask("Login", Username=self.ami.username, Secret=self.ami.secret, Events="on")
             if reply.response.lower() != "success":
-                raise AmiRefused(reply.get("Message") or reply.response or "no reason given")
+                said = reply.get("Message") or reply.response or "no reason given"
+                raise AmiRefused(said, auth="authentication" in said.lower())
             self.logins += 1
             self.connected = True
             self.ami_version = _ami_major(parser.greeting)
@@ -312,13 +214,7 @@ class AsteriskBridge:
         self._set_source("syncing", SourceReason.TAKING_FLOOR)
         await self._learn_rights()
         self._retry_stuck_legs()
-        while True:
-            await self._synchronise()
-            self._resync_now.clear()
-            try:
-                await asyncio.wait_for(self._resync_now.wait(), self.resync_s)
-            except TimeoutError:
-                pass
+        await self._keep_in_step()
 
     async def _pump(self, reader: asyncio.StreamReader, parser: AmiParser) -> None:
         try:
@@ -378,35 +274,6 @@ class AsteriskBridge:
 
     # -- taking the floor ------------------------------------------------------------------------
 
-    async def _synchronise(self) -> None:
-        """Take the floor until it succeeds. On a live floor a success publishes the difference;
-        otherwise (first time, or after a failure) it replaces the boards' picture whole."""
-        attempt = 0
-        while True:
-            try:
-                updates = await self._take_floor()
-                break
-            except SnapshotFailed as err:
-                delay = snapshot_delay(attempt, self._rand)
-                attempt += 1
-                log.warning("AMI snapshot failed: %s; again in %.1f s", err, delay)
-                self._set_source("syncing", err.reason, err.detail)
-                self._resync_now.clear()
-                try:
-                    await asyncio.wait_for(self._resync_now.wait(), delay)
-                except TimeoutError:
-                    pass
-        self.snapshots += 1
-        if self.server.source_live:
-            if updates:
-                log.info("AMI resync: %d changes the events had not told", len(updates))
-            return
-        agents, queues, calls = self.floor.snapshot(self.clock())
-        self.server.load([self.desk.mark(a) for a in agents], queues, calls)
-        self._set_source("up")
-        log.info("AMI snapshot: %d agents, %d queues, %d calls", len(agents), len(queues), len(calls))
-        await self._check_summary()
-
     async def _take_floor(self) -> list[Update]:
         """QueueStatus, hints, Status. Each list is applied (and, on a live floor, its difference
         published) the moment it completes, in the pump: events that follow it in the stream apply
@@ -440,6 +307,12 @@ class AsteriskBridge:
             else:
                 log.warning("member %s: %s names no device (%s): it cannot be monitored", m.name,
                             m.state_interface, reply.get("Message") or reply.get("Hint") or "no hint")
+
+    def _floor_snapshot(self) -> tuple[list[Agent], list[Queue], list[Call]]:
+        return self.floor.snapshot(self.clock())
+
+    async def _after_snapshot(self) -> None:
+        await self._check_summary()
 
     async def _check_summary(self) -> None:
         """QueueSummary against our picture: a difference is logged (never fatal)."""
@@ -542,18 +415,10 @@ class AsteriskBridge:
             if self.server.source_live:  # else the snapshot under way (or the next one) tells it all
                 self._publish(updates)
         except Exception:  # a bug of ours must not cost the boards their floor: log once per kind, carry on
-            self.handler_failures[event] += 1
-            if self.handler_failures[event] == 1:
-                log.exception("AMI %s could not be handled (logged once; the bridge carries on): %s", msg.event,
-                              dict(msg.fields))
+            self._failed(event, "AMI %s could not be handled (logged once; the bridge carries on): %s", msg.event,
+                         dict(msg.fields))
         for kind in self.floor.take_new_oddities():
             log.warning("AMI sent %s: skipped (counted, logged once per kind)", kind)
-
-    def _publish(self, updates: list[Update]) -> None:
-        if not updates:
-            return
-        self.server.publish([self.desk.mark(u) if isinstance(u, Agent) else u for u in updates])
-        self.desk.after_publish()
 
     def _answer(self, msg: AmiMessage) -> None:
         """A response goes to the action with its ActionID. A peer that does not echo ours answers,
@@ -568,17 +433,11 @@ class AsteriskBridge:
         if not fut.done():
             fut.set_result(msg)
 
-    async def _ticks(self) -> None:
-        while True:
-            await asyncio.sleep(self.tick_s)
-            try:
-                if self.connected and self.server.source_live:
-                    self._publish(self.floor.tick(self.clock()))
-                self._spy_timeouts()
-            except Exception:
-                self.handler_failures["tick"] += 1
-                if self.handler_failures["tick"] == 1:
-                    log.exception("the bridge's tick failed (logged once; it carries on)")
+    def _tick_floor(self) -> list[Update]:
+        return self.floor.tick(self.clock())
+
+    def _timeouts(self) -> None:
+        self._spy_timeouts()
 
     # -- the Dialer: listen / whisper / barge via ChanSpy ------------------------------------------
 
@@ -795,19 +654,3 @@ def _ami_major(greeting: str | None) -> int:
     version = (greeting or "").rpartition("/")[2]
     major = version.split(".")[0]
     return int(major) if major.isdigit() else 0
-
-
-def _describe(err: BaseException, ami: AmiSettings) -> tuple[SourceReason, str]:
-    """Why the AMI link went, as a reason boards translate and its specifics."""
-    if isinstance(err, ConnectionRefusedError):
-        return SourceReason.CONNECTION_REFUSED, f"{ami.host}:{ami.port}"
-    if isinstance(err, TimeoutError):
-        return SourceReason.NO_ANSWER, f"{ami.host}:{ami.port}"
-    if isinstance(err, asyncio.IncompleteReadError):
-        return SourceReason.CLOSED, ""
-    return SourceReason.LOST, f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
-
-
-def _words(reason: SourceReason, detail: str) -> str:
-    """The same, in one line for the log."""
-    return f"{reason.value}: {detail}" if detail else reason.value

@@ -1,0 +1,294 @@
+"""What every PBX bridge does the same way, whatever the PBX: one reconnect loop, the truth about
+the link on every board, the floor taken until it is true, the monitoring desk.
+
+A bridge (Asterisk's AMI, FreeSWITCH's event socket) subclasses :class:`PbxLink` and says only what
+is its PBX's own: how one session goes (:meth:`PbxLink._session`: connect, log in, then
+:meth:`PbxLink._keep_in_step` with its own :meth:`PbxLink._take_floor`), how its floor looks
+(:meth:`PbxLink._floor_snapshot`), what time does to it (:meth:`PbxLink._tick_floor`), and the
+:class:`~wallboard.feed.monitoring.Dialer` (dial, switch, hang up, speak) with its legs.
+
+- **Reconnect** with the feed's retry policy (``wallboard.feed.backoff``): a refused login every
+  30 s ± 25 %, a lost connection from 0.25 s doubling, started again from the shortest step after a
+  good session (one that logged in).
+- **The link, told**: ``connecting``, ``syncing`` (logged in, the floor not yet taken — or refused,
+  or incomplete: retried with backoff), ``refused`` (the PBX's words), ``down`` (since when) and
+  ``up``, in ``welcome.source`` and every heartbeat. Until it is up boards hold what they had and
+  say how old it is; a board that connects meanwhile gets no snapshot.
+- **Nothing stops it**: a failure in a handler or a tick is logged once per kind and the rest goes on.
+- **A lost link never leaves a monitoring session silently**: a session being ended whose legs may live
+  on in the PBX is ``stuck`` (the supervisor may still be heard) until the PBX is back and confirms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from ..core.model import Agent, Call, Queue
+from ..core.protocol import Gone, Source, SourceReason
+from .backoff import Failure, reconnect_delay, retry_delay
+from .monitoring import MonitorDesk, Session
+from .server import FeedServer
+
+log = logging.getLogger(__name__)
+
+Update = Agent | Queue | Call | Gone
+
+
+class LinkRefused(Exception):
+    """The PBX said no to our login: wrong user or password; retrying fast will not help.
+
+    ``str()`` is the PBX's words; ``auth`` says whether it was the credentials (else another refusal)."""
+
+    def __init__(self, words: str, auth: bool = True) -> None:
+        super().__init__(words)
+        self.auth = auth
+
+
+class SnapshotFailed(Exception):
+    """The floor could not be taken (refused, or incomplete): retried with backoff.
+
+    ``str()`` is the whole story for the log; ``reason`` and ``detail`` are what boards are told."""
+
+    def __init__(self, words: str, reason: SourceReason = SourceReason.SNAPSHOT_FAILED, detail: str = "") -> None:
+        super().__init__(words)
+        self.reason = reason
+        self.detail = detail or words
+
+
+def snapshot_delay(attempt: int, rand: Callable[[], float]) -> float:
+    """Seconds before taking the floor again after ``attempt + 1`` failures: 1 s doubling to 10 s,
+    jittered (a queue module loads within seconds of a restart; an unloaded one may stay so for long)."""
+    return reconnect_delay(attempt, rand, first_s=1.0, cap_s=10.0)
+
+
+def describe(err: BaseException, target: str) -> tuple[SourceReason, str]:
+    """Why a PBX link went, as a reason boards translate and its specifics."""
+    if isinstance(err, ConnectionRefusedError):
+        return SourceReason.CONNECTION_REFUSED, target
+    if isinstance(err, TimeoutError):
+        return SourceReason.NO_ANSWER, target
+    if isinstance(err, asyncio.IncompleteReadError):
+        return SourceReason.CLOSED, ""
+    return SourceReason.LOST, f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+
+
+def words(reason: SourceReason, detail: str) -> str:
+    """The same, in one line for the log."""
+    return f"{reason.value}: {detail}" if detail else reason.value
+
+
+class PbxLink:
+    """One PBX link feeding one :class:`FeedServer`; see the module docstring for the contract."""
+
+    #: How the log names the link ("AMI", "ESL").
+    kind = "PBX"
+
+    def __init__(self, server: FeedServer, target: str, *, clock: Callable[[], int] | None = None,
+                 mono: Callable[[], float] = time.monotonic, tick_s: float = 0.2, refused_retry_s: float = 30.0,
+                 resync_s: float = 60.0, rand: Callable[[], float] = random.random) -> None:
+        self.server = server
+        self.target = target  # host:port, for the log and the boards
+        self.clock = clock or server.clock
+        self._mono = mono
+        self.tick_s = tick_s
+        self.refused_retry_s = refused_retry_s
+        self.resync_s = resync_s
+        self._rand = rand
+        self.desk = MonitorDesk(server, self)
+        server.set_monitoring((), "the bridge has not logged in to the PBX yet")
+        server.on_command = self.desk.handle
+        server.on_disconnect = self.desk.on_disconnect
+        self.connected = False
+        self.logins = 0
+        self.snapshots = 0
+        self.handler_failures: Counter[str] = Counter()
+        self._stopping = asyncio.Event()
+        self._resync_now = asyncio.Event()
+        self._not_up_since = self.clock()
+        self._set_source("connecting", None, target)
+
+    # -- what a PBX says for itself ------------------------------------------------------------
+
+    async def _session(self) -> None:
+        """Connect, log in (``self.logins += 1``, ``self.connected = True``), keep in step; return or
+        raise when the link ends. :class:`LinkRefused` for a refused login."""
+        raise NotImplementedError
+
+    async def _take_floor(self) -> list[Update]:
+        """Read the whole floor from the PBX; on a live floor, publish what differs. SnapshotFailed if not."""
+        raise NotImplementedError
+
+    def _floor_snapshot(self) -> tuple[list[Agent], list[Queue], list[Call]]:
+        raise NotImplementedError
+
+    def _tick_floor(self) -> list[Update]:
+        return []
+
+    def _timeouts(self) -> None:
+        """Monitoring legs that rang, answered or were hung up too long ago without a word."""
+
+    def _legs_of(self, session_id: str) -> Sequence[object]:
+        """The PBX legs still open for a monitoring session."""
+        return []
+
+    def _close(self) -> None:
+        """Close the connection now (stop)."""
+
+    async def _after_snapshot(self) -> None:
+        """A check after the first good snapshot (never fatal)."""
+
+    # -- the Dialer (the monitoring desk calls these) --------------------------------------------
+
+    def dial(self, s: Session) -> None:
+        raise NotImplementedError
+
+    def switch(self, s: Session, mode: str) -> None:
+        raise NotImplementedError
+
+    def hang_up(self, s: Session) -> None:
+        raise NotImplementedError
+
+    def speak(self, s: Session, pcm: bytes) -> None:
+        """Microphone frames (in-app whisper/barge): dropped where the PBX takes no audio from us."""
+
+    # -- the loop ---------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Forever: connect, log in, take the floor, follow it; on loss, say so and start again."""
+        attempt = 0
+        ticker = asyncio.create_task(self._ticks())
+        try:
+            while not self._stopping.is_set():
+                logins = self.logins
+                reason: SourceReason
+                try:
+                    await self._session()
+                    state, reason, detail = "down", SourceReason.CLOSED, ""
+                except LinkRefused as err:
+                    reason = SourceReason.AUTH_FAILED if err.auth else SourceReason.LOGIN_REFUSED
+                    state, detail = "refused", str(err)
+                except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError, ConnectionError) as err:
+                    reason, detail = describe(err, self.target)
+                    state = "down"
+                except Exception as err:  # a bug of ours: the bridge logs it and goes on, it never stops
+                    log.exception("the %s session failed", self.kind)
+                    state, reason, detail = "down", SourceReason.INTERNAL, type(err).__name__
+                why = words(reason, detail)
+                if self.logins > logins:  # it was a good session: start the backoff again
+                    attempt = 0
+                self._lost(state, reason, detail)
+                if self._stopping.is_set():
+                    break
+                if state == "refused":
+                    delay = retry_delay(Failure.REFUSED, attempt, self._rand, self.refused_retry_s)
+                    log.error("%s %s refused the login: %s (retrying in %.0f s)", self.kind, self.target, why, delay)
+                else:
+                    delay = retry_delay(Failure.LOST, attempt, self._rand)
+                    log.warning("%s %s lost (%s); reconnecting in %.2f s", self.kind, self.target, why, delay)
+                attempt += 1
+                try:
+                    await asyncio.wait_for(self._stopping.wait(), delay)
+                except TimeoutError:
+                    pass
+        finally:
+            ticker.cancel()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._close()
+
+    def _set_source(self, state: str, reason: SourceReason | None = None, detail: str = "") -> None:
+        now = self.clock()
+        if state == "up":
+            self._not_up_since = 0
+        elif not self._not_up_since:
+            self._not_up_since = now
+        old = self.server.source
+        why = reason.value if reason is not None else ""
+        if old is not None and old.state == state and old.reason == why and old.detail == detail:
+            return
+        self.server.source = Source(state=state, since=now if state == "up" else self._not_up_since,
+                                    reason=why, detail=detail[:256])
+
+    def _lost(self, state: str, reason: SourceReason, detail: str) -> None:
+        self.connected = False
+        self._set_source(state, reason, detail)
+        why = words(reason, detail)
+        for s in list(self.desk.sessions.values()):  # legs may live on in the PBX: say so until we know
+            if s.state == "stuck":
+                continue  # already said; hung up again once the PBX is back
+            if s.state == "ending":
+                if self._legs_of(s.id):
+                    self.desk.stuck(s.id, "pbx_link_lost", why)
+                else:
+                    self.desk.gone(s.id)
+            else:
+                self.desk.finish(s.id, "connection_lost")
+
+    async def _keep_in_step(self) -> None:
+        """Logged in: take the floor until it is true, and again every ``resync_s`` or when asked
+        (``_resync_now``: the PBX said its queues were reloaded)."""
+        self._set_source("syncing", SourceReason.TAKING_FLOOR)
+        while True:
+            await self._synchronise()
+            self._resync_now.clear()
+            try:
+                await asyncio.wait_for(self._resync_now.wait(), self.resync_s)
+            except TimeoutError:
+                pass
+
+    async def _synchronise(self) -> None:
+        """Take the floor until it succeeds. On a live floor a success publishes the difference;
+        otherwise (first time, or after a failure) it replaces the boards' picture whole."""
+        attempt = 0
+        while True:
+            try:
+                updates = await self._take_floor()
+                break
+            except SnapshotFailed as err:
+                delay = snapshot_delay(attempt, self._rand)
+                attempt += 1
+                log.warning("%s snapshot failed: %s; again in %.1f s", self.kind, err, delay)
+                self._set_source("syncing", err.reason, err.detail)
+                self._resync_now.clear()
+                try:
+                    await asyncio.wait_for(self._resync_now.wait(), delay)
+                except TimeoutError:
+                    pass
+        self.snapshots += 1
+        if self.server.source_live:
+            if updates:
+                log.info("%s resync: %d changes the events had not told", self.kind, len(updates))
+            return
+        agents, queues, calls = self._floor_snapshot()
+        self.server.load([self.desk.mark(a) for a in agents], queues, calls)
+        self._set_source("up")
+        log.info("%s snapshot: %d agents, %d queues, %d calls", self.kind, len(agents), len(queues), len(calls))
+        await self._after_snapshot()
+
+    def _publish(self, updates: list[Update]) -> None:
+        if not updates:
+            return
+        self.server.publish([self.desk.mark(u) if isinstance(u, Agent) else u for u in updates])
+        self.desk.after_publish()
+
+    def _failed(self, kind: str, what: str, *args: object) -> None:
+        """A bug of ours in handling ``kind``: counted, logged the first time, and the bridge carries on."""
+        self.handler_failures[kind] += 1
+        if self.handler_failures[kind] == 1:
+            log.exception(what, *args)
+
+    async def _ticks(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_s)
+            try:
+                if self.connected and self.server.source_live:
+                    self._publish(self._tick_floor())
+                self._timeouts()
+            except Exception:
+                self._failed("tick", "the bridge's tick failed (logged once; it carries on)")
