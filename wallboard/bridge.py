@@ -19,26 +19,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 import time
-import tomllib
 from typing import Any
 
 from . import __version__, credentials
 from .asterisk.audiosocket import AudioHub
 from .asterisk.bridge import AmiSettings, AsteriskBridge
 from .asterisk.floor import AsteriskFloor, QueueConfig
-from .core.profile import settings_text
+from .bridgecli import ConfigError, check_keys, queue_tables, read_config, secret_from, teams_of, utc_offset_of
 from .feed.server import FeedServer
 from .feed.serving import Serving, add_serving_arguments, serving_from
 
 SERVICE = "wallboard-asterisk"
 log = logging.getLogger("wallboard.bridge")
-
-
-class ConfigError(ValueError):
-    """A bad bridge config; the message names the key."""
 
 
 def ami_account(host: str, port: int, user: str) -> str:
@@ -47,35 +41,14 @@ def ami_account(host: str, port: int, user: str) -> str:
 
 def load_config(raw: dict[str, Any]) -> tuple[dict[str, QueueConfig], dict[str, str], int]:
     """Queues, teams (member name or interface → team) and the UTC offset, each key checked."""
-    unknown = set(raw) - {"queues", "teams", "utc_offset_min"}
-    if unknown:
-        raise ConfigError(f"{sorted(unknown)[0]}: unknown setting (expected queues, teams, utc_offset_min)")
-    offset = raw.get("utc_offset_min", 540)
-    if not isinstance(offset, int) or not -720 <= offset <= 840:
-        raise ConfigError(f"utc_offset_min: minutes east of UTC, -720…840 (Japan: 540); got {offset!r}")
+    check_keys(raw, "", {"queues", "teams", "utc_offset_min"})
     queues: dict[str, QueueConfig] = {}
-    for qid, table in raw.get("queues", {}).items():
-        if not isinstance(table, dict):
-            raise ConfigError(f"queues.{qid}: expected a table")
-        extra = set(table) - {"name", "wrapup_s", "sl_target_pct", "short_abandon_s"}
-        if extra:
-            raise ConfigError(f"queues.{qid}.{sorted(extra)[0]}: unknown setting")
-        for key, lo, hi in (("wrapup_s", 0, 3600), ("sl_target_pct", 0, 100), ("short_abandon_s", 0, 600)):
-            v = table.get(key)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi):
-                raise ConfigError(f"queues.{qid}.{key}: a number from {lo} to {hi}, got {v!r}")
-        name = table.get("name", "")
-        if not isinstance(name, str):
-            raise ConfigError(f"queues.{qid}.name: expected text")
-        queues[qid] = QueueConfig(name=name, wrapup_s=int(table.get("wrapup_s", 0)),
+    for qid, table in queue_tables(raw, {"name", "wrapup_s", "sl_target_pct", "short_abandon_s"},
+                                   (("wrapup_s", 0, 3600), ("sl_target_pct", 0, 100), ("short_abandon_s", 0, 600))):
+        queues[qid] = QueueConfig(name=table.get("name", ""), wrapup_s=int(table.get("wrapup_s", 0)),
                                   sl_target_pct=float(table.get("sl_target_pct", 80.0)),
                                   short_abandon_s=int(table.get("short_abandon_s", 0)))
-    teams: dict[str, str] = {}
-    for team, members in raw.get("teams", {}).items():
-        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
-            raise ConfigError(f"teams.{team}: expected a list of member names or interfaces")
-        teams.update(dict.fromkeys(members, team))
-    return queues, teams, offset
+    return queues, teams_of(raw), utc_offset_of(raw)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -121,25 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     offset = 540
     if args.config:
         try:
-            with open(args.config, "rb") as f:
-                text, _ = settings_text(f.read())
-            queues, teams, offset = load_config(tomllib.loads(text))
-        except OSError as err:
-            p.error(f"--config {args.config}: {err.strerror}")
-        except ValueError as err:  # bad encoding, TOMLDecodeError, ConfigError
+            queues, teams, offset = load_config(read_config(args.config, p))
+        except ConfigError as err:
             p.error(f"--config {args.config}: {err}")
-    if args.ami_secret_env:
-        secret = os.environ.get(args.ami_secret_env) or ""
-        if not secret:
-            p.error(f"--ami-secret-env: environment variable {args.ami_secret_env} is empty or unset")
-    else:
-        try:
-            secret = credentials.lookup(account, SERVICE) or ""
-        except credentials.CredentialError as err:
-            p.error(f"AMI secret: {err}; or give --ami-secret-env VAR")
-        if not secret:
-            p.error(f"no AMI secret for {account}: store it with `wallboard-asterisk-bridge credentials set "
-                    f"--ami-host {args.ami_host} --ami-user {args.ami_user}`, or give --ami-secret-env VAR")
+    secret = secret_from(p, args.ami_secret_env, account, SERVICE, "AMI secret",
+                         f"wallboard-asterisk-bridge credentials set --ami-host {args.ami_host} "
+                         f"--ami-user {args.ami_user}", "--ami-secret-env")
     if not 10 <= args.resync <= 3600:
         p.error(f"--resync: between 10 and 3600 seconds, got {args.resync:g}")
     serving = serving_from(args, p)

@@ -1,0 +1,84 @@
+"""What both bridges' command lines share: the config file's checks, and the PBX secret's lookup."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tomllib
+from typing import Any
+
+from . import credentials
+from .core.profile import settings_text
+
+
+class ConfigError(ValueError):
+    """A bad bridge config; the message names the key."""
+
+
+def read_config(path: str, p: argparse.ArgumentParser) -> dict[str, Any]:
+    """The TOML file (UTF-8, a BOM or CRLF allowed); a one-line error naming the file otherwise."""
+    try:
+        with open(path, "rb") as f:
+            text, _ = settings_text(f.read())
+        return tomllib.loads(text)
+    except OSError as err:
+        p.error(f"--config {path}: {err.strerror}")
+    except ValueError as err:  # bad encoding, TOMLDecodeError
+        p.error(f"--config {path}: {err}")
+
+
+def secret_from(p: argparse.ArgumentParser, env: str | None, account: str, service: str, what: str,
+                store: str, flag: str) -> str:
+    """The PBX secret: from the environment variable ``env`` if given, else the OS keychain."""
+    if env:
+        secret = os.environ.get(env) or ""
+        if not secret:
+            p.error(f"{flag}: environment variable {env} is empty or unset")
+        return secret
+    try:
+        secret = credentials.lookup(account, service) or ""
+    except credentials.CredentialError as err:
+        p.error(f"{what}: {err}; or give {flag} VAR")
+    if not secret:
+        p.error(f"no {what} for {account}: store it with `{store}`, or give {flag} VAR")
+    return secret
+
+
+def check_keys(table: dict[str, Any], where: str, known: set[str]) -> None:
+    unknown = set(table) - known
+    if unknown:
+        raise ConfigError(f"{where}{sorted(unknown)[0]}: unknown setting (expected {', '.join(sorted(known))})")
+
+
+def utc_offset_of(raw: dict[str, Any]) -> int:
+    offset = raw.get("utc_offset_min", 540)
+    if isinstance(offset, bool) or not isinstance(offset, int) or not -720 <= offset <= 840:
+        raise ConfigError(f"utc_offset_min: minutes east of UTC, -720…840 (Japan: 540); got {offset!r}")
+    return offset
+
+
+def queue_tables(raw: dict[str, Any], keys: set[str],
+                 ranges: tuple[tuple[str, int, int], ...]) -> list[tuple[str, dict[str, Any]]]:
+    """Each ``[queues.<id>]`` table, its keys and numbers checked."""
+    out = []
+    for qid, table in raw.get("queues", {}).items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"queues.{qid}: expected a table")
+        check_keys(table, f"queues.{qid}.", keys)
+        for key, lo, hi in ranges:
+            v = table.get(key)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi):
+                raise ConfigError(f"queues.{qid}.{key}: a number from {lo} to {hi}, got {v!r}")
+        if not isinstance(table.get("name", ""), str):
+            raise ConfigError(f"queues.{qid}.name: expected text")
+        out.append((qid, table))
+    return out
+
+
+def teams_of(raw: dict[str, Any]) -> dict[str, str]:
+    teams: dict[str, str] = {}
+    for team, members in raw.get("teams", {}).items():
+        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+            raise ConfigError(f"teams.{team}: expected a list of member names or interfaces")
+        teams.update(dict.fromkeys(members, team))
+    return teams

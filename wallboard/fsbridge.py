@@ -1,0 +1,136 @@
+"""``wallboard-freeswitch-bridge``: a real FreeSWITCH (mod_callcenter) feeds the boards.
+
+  wallboard-freeswitch-bridge --esl-host pbx.example --config bridge.toml \\
+      --host 0.0.0.0 --port 8765 --supervisor-token-env SV_TOKEN --token-env TV_TOKEN
+  wallboard-freeswitch-bridge credentials set --esl-host pbx.example
+
+The event-socket password comes from the OS keychain (``credentials set``) or ``--esl-password-env
+VAR``, never from a flag or the config file. The config file says what the event socket does not:
+queue names for the board, each queue's service-level threshold and target, the short-abandon
+threshold, agents' display names, teams, and the centre's time zone (its midnight resets the day).
+Listen / whisper / barge ring the supervisor's endpoint (a dial string: ``user/1000``,
+``sofia/gateway/office/1000``) into eavesdrop; there is no in-app audio with FreeSWITCH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import time
+from typing import Any
+
+from . import __version__, credentials
+from .bridgecli import ConfigError, check_keys, queue_tables, read_config, secret_from, teams_of, utc_offset_of
+from .feed.server import FeedServer
+from .feed.serving import Serving, add_serving_arguments, serving_from
+from .freeswitch.bridge import EslSettings, FreeSwitchBridge
+from .freeswitch.floor import FreeSwitchFloor, QueueConfig
+
+SERVICE = "wallboard-freeswitch"
+PROG = "wallboard-freeswitch-bridge"
+log = logging.getLogger("wallboard.fsbridge")
+
+
+def esl_account(host: str, port: int) -> str:
+    return f"esl://{host.lower()}:{port}"
+
+
+def load_config(raw: dict[str, Any]) -> tuple[dict[str, QueueConfig], dict[str, str], dict[str, str], int]:
+    """Queues, teams (agent → team), names (agent → shown name) and the UTC offset, each key checked."""
+    check_keys(raw, "", {"queues", "teams", "names", "utc_offset_min"})
+    queues = {qid: QueueConfig(name=table.get("name", ""), sl_target_pct=float(table.get("sl_target_pct", 80.0)),
+                               sl_threshold_s=int(table.get("sl_threshold_s", 20)),
+                               short_abandon_s=int(table.get("short_abandon_s", 0)))
+              for qid, table in queue_tables(raw, {"name", "sl_target_pct", "sl_threshold_s", "short_abandon_s"},
+                                             (("sl_target_pct", 0, 100), ("sl_threshold_s", 1, 3600),
+                                              ("short_abandon_s", 0, 600)))}
+    names = raw.get("names", {})
+    if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
+        raise ConfigError('names: a table of agent = "shown name" (e.g. "1001@default" = "田中")')
+    return queues, teams_of(raw), dict(names), utc_offset_of(raw)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=PROG, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("command", nargs="?", choices=("serve", "credentials"), default="serve")
+    p.add_argument("verb", nargs="?", choices=("set", "delete", "status"), help="credentials: what to do")
+    g = p.add_argument_group("FreeSWITCH event socket (mod_event_socket)")
+    g.add_argument("--esl-host", default="127.0.0.1", help="FreeSWITCH's address (default 127.0.0.1)")
+    g.add_argument("--esl-port", type=int, default=8021, help="event socket port (default 8021)")
+    g.add_argument("--esl-password-env", metavar="VAR",
+                   help="read the event socket's password from environment variable VAR (default: the OS keychain)")
+    g.add_argument("--resync", type=float, default=60.0, metavar="SECONDS",
+                   help="take the whole floor again this often: tiers and agents change without an event "
+                        "(default 60; 10…3600)")
+    p.add_argument("--config", metavar="TOML", help="queues (names, targets), agents' names, teams, time zone")
+    p.add_argument("--check", action="store_true",
+                   help="check the flags, the config, the password and the tokens, say what would run, and exit")
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    add_serving_arguments(p)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = _parser()
+    args = p.parse_args(argv)
+    if not 0 < args.esl_port < 65536:
+        p.error(f"--esl-port: 1…65535, got {args.esl_port}")
+    account = esl_account(args.esl_host, args.esl_port)
+    if args.command == "credentials":
+        if args.verb is None:
+            p.error("credentials: say set, delete or status")
+        return credentials.run_cli(f"{PROG} credentials", args.verb, account, SERVICE, "event socket password",
+                                   "use --esl-password-env VAR instead")
+    queues: dict[str, QueueConfig] = {}
+    teams: dict[str, str] = {}
+    names: dict[str, str] = {}
+    offset = 540
+    if args.config:
+        try:
+            queues, teams, names, offset = load_config(read_config(args.config, p))
+        except ConfigError as err:
+            p.error(f"--config {args.config}: {err}")
+    password = secret_from(p, args.esl_password_env, account, SERVICE, "event socket password",
+                           f"{PROG} credentials set --esl-host {args.esl_host} --esl-port {args.esl_port}",
+                           "--esl-password-env")
+    if not 10 <= args.resync <= 3600:
+        p.error(f"--resync: between 10 and 3600 seconds, got {args.resync:g}")
+    serving = serving_from(args, p)
+    if args.check:
+        print(f"{PROG}: ok: event socket {args.esl_host}:{args.esl_port}, {len(queues)} queues configured, "
+              f"serving {'wss' if serving.tls else 'ws'}://{serving.host}:{serving.port} to "
+              f"{len(serving.principals)} token(s){' and anonymous viewers' if serving.anonymous else ''}")
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(serve(EslSettings(args.esl_host, args.esl_port, password), queues, teams, names, offset,
+                          serving, args.resync))
+    except KeyboardInterrupt:
+        return 0
+    except OSError as err:
+        print(f"{PROG}: cannot listen: {err.strerror or err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def serve(esl: EslSettings, queues: dict[str, QueueConfig], teams: dict[str, str], names: dict[str, str],
+                utc_offset_min: int, serving: Serving, resync_s: float = 60.0) -> None:
+    def now() -> int:
+        return int(time.time() * 1000)
+    server = FeedServer(now, principals=serving.principals, anonymous=serving.anonymous,
+                        heartbeat_s=serving.heartbeat_s, name=f"freeswitch {esl.host}")
+    bridge = FreeSwitchBridge(esl, server, FreeSwitchFloor(now(), queues, teams, names, utc_offset_min),
+                              resync_s=resync_s)
+    port = await server.start(serving.host, serving.port, ssl=serving.tls)
+    print(f"serving feed protocol v1 on {'wss' if serving.tls else 'ws'}://{serving.host}:{port} "
+          f"from the event socket {esl.host}:{esl.port}", flush=True)
+    try:
+        await bridge.run()
+    finally:
+        await server.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
