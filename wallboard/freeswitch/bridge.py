@@ -52,8 +52,8 @@ from .floor import FreeSwitchFloor
 
 log = logging.getLogger(__name__)
 
-#: What the bridge subscribes to: mod_callcenter's events, and the channel events of calls and legs.
-EVENTS = "CUSTOM callcenter::info CHANNEL_HANGUP_COMPLETE CHANNEL_EXECUTE CHANNEL_HOLD CHANNEL_UNHOLD BACKGROUND_JOB"
+#: What the bridge subscribes to. CUSTOM goes last: every word after it is read as a subclass (found live).
+EVENTS = "CHANNEL_HANGUP_COMPLETE CHANNEL_EXECUTE CHANNEL_HOLD CHANNEL_UNHOLD BACKGROUND_JOB CUSTOM callcenter::info"
 #: The channel variables of each mode's leg (eavesdrop on the agent's channel).
 MODE_VARS = {
     "listen": {},
@@ -97,6 +97,7 @@ class _Leg:
     dropped: bool = False
     hangup_mono: float | None = None
     stuck_told: bool = False
+    target_gone: bool = False  # the agent's channel hung up (it does before the leg that eavesdrops on it)
 
 
 class FreeSwitchBridge(PbxLink):
@@ -106,7 +107,8 @@ class FreeSwitchBridge(PbxLink):
                  clock: Callable[[], int] | None = None, mono: Callable[[], float] = time.monotonic,
                  tick_s: float = 0.2, spy_timeout_s: float = 8.0, ring_timeout_s: float = 30.0,
                  refused_retry_s: float = 30.0, resync_s: float = 60.0, hangup_confirm_s: float = 5.0,
-                 api_timeout_s: float = 10.0, rand: Callable[[], float] = random.random) -> None:
+                 api_timeout_s: float = 10.0, rand: Callable[[], float] = random.random,
+                 new_uuid: Callable[[], str] = lambda: str(uuid.uuid4())) -> None:
         super().__init__(server, f"{esl.host}:{esl.port}", clock=clock, mono=mono, tick_s=tick_s,
                          refused_retry_s=refused_retry_s, resync_s=resync_s, rand=rand)
         self.esl = esl
@@ -115,6 +117,7 @@ class FreeSwitchBridge(PbxLink):
         self.ring_timeout_s = ring_timeout_s
         self.hangup_confirm_s = hangup_confirm_s
         self.api_timeout_s = api_timeout_s
+        self._new_uuid = new_uuid  # a leg's origination_uuid (a replay gives the recorded ones)
         self.legs: dict[str, _Leg] = {}  # by the uuid we gave the leg
         self.bad_events = 0  # events whose JSON or shape could not be used (each logged once per kind)
         self._jobs: dict[str, _Leg] = {}  # bgapi Job-UUID → leg
@@ -170,6 +173,7 @@ class FreeSwitchBridge(PbxLink):
         reply = await self._ask(f"event json {EVENTS}")
         if not reply.ok:
             raise ConnectionError(f"the event socket would not send events: {reply.reply}")
+        self.server.set_monitoring(MODES, audio=False)  # a refused originate or uuid_kill is told per session
         self._retry_stuck_legs()
         await self._keep_in_step()
 
@@ -243,6 +247,9 @@ class FreeSwitchBridge(PbxLink):
             if name == "BACKGROUND_JOB":
                 self._on_job(event)
                 return
+            if name == "CHANNEL_HANGUP_COMPLETE":
+                for leg in self.legs.values():
+                    leg.target_gone = leg.target_gone or leg.target == event.get("Unique-ID")
             if name in ("CHANNEL_HANGUP_COMPLETE", "CHANNEL_EXECUTE") and event.get("Unique-ID") in self.legs:
                 self._on_leg(name, event)
                 return
@@ -323,7 +330,7 @@ class FreeSwitchBridge(PbxLink):
             log.warning("monitor %s: %r is not a dial string this bridge will send", s.id, s.endpoint[:60])
             self.desk.finish(s.id, "supervisor_unreachable")
             return
-        uid = str(uuid.uuid4())
+        uid = self._new_uuid()
         leg = _Leg(s.id, s.mode, uid, s.endpoint, a.channel, self._mono())
         self.legs[uid] = leg
         who = re.sub(r"[^\w .-]", "", f"{s.mode.capitalize()} {self.floor._agent(a, self.clock()).name}")[:60]
@@ -449,8 +456,8 @@ class FreeSwitchBridge(PbxLink):
         if leg.dropped:
             self._leg_gone(leg)
             return
-        target_on = any(a.channel == leg.target for a in self.floor.agents.values())
-        self._leg_ended(leg, "hung_up" if target_on else "call_ended")
+        target_on = not leg.target_gone and any(a.channel == leg.target for a in self.floor.agents.values())
+        self._leg_ended(leg, "hung_up" if target_on else "call_ended")  # hung_up: by the supervisor
 
     def _timeouts(self) -> None:
         now = self._mono()

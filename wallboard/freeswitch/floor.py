@@ -487,7 +487,7 @@ class FreeSwitchFloor:
     def _agent_known(self, name: str, ch: _Changes) -> _Agent:
         a = self.agents.get(name)
         if a is None:
-            a = self.agents[name] = _Agent(_clip(name, MAX_ID))
+            a = self.agents[name] = _Agent(_clip(name, MAX_ID), status="")  # logged in, status not yet known
             ch.agents.add(name)
         return a
 
@@ -546,7 +546,7 @@ class FreeSwitchFloor:
             return AgentState.PAUSED, "no_answer" if a.no_answer_break else "break"
         if a.state == "Idle":
             return AgentState.PAUSED, "idle"
-        if a.status.startswith("Available"):
+        if a.status.startswith("Available") or not a.status:
             return AgentState.AVAILABLE, ""
         return AgentState.UNKNOWN, ""
 
