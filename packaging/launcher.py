@@ -1,6 +1,6 @@
 """The frozen bundle's one entry point: which program runs depends on the name it was started by.
 
-``wallboard`` (the board), ``wallboard-asterisk-bridge``, ``wallboard-callcentre``; the .deb links
+``wallboard`` (the board), ``wallboard-asterisk-bridge``, ``wallboard-freeswitch-bridge``, ``wallboard-callcentre``; the .deb links
 each name in /usr/bin to this one executable, so the bundle carries one copy of Python and Qt.
 """
 
@@ -12,6 +12,8 @@ def main() -> int:
     name = os.path.basename(sys.argv[0]).lower().removesuffix(".exe")
     if name == "wallboard-asterisk-bridge":
         from wallboard.bridge import main as run
+    elif name == "wallboard-freeswitch-bridge":
+        from wallboard.fsbridge import main as run
     elif name == "wallboard-callcentre":
         from wallboard.callcentre.cli import main as run
     else:

@@ -28,7 +28,8 @@ def test_the_unit_restarts_runs_as_its_own_user_and_reads_the_settings_file() ->
                                                                "/etc/wallboard/asterisk-bridge.env")
     assert u["RestartPreventExitStatus"] == "2"  # a wrong flag is a person's mistake: say it once, do not loop
     postinst = (BRIDGE / "postinst").read_text()
-    assert "chown root:wallboard-bridge /etc/wallboard/asterisk-bridge.env" in postinst and "chmod 0640" in postinst
+    assert "/etc/wallboard/asterisk-bridge.env" in postinst and "chown root:wallboard-bridge \"$f\"" in postinst \
+        and "chmod 0640 \"$f\"" in postinst
 
 
 def test_the_units_command_line_is_accepted(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
@@ -46,3 +47,29 @@ def test_the_units_command_line_is_accepted(monkeypatch: pytest.MonkeyPatch, cap
     assert bridge.main([*argv, "--check"]) == 0
     out = capsys.readouterr().out
     assert "ok: AMI 127.0.0.1:5038 as wallboard" in out and "2 token(s)" in out and "s3cret" not in out
+
+
+def test_the_freeswitch_units_command_line_is_accepted(monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from wallboard import fsbridge
+
+    def read(name: str) -> dict[str, str]:
+        return dict(line.split("=", 1) for line in (BRIDGE / name).read_text().splitlines()
+                    if "=" in line and not line.startswith("#"))
+    u = read("wallboard-freeswitch-bridge.service")
+    assert (u["Restart"], u["User"], u["EnvironmentFile"]) == ("always", "wallboard-bridge",
+                                                               "/etc/wallboard/freeswitch-bridge.env")
+    assert "chown root:wallboard-bridge \"$f\"" in (BRIDGE / "postinst").read_text()
+    assert "freeswitch-bridge.env" in (BRIDGE / "postinst").read_text()
+    env = {**read("freeswitch-bridge.env"), "ESL_PASSWORD": "s3cret", "SV_TOKEN": "sv", "TV_TOKEN": "tv"}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    config = tmp_path / "freeswitch-bridge.toml"
+    config.write_text((Path(__file__).resolve().parents[1] / "resources" / "freeswitch" / "bridge.example.toml")
+                      .read_text("utf-8"), "utf-8")
+    words = re.sub(r"\$\{?(\w+)\}?", lambda m: env.get(m[1], ""), u["ExecStart"]).split()
+    assert words[0] == "/usr/bin/wallboard-freeswitch-bridge"
+    argv = [str(config) if w == "/etc/wallboard/freeswitch-bridge.toml" else w for w in words[1:]]
+    assert fsbridge.main([*argv, "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "ok: event socket 127.0.0.1:8021, 2 queues configured" in out and "s3cret" not in out

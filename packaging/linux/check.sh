@@ -15,6 +15,7 @@ fail() { echo "check: $*" >&2; exit 1; }
 got=$(env -i PATH=/usr/bin:/bin "$root/usr/bin/wallboard" --version)
 [ "$got" = "wallboard $version" ] || fail "--version said '$got', expected 'wallboard $version'"
 "$root/usr/bin/wallboard-asterisk-bridge" --help | grep -q "Asterisk Manager Interface" || fail "bridge --help"
+"$root/usr/bin/wallboard-freeswitch-bridge" --help | grep -q "FreeSWITCH event socket" || fail "freeswitch bridge --help"
 home=$(mktemp -d -p "$root")
 env -i PATH=/usr/bin:/bin HOME="$home" QT_QPA_PLATFORM=offscreen \
   "$root/usr/bin/wallboard" --demo --agents 24 --language ja --quit-after 4 --screenshot "$root/shot.png" \
@@ -27,14 +28,17 @@ if grep -q "sounddevice package is not installed" "$root/demo.log"; then fail "s
 
 # The bridge's service: its unit, its settings (secrets: not world-readable), and a command line that the
 # installed bridge accepts as the unit runs it (settings from the shipped template, secrets filled in).
-unit="$root/lib/systemd/system/wallboard-asterisk-bridge.service"
-[ -f "$unit" ] || fail "no systemd unit for the bridge"
-grep -q '^Restart=always' "$unit" && grep -q '^User=wallboard-bridge' "$unit" || fail "the unit must restart and run as its own user"
-[ "$(stat -c %a "$root/etc/wallboard/asterisk-bridge.env")" = 640 ] || fail "asterisk-bridge.env is readable by others"
-exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
-(set -a; . "$root/etc/wallboard/asterisk-bridge.env"; AMI_SECRET=s SV_TOKEN=a TV_TOKEN=b; set +a
- cmd=$(eval "echo $exec_start" | sed "s#/usr/bin/#$root/usr/bin/#; s#/etc/wallboard/#$root/etc/wallboard/#")
- $cmd --check) || fail "the installed bridge refuses the unit's command line"
+for pbx in asterisk:AMI_SECRET freeswitch:ESL_PASSWORD; do
+  name=${pbx%%:*} secret=${pbx#*:}
+  unit="$root/lib/systemd/system/wallboard-$name-bridge.service"
+  [ -f "$unit" ] || fail "no systemd unit for the $name bridge"
+  grep -q '^Restart=always' "$unit" && grep -q '^User=wallboard-bridge' "$unit" || fail "the $name unit must restart and run as its own user"
+  [ "$(stat -c %a "$root/etc/wallboard/$name-bridge.env")" = 640 ] || fail "$name-bridge.env is readable by others"
+  exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
+  (set -a; . "$root/etc/wallboard/$name-bridge.env"; eval "$secret=s"; SV_TOKEN=a TV_TOKEN=b; set +a
+   cmd=$(eval "echo $exec_start" | sed "s#/usr/bin/#$root/usr/bin/#; s#/etc/wallboard/#$root/etc/wallboard/#")
+   $cmd --check) || fail "the installed $name bridge refuses the unit's command line"
+done
 
 bundle="$root/opt/wallboard"
 leftovers=$(find "$bundle" \( -name tests -o -name test -o -name __pycache__ -o -name '*.pyc' -o -name '*.ts' \

@@ -1,7 +1,7 @@
 """Wrap the frozen bundle (dist/wallboard) into two Debian packages.
 
 - ``wallboard_<version>_<arch>.deb``: the bundle in /opt/wallboard; ``wallboard``,
-  ``wallboard-asterisk-bridge`` and ``wallboard-callcentre`` in /usr/bin; a desktop entry and
+  ``wallboard-asterisk-bridge``, ``wallboard-freeswitch-bridge`` and ``wallboard-callcentre`` in /usr/bin; a desktop entry and
   icons; the bridge as a systemd service (``wallboard-asterisk-bridge.service``, its own
   ``wallboard-bridge`` user, settings and secrets in /etc/wallboard/asterisk-bridge.env readable
   by that user only, queues in /etc/wallboard/bridge.toml; not enabled until configured). Its
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
 BRIDGE = Path(__file__).resolve().parent / "bridge"  # the bridge's unit, settings template, maintainer scripts
-PROGRAMS = ("wallboard", "wallboard-asterisk-bridge", "wallboard-callcentre")
+PROGRAMS = ("wallboard", "wallboard-asterisk-bridge", "wallboard-freeswitch-bridge", "wallboard-callcentre")
 MAINTAINER = "Wallboard maintainers <wallboard@example.org>"
 DESKTOP = """[Desktop Entry]
 Type=Application
@@ -135,26 +135,32 @@ def main() -> int:
     systemd = stage / "lib" / "systemd" / "system"
     systemd.mkdir(parents=True)
     shutil.copy(BRIDGE / "wallboard-asterisk-bridge.service", systemd)
+    shutil.copy(BRIDGE / "wallboard-freeswitch-bridge.service", systemd)
     etc = stage / "etc" / "wallboard"
     etc.mkdir(parents=True)
     shutil.copy(BRIDGE / "asterisk-bridge.env", etc / "asterisk-bridge.env")
     (etc / "asterisk-bridge.env").chmod(0o640)  # postinst gives it to root:wallboard-bridge
     shutil.copy(ROOT / "resources" / "asterisk" / "bridge.example.toml", etc / "bridge.toml")
+    shutil.copy(BRIDGE / "freeswitch-bridge.env", etc / "freeswitch-bridge.env")
+    (etc / "freeswitch-bridge.env").chmod(0o640)
+    shutil.copy(ROOT / "resources" / "freeswitch" / "bridge.example.toml", etc / "freeswitch-bridge.toml")
     doc = stage / "usr" / "share" / "doc" / "wallboard"
     doc.mkdir(parents=True)
     shutil.copy(ROOT / "README.md", doc / "README.md")
     shutil.copytree(ROOT / "resources" / "asterisk", doc / "asterisk")
+    shutil.copytree(ROOT / "resources" / "freeswitch", doc / "freeswitch")
     depends = sorted(system_packages(stage / "opt" / "wallboard") | {"adduser"})
     (stage / "DEBIAN").mkdir()
     for script in ("postinst", "prerm", "postrm"):
         shutil.copy(BRIDGE / script, stage / "DEBIAN" / script)
         (stage / "DEBIAN" / script).chmod(0o755)
-    (stage / "DEBIAN" / "conffiles").write_text("/etc/wallboard/asterisk-bridge.env\n/etc/wallboard/bridge.toml\n")
+    (stage / "DEBIAN" / "conffiles").write_text("/etc/wallboard/asterisk-bridge.env\n/etc/wallboard/bridge.toml\n"
+                                                 "/etc/wallboard/freeswitch-bridge.env\n/etc/wallboard/freeswitch-bridge.toml\n")
     (stage / "DEBIAN" / "control").write_text(control(
         "wallboard", version, arch, depends, du_kb(stage),
         "live call-centre supervisor wallboard\n"
         " Agents, queues (calls waiting, abandoned, service level) and alerts, pushed live from\n"
-        " an Asterisk bridge or any feed-protocol v1 server; listen, whisper and barge in one\n"
+        " an Asterisk or FreeSWITCH bridge or any feed-protocol v1 server; listen, whisper and barge in one\n"
         " click, heard on the desk's own headset; a full-screen TV mode. English and Japanese.",
         recommends="fonts-noto-cjk, gnome-keyring | kwalletmanager, libportaudio2"))
     debs = [build(stage, DIST / f"wallboard_{version}_{arch}.deb")]

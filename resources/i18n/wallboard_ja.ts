@@ -143,6 +143,14 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>ブリッジがPBXとの接続を失い、あなたの通話レッグを切断できません</translation>
     </message>
     <message>
+        <source>missed calls</source>
+        <translation>不応答</translation>
+    </message>
+    <message>
+        <source>not taking calls</source>
+        <translation>受付停止</translation>
+    </message>
+    <message>
         <source>Monitoring is off on this feed: {0}</source>
         <translation>このフィードではモニタリングは使えません：{0}</translation>
     </message>

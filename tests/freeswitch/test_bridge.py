@@ -216,21 +216,22 @@ def floor_answers(lists: dict[str, Any] | None = None, refuse: str | None = None
 
 
 def test_a_wrong_password_and_a_host_outside_the_acl_are_refused_and_said(run: Runner) -> None:
+    async def refused(esl: Scripted, reason: str, words: str) -> None:
+        bridge, sv, tv = await bridge_and_boards(await esl.start(), lambda: 1_796_000_000_000, password="wrong")
+        try:
+            await wait_until(lambda: bridge.server.source is not None and bridge.server.source.state == "refused",
+                             5, "refused")
+            assert bridge.server.source.reason == reason and words in bridge.server.source.detail
+            await wait_until(lambda: bool(tv.views) and tv.last.source is not None
+                             and tv.last.source.state == "refused", 5, "the TV told")
+            assert not tv.last.agents and bridge.logins == 0
+        finally:
+            await close(bridge, sv, tv, esl)
+
     async def go() -> None:
-        for esl, reason, words in (
-                (Scripted(floor_answers(), password="right"), "auth_failed", "-ERR invalid"),
-                (Scripted(floor_answers(), greeting=b"Content-Type: text/rude-rejection\nContent-Length: 22\n\n"
-                                                   b"Access Denied, go away.\n"), "login_refused", "Access Denied")):
-            bridge, sv, tv = await bridge_and_boards(await esl.start(), lambda: 1_796_000_000_000, password="wrong")
-            try:
-                await wait_until(lambda: bridge.server.source is not None and bridge.server.source.state == "refused",
-                                 5, "refused")
-                assert bridge.server.source.reason == reason and words in bridge.server.source.detail
-                await wait_until(lambda: bool(tv.views) and tv.last.source is not None
-                                 and tv.last.source.state == "refused", 5, "the TV told")
-                assert not tv.last.agents and bridge.logins == 0
-            finally:
-                await close(bridge, sv, tv, esl)
+        await refused(Scripted(floor_answers(), password="right"), "auth_failed", "-ERR invalid")
+        await refused(Scripted(floor_answers(), greeting=b"Content-Type: text/rude-rejection\nContent-Length: 22\n\n"
+                                                         b"Access Denied, go away.\n"), "login_refused", "Access Denied")
     run(go)
 
 

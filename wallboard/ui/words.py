@@ -243,4 +243,6 @@ PAGES = {Page.AGENTS: QT_TR_NOOP("Agents"), Page.QUEUES: QT_TR_NOOP("Queues"),
          Page.EXCEPTIONS: QT_TR_NOOP("Needs attention"), Page.WAITING: QT_TR_NOOP("Callers waiting")}
 #: Pause reasons a PBX commonly sends, in the board's language; any other reason is shown as sent.
 PAUSE_REASONS = {"break": QT_TR_NOOP("break"), "lunch": QT_TR_NOOP("lunch"), "meeting": QT_TR_NOOP("meeting"),
-                 "training": QT_TR_NOOP("training"), "coaching": QT_TR_NOOP("coaching")}
+                 "training": QT_TR_NOOP("training"), "coaching": QT_TR_NOOP("coaching"),
+                 # FreeSWITCH: put on break after too many unanswered offers; an on-demand agent not taking calls
+                 "no_answer": QT_TR_NOOP("missed calls"), "idle": QT_TR_NOOP("not taking calls")}
