@@ -487,8 +487,8 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>ログインが拒否されました（{0}）</translation>
     </message>
     <message>
-        <source>app_queue is not loaded yet ({0})</source>
-        <translation>app_queue がまだ読み込まれていません（{0}）</translation>
+        <source>the queue module is not loaded yet ({0})</source>
+        <translation>キューのモジュールがまだ読み込まれていません（{0}）</translation>
     </message>
     <message>
         <source>the floor could not be read ({0})</source>

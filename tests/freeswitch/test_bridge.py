@@ -287,3 +287,70 @@ def test_nobody_listening_is_down_connection_refused(run: Runner) -> None:
         finally:
             await close(bridge, sv, tv, esl)
     run(go)
+
+
+ON_A_CALL = {"queue list": [{"name": SALES}],
+             "agent list": [{"name": TANAKA, "status": "Available", "state": "In a queue call", "uuid": "agent-ch-1"}],
+             "tier list": [{"queue": SALES, "agent": TANAKA}],
+             "member list": [{"queue": SALES, "session_uuid": "caller-1", "state": "Answered",
+                              "serving_agent": TANAKA, "joined_epoch": "1795999990", "bridge_epoch": "1795999995"}]}
+LEG = "leg-0001"
+
+
+def test_a_stop_the_pbx_does_not_confirm_is_stuck_until_it_does_also_across_a_lost_socket(run: Runner) -> None:
+    """Stop → uuid_kill refused: stuck (hangup_refused); stop again → no hangup event: stuck
+    (hangup_unconfirmed); the socket lost: still stuck; back on the socket the leg is killed again, and only
+    its CHANNEL_HANGUP_COMPLETE ends the session."""
+    async def go() -> None:
+        kills: list[str] = []
+
+        async def handler(cmd: str, pbx: Scripted) -> None:
+            if cmd.startswith("bgapi originate"):
+                await pbx.push(reply("+OK Job-UUID: job-1", **{"Job-UUID": "job-1"}))
+                await pbx.push(event({"Event-Name": "BACKGROUND_JOB", "Job-UUID": "job-1", "_body": f"+OK {LEG}\n"}))
+                await pbx.push(event({"Event-Name": "CHANNEL_EXECUTE", "Unique-ID": LEG, "Application": "eavesdrop"}))
+            elif cmd.startswith("api uuid_kill"):
+                kills.append(cmd)
+                if len(kills) == 1:
+                    await pbx.push(api("-ERR permission denied\n"))
+                elif len(kills) == 2:
+                    await pbx.push(api("+OK\n"))  # and then no CHANNEL_HANGUP_COMPLETE
+                else:
+                    await pbx.push(api("+OK\n"))
+                    await pbx.push(event({"Event-Name": "CHANNEL_HANGUP_COMPLETE", "Unique-ID": LEG}))
+            else:
+                await floor_answers(ON_A_CALL)(cmd, pbx)
+        esl = Scripted(handler)
+        bridge, sv, tv = await bridge_and_boards(await esl.start(), lambda: 1_796_000_000_000,
+                                                 new_uuid=lambda: LEG, hangup_confirm_s=0.5)
+
+        def state() -> tuple[str, str]:
+            u = sv.client.sessions.get("m1")
+            return (u.state, u.reason) if u is not None else ("", "")
+        try:
+            await wait_until(lambda: live(sv) and bool(sv.client.caps.monitor), 5, "the supervisor's board")
+            assert tv.last.agents[TANAKA].state == "on_call"
+            res = await sv.client.command("r-1", "monitor.start", {"mode": "barge", "agent_id": TANAKA,
+                                                                   "supervisor": SV_PHONE})
+            assert res.ok
+            await wait_until(lambda: state()[0] == "active", 5, "active")
+            originate = esl.sent("bgapi")[0]
+            assert "eavesdrop_whisper_aleg=true,eavesdrop_whisper_bleg=true" in originate
+            assert originate.endswith("&eavesdrop(agent-ch-1)")
+            assert (await sv.client.command("r-2", "monitor.stop", {"session_id": "m1"})).ok
+            await wait_until(lambda: state() == ("stuck", "hangup_refused"), 5, "refused, said")
+            assert tv.last.agents[TANAKA].monitor == "barge"  # still marked: the supervisor may still be heard
+            assert (await sv.client.command("r-3", "monitor.stop", {"session_id": "m1"})).ok
+            await wait_until(lambda: state() == ("stuck", "hangup_unconfirmed"), 5, "unconfirmed, said")
+            esl.drop()
+            await wait_until(lambda: esl.connections == 2 and len(kills) == 3, 10, "killed again once back")
+            await wait_until(lambda: state()[0] == "ended", 5, "ended once confirmed")
+            await wait_until(lambda: live(tv) and not tv.last.agents[TANAKA].monitor, 5, "the mark gone")
+            assert [(r.action, r.result) for r in bridge.desk.audit] == [
+                ("start", "ok"), ("stop", "ok"), ("end_failed", "hangup_refused: -ERR permission denied"),
+                ("stop", "ok"), ("end_failed", f"hangup_unconfirmed: no CHANNEL_HANGUP_COMPLETE for leg {LEG} in 0.5 s"),
+                ("end", "stopped")]
+            assert not bridge.legs
+        finally:
+            await close(bridge, sv, tv, esl)
+    run(go)

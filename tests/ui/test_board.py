@@ -114,8 +114,8 @@ LIVE = LinkStatus(LinkState.LIVE)
                                                   detail="Authentication failed")),
      "PBX LOGIN REFUSED: wrong user or secret (Authentication failed)"),
     (view(LIVE, 99.9, synced=False, source=Source(state="syncing", since=DOWN_AT, reason="not_loaded",
-                                                  detail="QueueStatus: Invalid/unknown command")),
-     "WAITING FOR THE PBX: app_queue is not loaded yet (QueueStatus: Invalid/unknown command)"),
+                                                  detail="app_queue: QueueStatus: Invalid/unknown command")),
+     "WAITING FOR THE PBX: the queue module is not loaded yet (app_queue: QueueStatus: Invalid/unknown command)"),
     # a server that gives no reason (or one this board does not know): its detail as sent, never parsed
     (view(LIVE, 99.9, synced=False, source=Source(state="down", since=DOWN_AT, detail="Leitung gestört")),
      "PBX UNREACHABLE since {0} (Leitung gestört)"),

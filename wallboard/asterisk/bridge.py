@@ -360,7 +360,8 @@ class AsteriskBridge(PbxLink):
                 words = reply.get("Message") or reply.response or "no reason"
                 if "unknown command" in words.lower() and name.lower().startswith("queue"):
                     said = f"{name}: {words.split('.')[0]}"
-                    raise SnapshotFailed(f"app_queue is not loaded yet ({said})", SourceReason.NOT_LOADED, said)
+                    raise SnapshotFailed(f"app_queue is not loaded yet ({said})", SourceReason.NOT_LOADED,
+                                         f"app_queue: {said}")
                 raise SnapshotFailed(f"{name} refused: {words}")
             try:
                 return await asyncio.wait_for(items, self.list_timeout_s)

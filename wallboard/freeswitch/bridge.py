@@ -67,10 +67,8 @@ assert set(MODE_VARS) == set(SWITCH_COMMANDS) == set(MODES)
 LISTS = ("queue list", "agent list", "tier list", "member list")
 #: An endpoint the supervisor's profile names: a dial string without what would end or split it.
 ENDPOINT = re.compile(r"^[A-Za-z0-9_.@:/+=;%$-]{1,200}$")
-#: Originate failures that mean the supervisor's phone was not reached.
-UNREACHABLE = ("USER_BUSY", "NO_ANSWER", "CALL_REJECTED", "USER_NOT_REGISTERED", "SUBSCRIBER_ABSENT",
-               "NO_USER_RESPONSE", "UNALLOCATED_NUMBER", "DESTINATION_OUT_OF_ORDER", "NORMAL_TEMPORARY_FAILURE",
-               "ORIGINATOR_CANCEL", "RECOVERY_ON_TIMER_EXPIRE", "INVALID_GATEWAY", "CHAN_NOT_IMPLEMENTED")
+#: A channel's uuid as FreeSWITCH makes them (what ``&eavesdrop(…)`` is given: nothing that could end the app's data).
+CHANNEL_UUID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +321,8 @@ class FreeSwitchBridge(PbxLink):
         if s.audio:
             self.desk.finish(s.id, "no_device")  # never offered here (caps.audio is false)
             return
-        if not a.channel:
+        if not CHANNEL_UUID.match(a.channel):
+            log.warning("monitor %s: %s has no channel to eavesdrop on (%r)", s.id, a.name, a.channel[:60])
             self.desk.finish(s.id, "no_device")
             return
         if not ENDPOINT.match(s.endpoint):
@@ -466,7 +465,7 @@ class FreeSwitchBridge(PbxLink):
                 if leg.hangup_mono is not None and not leg.stuck_told and now - leg.hangup_mono > self.hangup_confirm_s:
                     leg.stuck_told = True
                     self.desk.stuck(leg.session_id, "hangup_unconfirmed",
-                                    f"no CHANNEL_HANGUP_COMPLETE for leg {leg.uuid} in {self.hangup_confirm_s:.0f} s")
+                                    f"no CHANNEL_HANGUP_COMPLETE for leg {leg.uuid} in {self.hangup_confirm_s:g} s")
                 continue
             if leg.connected:
                 continue
@@ -484,7 +483,8 @@ def _rows(what: str, reply: EslMessage) -> list[Mapping[str, Any]]:
     if body.startswith("-ERR"):
         said = body[:160]
         if "command not found" in body.lower() or "invalid" in body.lower():
-            raise SnapshotFailed(f"mod_callcenter is not loaded ({said})", SourceReason.NOT_LOADED, said)
+            raise SnapshotFailed(f"mod_callcenter is not loaded ({said})", SourceReason.NOT_LOADED,
+                                 f"mod_callcenter: {said}")
         raise SnapshotFailed(f"callcenter_config {what} refused: {said}")
     try:
         answer = msgspec.json.decode(reply.body)
@@ -495,7 +495,8 @@ def _rows(what: str, reply: EslMessage) -> list[Mapping[str, Any]]:
     if answer.get("status") != "success":
         said = str(answer.get("message") or answer.get("response") or answer.get("status") or "no reason")[:160]
         if "not" in said.lower() and ("found" in said.lower() or "exist" in said.lower()):
-            raise SnapshotFailed(f"mod_callcenter is not loaded ({said})", SourceReason.NOT_LOADED, said)
+            raise SnapshotFailed(f"mod_callcenter is not loaded ({said})", SourceReason.NOT_LOADED,
+                                 f"mod_callcenter: {said}")
         raise SnapshotFailed(f"callcenter_config {what} refused: {said}")
     rows = answer.get("response")
     if rows is None:

@@ -74,7 +74,7 @@ SOURCE_REASONS = {
     SourceReason.AUTH_FAILED: QT_TR_NOOP("wrong user or secret ({0})"),
     SourceReason.LOGIN_REFUSED: QT_TR_NOOP("login refused ({0})"),
     SourceReason.TAKING_FLOOR: QT_TR_NOOP("taking the floor from the PBX"),
-    SourceReason.NOT_LOADED: QT_TR_NOOP("app_queue is not loaded yet ({0})"),
+    SourceReason.NOT_LOADED: QT_TR_NOOP("the queue module is not loaded yet ({0})"),
     SourceReason.SNAPSHOT_FAILED: QT_TR_NOOP("the floor could not be read ({0})"),
     SourceReason.INTERNAL: QT_TR_NOOP("internal error ({0}); reconnecting"),
 }
