@@ -237,7 +237,9 @@ def test_a_wrong_password_and_a_host_outside_the_acl_are_refused_and_said(run: R
 
 def test_mod_callcenter_not_loaded_is_syncing_then_up_when_it_loads(run: Runner) -> None:
     async def go() -> None:
-        answers = {"refuse": "-ERR json API command not found!\n"}
+        # what FreeSWITCH 1.11.1 answered here with mod_callcenter unloaded (checked live, fs_cli)
+        answers = {"refuse": '{"command":"callcenter_config","data":{"arguments":"agent list"},"status":"error",'
+                             '"message":"Invalid request or non-existant command","response":null}'}
 
         async def handler(cmd: str, pbx: Scripted) -> None:
             await floor_answers(refuse=answers["refuse"])(cmd, pbx)
@@ -246,6 +248,7 @@ def test_mod_callcenter_not_loaded_is_syncing_then_up_when_it_loads(run: Runner)
         try:
             await wait_until(lambda: bridge.server.source.reason == "not_loaded", 5, "not loaded, said")
             assert bridge.server.source.state == "syncing" and bridge.logins == 1
+            assert bridge.server.source.detail == "mod_callcenter: Invalid request or non-existant command"
             answers["refuse"] = None  # type: ignore[assignment]
             await wait_until(lambda: live(tv), 10, "up once it loads")
             assert tv.last.agents[TANAKA].state == "available"

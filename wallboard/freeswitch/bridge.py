@@ -494,7 +494,7 @@ def _rows(what: str, reply: EslMessage) -> list[Mapping[str, Any]]:
         raise SnapshotFailed(f"callcenter_config {what}: not a JSON object")
     if answer.get("status") != "success":
         said = str(answer.get("message") or answer.get("response") or answer.get("status") or "no reason")[:160]
-        if "not" in said.lower() and ("found" in said.lower() or "exist" in said.lower()):
+        if "exist" in said.lower() or "not found" in said.lower():  # unloaded: "… or non-existant command"
             raise SnapshotFailed(f"mod_callcenter is not loaded ({said})", SourceReason.NOT_LOADED,
                                  f"mod_callcenter: {said}")
         raise SnapshotFailed(f"callcenter_config {what} refused: {said}")
