@@ -166,7 +166,7 @@ def test_app_queue_loaded_after_the_bridge_logged_in(run: Runner) -> None:
             await wait_until(lambda: bool(tv.views) and tv.last.source is not None
                              and tv.last.source.state == "syncing" and tv.last.source.reason == "not_loaded", 5,
                              "the boards told why")
-            assert tv.last.source.detail == "QueueStatus: Invalid/unknown command: QueueStatus"  # type: ignore[union-attr]
+            assert tv.last.source.detail == "app_queue: QueueStatus: Invalid/unknown command: QueueStatus"  # type: ignore[union-attr]
             assert not tv.last.synced
             await wait_until(lambda: live(tv), 20, "the floor, once app_queue is there")
             assert len(ami.sent("QueueStatus")) == len([f for f in frames("late")

@@ -45,7 +45,6 @@ midnight (Asterisk's own ``Completed``/``Abandoned`` cover an unknown span since
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -53,10 +52,11 @@ import msgspec
 
 from ..core.metrics import QueueCounters
 from ..core.model import Agent, AgentState, Call, CallState, Queue
+from ..core.pbxfloor import DAY_MS, LEAVE_GRACE_MS, MAX_ID, MAX_QUEUES, Changes, FloorBase, Update, clip, is_id, number
 from ..core.protocol import Gone
 from .ami import AmiMessage
 
-DAY_MS = 86_400_000
+__all__ = ["DAY_MS", "AsteriskFloor", "QueueConfig", "Update"]
 
 #: AMI device states (``Status`` numbers, ``DeviceStateChange`` words).
 DEVICE_STATES = {
@@ -64,10 +64,6 @@ DEVICE_STATES = {
     "RINGING": 6, "RINGINUSE": 7, "ONHOLD": 8,
 }
 OFFLINE, IN_USE, RINGING, ON_HOLD = {4, 5}, {2, 3}, {6, 7}, {8}
-#: A caller who left the queue without an AgentConnect or an abandon is gone after this long.
-LEAVE_GRACE_MS = 2_000
-#: The feed's limits (core.model): ids 1–128 characters, text ≤ 256, ≤ 256 queues per agent.
-MAX_ID, MAX_TEXT, MAX_QUEUES = 128, 256, 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +74,6 @@ class QueueConfig:
     wrapup_s: int = 0  # the queue's wrapuptime (members with their own Wrapuptime use theirs)
     sl_target_pct: float = 80.0
     short_abandon_s: int = 0
-
-
-Update = Agent | Queue | Call | Gone
 
 
 @dataclass(slots=True)
@@ -146,22 +139,18 @@ class _Queue:
     shown: Queue | None = None
 
 
-class AsteriskFloor:
+class AsteriskFloor(FloorBase):
     """The floor as AMI tells it. Feed it messages with the time; it returns what changed."""
+
+    queues: dict[str, _Queue]
+    callers: dict[str, _Caller]
 
     def __init__(self, now: int, queues: Mapping[str, QueueConfig] | None = None,
                  teams: Mapping[str, str] | None = None, utc_offset_min: int = 540) -> None:
+        super().__init__(now, utc_offset_min)
         self.config = dict(queues or {})
         self.teams = dict(teams or {})  # member name or interface -> team
-        self.utc_offset_ms = utc_offset_min * 60_000
-        self.interval_start = now
-        self.interval_partial = True  # counting began mid-day (the bridge started): not since midnight
-        self.next_midnight = self._midnight_after(now)
         self.members: dict[str, _Member] = {}
-        self.queues: dict[str, _Queue] = {}
-        self.callers: dict[str, _Caller] = {}
-        self.oddities: Counter[str] = Counter()  # "<Event> without <Field>" and the like: what was skipped
-        self._new_oddities: list[str] = []
         self._snapshot: tuple[dict[str, _Member], dict[str, _Queue], dict[str, _Caller]] | None = None
 
     # -- the snapshot (QueueStatus, then the channel list) ------------------------------------
@@ -204,7 +193,7 @@ class AsteriskFloor:
                 c.counted, c.call = known.counted, msgspec.structs.replace(c.call, queued_at=known.call.queued_at)
             elif c.call.queue in queues:
                 queues[c.call.queue].counters.offered += 1
-        changed = _Changes(members=set(members), queues=set(queues))
+        changed = Changes(agents=set(members), queues=set(queues))
         gone_agents = [Gone("agent", iface) for iface in self.members if iface not in members]
         for cid, c in self.callers.items():
             if c.call.status is CallState.CONNECTED:
@@ -242,7 +231,7 @@ class AsteriskFloor:
                     m = devices.get(_device_of(leg.get("Channel")))
                     if leg is not caller and m is not None:
                         on_call[m.interface] = (uid, caller, leg)
-        changed = _Changes()
+        changed = Changes()
         for m in self.members.values():
             found = on_call.get(m.interface)
             if found is None:
@@ -266,7 +255,7 @@ class AsteriskFloor:
             m.call_id, m.ringing_call, m.wrapup_until = uid, None, 0
             m.started = now - talk_ms
             changed.calls.add(uid)
-            changed.members.add(m.interface)
+            changed.agents.add(m.interface)
         return changed.out(self, now)
 
     def resolve_hint(self, iface: str, hint: str) -> str:
@@ -285,35 +274,9 @@ class AsteriskFloor:
         handler = _HANDLERS.get(msg.event.lower())
         if handler is None:
             return []
-        changed = _Changes()
+        changed = Changes()
         handler(self, msg, now, changed)
         return changed.out(self, now)
-
-    def tick(self, now: int) -> list[Update]:
-        """Time passes: wrap-ups end, callers who left are gone, midnight resets the counters."""
-        changed = _Changes()
-        for m in self.members.values():
-            if m.wrapup_until and now >= m.wrapup_until:
-                self._end_wrapup(m, changed)
-        for cid, c in list(self.callers.items()):
-            if c.left_at is not None and now - c.left_at >= LEAVE_GRACE_MS:
-                self._end_call(cid, now, "exited", changed)
-        if now >= self.next_midnight:
-            self.interval_start = self.next_midnight
-            self.interval_partial = False
-            self.next_midnight = self._midnight_after(now)
-            for c in self.callers.values():  # callers still waiting are offered to the new day too
-                c.counted = c.call.status is not CallState.CONNECTED
-            for q in self.queues.values():
-                q.counters = QueueCounters(offered=sum(1 for c in self.callers.values() if c.call.queue == q.id
-                                                       and c.counted))
-                changed.queues.add(q.id)
-        return changed.out(self, now)
-
-    def snapshot(self, now: int) -> tuple[list[Agent], list[Queue], list[Call]]:
-        agents = [self._agent(m, now) for m in self.members.values()]
-        queues = [self._queue(q) for q in self.queues.values()]
-        return agents, queues, [c.call for c in self.callers.values()]
 
     def member_by_device(self, device: str) -> _Member | None:
         d = device.lower()
@@ -322,10 +285,8 @@ class AsteriskFloor:
                 return m
         return None
 
-    def take_new_oddities(self) -> list[str]:
-        """Kinds of skipped input seen for the first time since the last call (to log once each)."""
-        new, self._new_oddities = self._new_oddities, []
-        return new
+    def _slots(self) -> Mapping[str, _Member]:
+        return self.members
 
     # -- handlers ------------------------------------------------------------------------------
 
@@ -340,19 +301,13 @@ class AsteriskFloor:
             values.append(value)
         return values
 
-    def _odd(self, kind: str) -> None:
-        kind = kind[:120]
-        if kind not in self.oddities:
-            self._new_oddities.append(kind)
-        self.oddities[kind] += 1
-
-    def _queue_params(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _queue_params(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         if self._snapshot is None or (got := self._need(msg, "Queue")) is None:
             return
         [qid] = got
         self._snapshot[1][qid] = _Queue(qid, sl_threshold_s=min(_int(msg.get("ServiceLevel"), 20), 86_400))
 
-    def _queue_member(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _queue_member(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         if self._snapshot is None or (got := self._need(msg, "Queue", "Location")) is None:
             return
         qid, iface = got  # the snapshot's spelling (live events say Interface)
@@ -366,7 +321,7 @@ class AsteriskFloor:
         since_s = max(_int(msg.get("LastCall")), _int(msg.get("LastPause")), _int(msg.get("LoginTime")))
         m.since = min(now, since_s * 1000) if since_s else now
 
-    def _queue_entry(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _queue_entry(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         if self._snapshot is None or (got := self._need(msg, "Queue", "Uniqueid")) is None:
             return
         qid, cid = got
@@ -375,7 +330,7 @@ class AsteriskFloor:
                                               queued_at=now - wait_ms, caller_num=_clip(msg.get("CallerIDNum")),
                                               caller_name=_name(msg.get("CallerIDName"))))
 
-    def _member_event(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _member_event(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         """QueueMemberStatus / Added / Pause / Penalty / Ringinuse: the live spelling."""
         if (got := self._need(msg, "Queue", "Interface")) is None:
             return
@@ -384,26 +339,25 @@ class AsteriskFloor:
         if m is None:
             m = self.members[iface] = _Member(iface, _clip(msg.get("MemberName")) or iface,
                                               _clip(msg.get("StateInterface")) or iface, since=now)
-            ch.layout = True
         m.name = _clip(msg.get("MemberName")) or m.name
         self._membership(m, qid, msg)
         m.device = _int(msg.get("Status"), m.device)
         self._queue_known(qid, ch)
-        ch.members.add(iface)
+        ch.agents.add(iface)
 
-    def _member_removed(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _member_removed(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         m = self.members.get(msg.get("Interface"))
         if m is not None:
             m.memberships.pop(msg.get("Queue"), None)
-            ch.members.add(m.interface)
+            ch.agents.add(m.interface)
 
-    def _device_state(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _device_state(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         m = self.member_by_device(msg.get("Device"))
         if m is not None:
             m.device = DEVICE_STATES.get(msg.get("State").upper(), m.device)
-            ch.members.add(m.interface)
+            ch.agents.add(m.interface)
 
-    def _caller_join(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _caller_join(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         if (got := self._need(msg, "Queue", "Uniqueid")) is None:
             return
         qid, cid = got
@@ -417,7 +371,7 @@ class AsteriskFloor:
         ch.calls.add(cid)
         ch.queues.add(qid)
 
-    def _agent_called(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _agent_called(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         if (got := self._need(msg, "Uniqueid")) is None:
             return
         [cid] = got
@@ -427,9 +381,9 @@ class AsteriskFloor:
             ch.calls.add(c.call.id)
         if m is not None:
             m.ringing_call = cid
-            ch.members.add(m.interface)
+            ch.agents.add(m.interface)
 
-    def _agent_no_answer(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _agent_no_answer(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         """AgentRingNoAnswer (RingTime in ms) / AgentDump: the offer is over, the caller waits on."""
         cid = msg.get("Uniqueid")
         c, m = self.callers.get(cid), self.members.get(msg.get("Interface"))
@@ -438,14 +392,14 @@ class AsteriskFloor:
             ch.calls.add(c.call.id)
         if m is not None and m.ringing_call is not None and m.ringing_call == (cid or m.ringing_call):
             m.ringing_call = None
-            ch.members.add(m.interface)
+            ch.agents.add(m.interface)
 
-    def _caller_leave(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _caller_leave(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         c = self.callers.get(msg.get("Uniqueid"))
         if c is not None and c.call.status is not CallState.CONNECTED:
             c.left_at = now  # AgentConnect follows at once, or the caller is gone (tick / Hangup)
 
-    def _agent_connect(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _agent_connect(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         if (got := self._need(msg, "Queue", "Uniqueid")) is None:
             return
         qid, cid = got
@@ -474,9 +428,9 @@ class AsteriskFloor:
             if m.call_id is not None and m.call_id != cid:
                 self._end_call(m.call_id, now, "completed", ch)  # its last call's end was never told
             m.call_id, m.ringing_call = cid, None
-            ch.members.add(m.interface)
+            ch.agents.add(m.interface)
 
-    def _agent_complete(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _agent_complete(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         """The member's call is over. Without Uniqueid (the caller's channel already gone: rule 7)
         the call that ended is the member's own."""
         m = self.members.get(msg.get("Interface"))
@@ -499,9 +453,9 @@ class AsteriskFloor:
         m.wrapup_until = now + wrap_s * 1000
         if not wrap_s:
             self._end_wrapup(m, ch)
-        ch.members.add(m.interface)
+        ch.agents.add(m.interface)
 
-    def _caller_abandon(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _caller_abandon(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         if (got := self._need(msg, "Queue", "Uniqueid")) is None:
             return
         qid, cid = got
@@ -518,7 +472,7 @@ class AsteriskFloor:
             ch.queues.add(qid)
         self._end_call(cid, now, "abandoned", ch)
 
-    def _hangup(self, msg: AmiMessage, now: int, ch: _Changes) -> None:
+    def _hangup(self, msg: AmiMessage, now: int, ch: Changes) -> None:
         c = self.callers.get(msg.get("Uniqueid"))
         if c is not None and c.call.status is not CallState.CONNECTED:
             self._end_call(c.call.id, now, "exited", ch)  # left the queue some other way (exit key, timeout)
@@ -537,11 +491,10 @@ class AsteriskFloor:
             ms.reason = _clip(msg.get("PausedReason") or msg.get("Reason")) if ms.paused else ""
         ms.wrapup_s = min(_int(msg.get("Wrapuptime"), ms.wrapup_s), 86_400)
 
-    def _queue_known(self, qid: str, ch: _Changes) -> _Queue:
+    def _queue_known(self, qid: str, ch: Changes) -> _Queue:
         q = self.queues.get(qid)
         if q is None:
             q = self.queues[qid] = _Queue(qid)
-            ch.layout = True
             ch.queues.add(qid)
         return q
 
@@ -549,19 +502,10 @@ class AsteriskFloor:
         own = m.memberships.get(qid, _Membership()).wrapup_s
         return own if own > 0 else self.config.get(qid, QueueConfig()).wrapup_s
 
-    def _end_wrapup(self, m: _Member, ch: _Changes) -> None:
-        m.wrapup_until = 0
-        if m.wrapup_handle is not None:
-            qid, handle_ms = m.wrapup_handle
-            m.wrapup_handle = None
-            q = self.queues.get(qid)
-            if q is not None:
-                q.counters.handled += 1
-                q.counters.handle_ms += handle_ms
-                ch.queues.add(qid)
-        ch.members.add(m.interface)
+    def _end_wrapup(self, m: _Member, ch: Changes) -> None:
+        self._wrapup_over(m, m.interface, ch)
 
-    def _end_call(self, cid: str, now: int, why: str, ch: _Changes) -> None:
+    def _end_call(self, cid: str, now: int, why: str, ch: Changes) -> None:
         c = self.callers.pop(cid, None)
         if c is None:
             return
@@ -570,11 +514,7 @@ class AsteriskFloor:
             if m.call_id == cid or m.ringing_call == cid:
                 m.call_id = None if m.call_id == cid else m.call_id
                 m.ringing_call = None if m.ringing_call == cid else m.ringing_call
-                ch.members.add(m.interface)
-
-    def _midnight_after(self, now: int) -> int:
-        local = now + self.utc_offset_ms
-        return (local // DAY_MS + 1) * DAY_MS - self.utc_offset_ms
+                ch.agents.add(m.interface)
 
     def state_of(self, m: _Member, now: int) -> tuple[AgentState, str]:
         """The agent's state and reason, by rule 6 of the module docstring."""
@@ -614,60 +554,13 @@ class AsteriskFloor:
         return q.shown
 
 
-@dataclass
-class _Changes:
-    members: set[str] = field(default_factory=set)
-    queues: set[str] = field(default_factory=set)
-    calls: set[str] = field(default_factory=set)
-    ended: list[Call] = field(default_factory=list)
-    layout: bool = False
-
-    def out(self, floor: AsteriskFloor, now: int) -> list[Update]:
-        """Queues first (a new queue before the calls in it), then calls, ended calls, agents."""
-        out: list[Update] = []
-        for qid in sorted(self.queues):
-            q = floor.queues.get(qid)
-            if q is not None:
-                before = q.shown
-                new = floor._queue(q)
-                if new != before:
-                    out.append(new)
-        for cid in sorted(self.calls):
-            c = floor.callers.get(cid)
-            if c is not None:
-                out.append(c.call)
-        out.extend(self.ended)
-        for iface in sorted(self.members):
-            m = floor.members.get(iface)
-            if m is not None:
-                before_agent = m.shown
-                agent = floor._agent(m, now)
-                if agent != before_agent:
-                    out.append(agent)
-        return out
-
-
-def _int(value: str | None, default: int = 0) -> int:
-    """A non-negative whole number from AMI text; anything else (``-``, ``1e999``, ``nan``) is absent."""
-    try:
-        n = int(float(value)) if value not in (None, "") else default
-    except (ValueError, OverflowError):
-        return default
-    return n if 0 <= n <= 2**53 // 1000 else default
+_int, _clip, _is_id = number, clip, is_id
 
 
 def _device_of(channel: str) -> str:
     """``PJSIP/agent-1001-0000002a`` → ``pjsip/agent-1001``; ``Local/1001@agents-00000033;1`` →
     ``local/1001@agents``: a channel's name is its device, a dash and a sequence number."""
     return channel.rpartition("-")[0].lower()
-
-
-def _is_id(value: str) -> bool:
-    return 0 < len(value) <= MAX_ID
-
-
-def _clip(value: str, limit: int = MAX_TEXT) -> str:
-    return value[:limit]
 
 
 def _name(caller_id_name: str) -> str:

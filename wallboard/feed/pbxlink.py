@@ -29,14 +29,15 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from ..core.model import Agent, Call, Queue
-from ..core.protocol import Gone, Source, SourceReason
+from ..core.pbxfloor import Update
+from ..core.protocol import Source, SourceReason
 from .backoff import Failure, reconnect_delay, retry_delay
 from .monitoring import MonitorDesk, Session
 from .server import FeedServer
 
 log = logging.getLogger(__name__)
 
-Update = Agent | Queue | Call | Gone
+__all__ = ["LinkRefused", "PbxLink", "SnapshotFailed", "Update", "describe", "snapshot_delay", "words"]
 
 
 class LinkRefused(Exception):

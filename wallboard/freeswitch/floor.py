@@ -40,7 +40,6 @@ run from the bridge's start (``interval_partial``) until the centre's local midn
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,19 +48,14 @@ import msgspec
 
 from ..core.metrics import QueueCounters
 from ..core.model import Agent, AgentState, Call, CallState, Queue
+from ..core.pbxfloor import LEAVE_GRACE_MS, MAX_ID, MAX_QUEUES, MAX_TEXT, Changes, FloorBase, Update, clip, number
 from ..core.protocol import Gone
 
-DAY_MS = 86_400_000
-#: A caller's channel gone without member-queue-end is ended after this long (rule 8).
-LEAVE_GRACE_MS = 2_000
-#: The feed's limits (core.model): ids 1–128 characters, text ≤ 256, ≤ 256 queues per agent.
-MAX_ID, MAX_TEXT, MAX_QUEUES = 128, 256, 256
+__all__ = ["CANCEL_REASONS", "LEAVE_GRACE_MS", "FreeSwitchFloor", "QueueConfig", "Update"]
+
 #: ``CC-Cancel-Reason`` → the call's end reason (rule 3).
 CANCEL_REASONS = {"BREAK_OUT": "abandoned", "NONE": "abandoned", "TIMEOUT": "timeout",
                   "NO_AGENT_TIMEOUT": "timeout", "EXIT_WITH_KEY": "exited"}
-
-Update = Agent | Queue | Call | Gone
-
 
 @dataclass(frozen=True, slots=True)
 class QueueConfig:
@@ -97,7 +91,7 @@ class _Agent:
 class _Caller:
     call: Call
     counted: bool = True
-    hung_up_at: int | None = None  # its channel hung up, member-queue-end not (yet) seen
+    left_at: int | None = None  # its channel hung up, member-queue-end not (yet) seen
 
 
 @dataclass(slots=True)
@@ -107,24 +101,20 @@ class _Queue:
     shown: Queue | None = None
 
 
-class FreeSwitchFloor:
+class FreeSwitchFloor(FloorBase):
     """The floor as the event socket tells it. Feed it events with the time; it returns what changed."""
+
+    queues: dict[str, _Queue]
+    callers: dict[str, _Caller]
 
     def __init__(self, now: int, queues: Mapping[str, QueueConfig] | None = None,
                  teams: Mapping[str, str] | None = None, names: Mapping[str, str] | None = None,
                  utc_offset_min: int = 540) -> None:
+        super().__init__(now, utc_offset_min)
         self.config = dict(queues or {})
         self.teams = dict(teams or {})
         self.names = dict(names or {})  # agent name → the name shown
-        self.utc_offset_ms = utc_offset_min * 60_000
-        self.interval_start = now
-        self.interval_partial = True
-        self.next_midnight = self._midnight_after(now)
         self.agents: dict[str, _Agent] = {}
-        self.queues: dict[str, _Queue] = {}
-        self.callers: dict[str, _Caller] = {}
-        self.oddities: Counter[str] = Counter()
-        self._new_oddities: list[str] = []
 
     # -- the snapshot (the JSON API's lists) ---------------------------------------------------
 
@@ -217,7 +207,7 @@ class FreeSwitchFloor:
 
     def _replace(self, agents: dict[str, _Agent], queues: dict[str, _Queue], callers: dict[str, _Caller],
                  now: int) -> list[Update]:
-        changed = _Changes(agents=set(agents), queues=set(queues))
+        changed = Changes(agents=set(agents), queues=set(queues))
         gone_agents = [Gone("agent", name) for name in self.agents if name not in agents]
         calls_before = {cid: c.call for cid, c in self.callers.items()}
         for cid, c in self.callers.items():
@@ -253,38 +243,12 @@ class FreeSwitchFloor:
             handler = _CHANNEL.get(name)
             if handler is None:
                 return []
-        changed = _Changes()
+        changed = Changes()
         handler(self, event, now, changed)
         return changed.out(self, now)
 
-    def tick(self, now: int) -> list[Update]:
-        """Time passes: wrap-ups end, callers whose channel went are gone, midnight resets the counters."""
-        changed = _Changes()
-        for a in self.agents.values():
-            if a.wrapup_until and now >= a.wrapup_until:
-                self._end_wrapup(a, changed)
-        for cid, c in list(self.callers.items()):
-            if c.hung_up_at is not None and now - c.hung_up_at >= LEAVE_GRACE_MS:
-                self._end_call(cid, now, "exited", changed)
-        if now >= self.next_midnight:
-            self.interval_start = self.next_midnight
-            self.interval_partial = False
-            self.next_midnight = self._midnight_after(now)
-            for c in self.callers.values():
-                c.counted = c.call.status is not CallState.CONNECTED
-            for q in self.queues.values():
-                q.counters = QueueCounters(offered=sum(1 for c in self.callers.values() if c.call.queue == q.id
-                                                       and c.counted))
-                changed.queues.add(q.id)
-        return changed.out(self, now)
-
-    def snapshot(self, now: int) -> tuple[list[Agent], list[Queue], list[Call]]:
-        return ([self._agent(a, now) for a in self.agents.values()], [self._queue(q) for q in self.queues.values()],
-                [c.call for c in self.callers.values()])
-
-    def take_new_oddities(self) -> list[str]:
-        new, self._new_oddities = self._new_oddities, []
-        return new
+    def _slots(self) -> Mapping[str, _Agent]:
+        return self.agents
 
     # -- handlers ---------------------------------------------------------------------------------
 
@@ -299,13 +263,7 @@ class FreeSwitchFloor:
             values.append(value)
         return values
 
-    def _odd(self, kind: str) -> None:
-        kind = kind[:120]
-        if kind not in self.oddities:
-            self._new_oddities.append(kind)
-        self.oddities[kind] += 1
-
-    def _join(self, ev: Mapping[str, str], now: int, ch: _Changes) -> None:
+    def _join(self, ev: Mapping[str, str], now: int, ch: Changes) -> None:
         """member-queue-start / member-queue-resume."""
         if (got := self._need(ev, "CC-Queue", "CC-Member-Session-UUID")) is None:
             return
@@ -320,7 +278,7 @@ class FreeSwitchFloor:
         ch.calls.add(cid)
         ch.queues.add(qid)
 
-    def _offering(self, ev: Mapping[str, str], now: int, ch: _Changes) -> None:
+    def _offering(self, ev: Mapping[str, str], now: int, ch: Changes) -> None:
         if (got := self._need(ev, "CC-Agent", "CC-Member-Session-UUID")) is None:
             return
         name, cid = got
@@ -332,7 +290,7 @@ class FreeSwitchFloor:
             a.ringing_call = cid
             ch.agents.add(name)
 
-    def _bridge_start(self, ev: Mapping[str, str], now: int, ch: _Changes) -> None:
+    def _bridge_start(self, ev: Mapping[str, str], now: int, ch: Changes) -> None:
         if (got := self._need(ev, "CC-Queue", "CC-Agent", "CC-Member-Session-UUID")) is None:
             return
         qid, name, cid = got
@@ -367,7 +325,7 @@ class FreeSwitchFloor:
             a.channel = _clip(ev.get("CC-Agent-UUID", ""), MAX_ID)
             ch.agents.add(name)
 
-    def _bridge_fail(self, ev: Mapping[str, str], now: int, ch: _Changes) -> None:
+    def _bridge_fail(self, ev: Mapping[str, str], now: int, ch: Changes) -> None:
         """The offered agent did not take it: the caller waits on."""
         c = self.callers.get(ev.get("CC-Member-Session-UUID", ""))
         a = self.agents.get(ev.get("CC-Agent", ""))
@@ -378,7 +336,7 @@ class FreeSwitchFloor:
             a.ringing_call = None
             ch.agents.add(a.name)
 
-    def _bridge_end(self, ev: Mapping[str, str], now: int, ch: _Changes) -> None:
+    def _bridge_end(self, ev: Mapping[str, str], now: int, ch: Changes) -> None:
         if (got := self._need(ev, "CC-Agent")) is None:
             return
         [name] = got
@@ -398,7 +356,7 @@ class FreeSwitchFloor:
             self._end_wrapup(a, ch)
         ch.agents.add(name)
 
-    def _leave(self, ev: Mapping[str, str], now: int, ch: _Changes) -> None:
+    def _leave(self, ev: Mapping[str, str], now: int, ch: Changes) -> None:
         """member-queue-end: how the caller left (rule 3)."""
         if (got := self._need(ev, "CC-Queue", "CC-Member-Session-UUID")) is None:
             return
@@ -426,7 +384,7 @@ class FreeSwitchFloor:
             ch.queues.add(qid)
         self._end_call(cid, now, why, ch)
 
-    def _status(self, ev: Mapping[str, str], now: int, ch: _Changes) -> None:
+    def _status(self, ev: Mapping[str, str], now: int, ch: Changes) -> None:
         if (got := self._need(ev, "CC-Agent", "CC-Agent-Status")) is None:
             return
         name, status = got
@@ -436,7 +394,7 @@ class FreeSwitchFloor:
         a.status = _clip(status, 32)
         ch.agents.add(name)
 
-    def _state(self, ev: Mapping[str, str], now: int, ch: _Changes) -> None:
+    def _state(self, ev: Mapping[str, str], now: int, ch: Changes) -> None:
         if (got := self._need(ev, "CC-Agent", "CC-Agent-State")) is None:
             return
         name, state = got
@@ -446,30 +404,30 @@ class FreeSwitchFloor:
             a.ringing_call = None  # the offer is over (answered elsewhere, caller gone)
         ch.agents.add(name)
 
-    def _added(self, ev: Mapping[str, str], now: int, ch: _Changes) -> None:
+    def _added(self, ev: Mapping[str, str], now: int, ch: Changes) -> None:
         if (got := self._need(ev, "CC-Agent")) is None:
             return
         self._agent_known(got[0], ch)
         ch.agents.add(got[0])
 
-    def _max_no_answer(self, ev: Mapping[str, str], now: int, ch: _Changes) -> None:
+    def _max_no_answer(self, ev: Mapping[str, str], now: int, ch: Changes) -> None:
         a = self.agents.get(ev.get("CC-Agent", ""))
         if a is not None:
             a.no_answer_break = True  # its status change (to On Break) follows
             ch.agents.add(a.name)
 
-    def _contact(self, ev: Mapping[str, str], now: int, ch: _Changes) -> None:
+    def _contact(self, ev: Mapping[str, str], now: int, ch: Changes) -> None:
         a = self.agents.get(ev.get("CC-Agent", ""))
         if a is not None:
             a.contact = _clip(ev.get("CC-Agent-Contact", ""))
 
-    def _hangup(self, ev: Mapping[str, str], now: int, ch: _Changes) -> None:
+    def _hangup(self, ev: Mapping[str, str], now: int, ch: Changes) -> None:
         uid = ev.get("Unique-ID", "")
         c = self.callers.get(uid)
-        if c is not None and c.call.status is not CallState.CONNECTED and c.hung_up_at is None:
-            c.hung_up_at = now  # member-queue-end should follow at once (rule 8)
+        if c is not None and c.call.status is not CallState.CONNECTED and c.left_at is None:
+            c.left_at = now  # member-queue-end should follow at once (rule 8)
 
-    def _hold(self, ev: Mapping[str, str], now: int, ch: _Changes) -> None:
+    def _hold(self, ev: Mapping[str, str], now: int, ch: Changes) -> None:
         uid = ev.get("Unique-ID", "")
         held = ev.get("Event-Name") == "CHANNEL_HOLD"
         for a in self.agents.values():
@@ -484,14 +442,14 @@ class FreeSwitchFloor:
 
     # -- helpers ----------------------------------------------------------------------------------
 
-    def _agent_known(self, name: str, ch: _Changes) -> _Agent:
+    def _agent_known(self, name: str, ch: Changes) -> _Agent:
         a = self.agents.get(name)
         if a is None:
             a = self.agents[name] = _Agent(_clip(name, MAX_ID), status="")  # logged in, status not yet known
             ch.agents.add(name)
         return a
 
-    def _queue_known(self, qid: str, ch: _Changes) -> _Queue:
+    def _queue_known(self, qid: str, ch: Changes) -> _Queue:
         q = self.queues.get(qid)
         if q is None:
             q = self.queues[qid] = _Queue(qid)
@@ -501,19 +459,10 @@ class FreeSwitchFloor:
     def _sl_s(self, qid: str) -> int:
         return self.config.get(qid, QueueConfig()).sl_threshold_s
 
-    def _end_wrapup(self, a: _Agent, ch: _Changes) -> None:
-        a.wrapup_until = 0
-        if a.wrapup_handle is not None:
-            qid, handle_ms = a.wrapup_handle
-            a.wrapup_handle = None
-            q = self.queues.get(qid)
-            if q is not None:
-                q.counters.handled += 1
-                q.counters.handle_ms += handle_ms
-                ch.queues.add(qid)
-        ch.agents.add(a.name)
+    def _end_wrapup(self, a: _Agent, ch: Changes) -> None:
+        self._wrapup_over(a, a.name, ch)
 
-    def _end_call(self, cid: str, now: int, why: str, ch: _Changes) -> None:
+    def _end_call(self, cid: str, now: int, why: str, ch: Changes) -> None:
         c = self.callers.pop(cid, None)
         if c is None:
             return
@@ -525,10 +474,6 @@ class FreeSwitchFloor:
             if a.ringing_call == cid:
                 a.ringing_call = None
                 ch.agents.add(a.name)
-
-    def _midnight_after(self, now: int) -> int:
-        local = now + self.utc_offset_ms
-        return (local // DAY_MS + 1) * DAY_MS - self.utc_offset_ms
 
     def state_of(self, a: _Agent, now: int) -> tuple[AgentState, str]:
         """The agent's state and reason, by rule 5 of the module docstring."""
@@ -574,54 +519,12 @@ class FreeSwitchFloor:
         return q.shown
 
 
-@dataclass
-class _Changes:
-    agents: set[str] = field(default_factory=set)
-    queues: set[str] = field(default_factory=set)
-    calls: set[str] = field(default_factory=set)
-    ended: list[Call] = field(default_factory=list)
-
-    def out(self, floor: FreeSwitchFloor, now: int) -> list[Update]:
-        """Queues first (a new queue before the calls in it), then calls, ended calls, agents."""
-        out: list[Update] = []
-        for qid in sorted(self.queues):
-            q = floor.queues.get(qid)
-            if q is not None:
-                before = q.shown
-                new = floor._queue(q)
-                if new != before:
-                    out.append(new)
-        for cid in sorted(self.calls):
-            c = floor.callers.get(cid)
-            if c is not None:
-                out.append(c.call)
-        out.extend(self.ended)
-        for name in sorted(self.agents):
-            a = floor.agents.get(name)
-            if a is not None:
-                before_agent = a.shown
-                agent = floor._agent(a, now)
-                if agent != before_agent:
-                    out.append(agent)
-        return out
-
-
-def _int(value: Any) -> int:
-    """A non-negative whole number from the socket's text; anything else is absent (0)."""
-    try:
-        n = int(float(value)) if value not in (None, "") else 0
-    except (ValueError, OverflowError, TypeError):
-        return 0
-    return n if 0 <= n <= 2**53 // 1000 else 0
+_int, _clip = number, clip
 
 
 def _text(row: Mapping[str, Any], key: str, limit: int = MAX_TEXT) -> str:
     value = row.get(key)
     return value[:limit] if isinstance(value, str) else ""
-
-
-def _clip(value: str, limit: int = MAX_TEXT) -> str:
-    return value[:limit]
 
 
 _ACTIONS = {
