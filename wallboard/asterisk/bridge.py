@@ -67,7 +67,7 @@ from typing import Any, Generic, TypeVar
 from ..core.model import Agent, Call, Queue
 from ..core.protocol import SourceReason
 from ..feed.monitoring import MODES, Session
-from ..feed.pbxlink import LinkRefused, PbxLink, SnapshotFailed, snapshot_delay, words
+from ..feed.pbxlink import Leg, LinkRefused, PbxLink, SnapshotFailed, snapshot_delay, words
 from ..feed.server import FeedServer
 from .ami import AmiMessage, AmiParser, action
 from .audiosocket import AudioHub
@@ -115,27 +115,22 @@ class _Listing(Generic[T]):
     items: list[AmiMessage] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class _Leg:
-    """One ring of the supervisor's phone into ChanSpy, with the uniqueid we gave it."""
+@dataclass(slots=True, kw_only=True)
+class _Leg(Leg):
+    """One ring of the supervisor's phone into ChanSpy; ``key`` is the uniqueid we gave it."""
 
-    session_id: str
-    mode: str
-    uniqueid: str
-    action_id: str
-    endpoint: str
-    data: str
-    sent_mono: float
-    answered_mono: float | None = None  # OriginateResponse Success
-    connected: bool = False  # ChanSpyStart
-    dropped: bool = False  # we want it gone (stop, mode change, end): its events no longer count
-    hangup_mono: float | None = None  # when we last asked Asterisk to hang it up
-    stuck_told: bool = False
+    action_id: str = ""
+    endpoint: str = ""
+    data: str = ""
     live: bool = False  # ChanSpy has ``d``: its mode is switched by PlayDTMF
     sent_digits: list[str] = field(default_factory=list)  # PlayDTMF digits whose DTMFEnd is still to come
 
+    @property
+    def uniqueid(self) -> str:
+        return self.key
 
-class AsteriskBridge(PbxLink):
+
+class AsteriskBridge(PbxLink[_Leg]):
     kind = "AMI"
 
     def __init__(self, ami: AmiSettings, server: FeedServer, floor: AsteriskFloor, *,
@@ -145,12 +140,10 @@ class AsteriskBridge(PbxLink):
                  list_timeout_s: float = 10.0, rand: Callable[[], float] = random.random,
                  spy_prefix: str | None = None, audio: AudioHub | None = None) -> None:
         super().__init__(server, f"{ami.host}:{ami.port}", clock=clock, mono=mono, tick_s=tick_s,
-                         refused_retry_s=refused_retry_s, resync_s=resync_s, rand=rand)
+                         refused_retry_s=refused_retry_s, resync_s=resync_s, rand=rand, spy_timeout_s=spy_timeout_s,
+                         ring_timeout_s=ring_timeout_s, hangup_confirm_s=hangup_confirm_s)
         self.ami = ami
         self.floor = floor
-        self.spy_timeout_s = spy_timeout_s
-        self.ring_timeout_s = ring_timeout_s
-        self.hangup_confirm_s = hangup_confirm_s
         self.list_timeout_s = list_timeout_s
         self._spy_prefix = spy_prefix or uuid.uuid4().hex[:8]
         self._spy_ids = itertools.count(1)
@@ -161,7 +154,6 @@ class AsteriskBridge(PbxLink):
             server.on_audio = self.desk.microphone
         self.ami_version = 0  # AMI's major version, from the greeting
         self.live_switch = False  # mode changes by PlayDTMF, no re-ring
-        self.legs: dict[str, _Leg] = {}  # by the uniqueid we gave the leg
         self.rights: frozenset[str] = frozenset()  # AMI actions our manager user may send (lower case)
         self._writer: asyncio.StreamWriter | None = None
         self._pending: list[tuple[str, asyncio.Future[AmiMessage]]] = []  # in the order sent
@@ -437,9 +429,6 @@ class AsteriskBridge(PbxLink):
     def _tick_floor(self) -> list[Update]:
         return self.floor.tick(self.clock())
 
-    def _timeouts(self) -> None:
-        self._spy_timeouts()
-
     # -- the Dialer: listen / whisper / barge via ChanSpy ------------------------------------------
 
     def dial(self, s: Session) -> None:
@@ -464,7 +453,8 @@ class AsteriskBridge(PbxLink):
         uid = f"wbspy-{self._spy_prefix}-{next(self._spy_ids)}"
         data = f"{device}-,{(LIVE_OPTIONS if self.live_switch else SPY_OPTIONS)[s.mode]}"
         channel = self.hub.dial_string(self.hub.expect(s.id)) if s.audio and self.hub is not None else s.endpoint
-        leg = _Leg(s.id, s.mode, uid, "", channel, data, self._mono(), live=self.live_switch)
+        leg = _Leg(session_id=s.id, mode=s.mode, key=uid, endpoint=channel, data=data, sent_mono=self._mono(),
+                   live=self.live_switch)
         self.legs[uid] = leg
 
         def refused(reply: AmiMessage) -> None:
@@ -527,29 +517,15 @@ class AsteriskBridge(PbxLink):
     def _socket_closed(self, session_id: str, why: str) -> None:
         log.info("monitor %s: the audio socket closed (%s)", session_id, why)
 
-    def hang_up(self, s: Session) -> None:
-        if not self._legs_of(s.id):
-            self.desk.gone(s.id)
-        elif self._writer is None:
-            for leg in self._legs_of(s.id):
-                leg.dropped = True
-            if self.hub is not None:  # an audio leg's socket at least is ours to cut: not a word more either way
-                self.hub.forget(s.id)
-            self.desk.stuck(s.id, "pbx_link_lost", "the bridge is not connected to AMI")
-        else:
-            self._drop(s.id)
+    @property
+    def _linked(self) -> bool:
+        return self._writer is not None
 
-    def _legs_of(self, session_id: str) -> list[_Leg]:
-        return [leg for leg in self.legs.values() if leg.session_id == session_id]
+    hangup_event = "Hangup event"
 
-    def _drop(self, session_id: str) -> None:
-        """Hang up every leg of the session (again, for one that is stuck); confirmed by Hangup events.
-        An audio leg's socket is hung up at once too: not a frame more either way."""
+    def _audio_cut(self, session_id: str) -> None:
         if self.hub is not None:
             self.hub.forget(session_id)
-        for leg in self._legs_of(session_id):
-            leg.dropped = True
-            self._hangup_leg(leg)
 
     def _hangup_leg(self, leg: _Leg) -> None:
         if self._writer is None:
@@ -567,30 +543,6 @@ class AsteriskBridge(PbxLink):
             leg.stuck_told = True
             self.desk.stuck(leg.session_id, "hangup_refused", words)
         self._fire("Hangup", answered, Channel=leg.uniqueid)
-
-    def _retry_stuck_legs(self) -> None:
-        """Back on AMI: every leg we could not end is hung up now (or found gone)."""
-        for leg in list(self.legs.values()):
-            leg.dropped = True
-            leg.answered_mono = leg.answered_mono or self._mono()  # "no such channel" now means it is gone
-            self._hangup_leg(leg)
-
-    def _leg_ended(self, leg: _Leg, why: str) -> None:
-        """Asterisk says the leg is gone. Not asked for: the session ends for ``why``."""
-        if leg.dropped:
-            self._leg_gone(leg)
-            return
-        self.legs.pop(leg.uniqueid, None)
-        log.info("monitor %s: leg %s ended (%s)", leg.session_id, leg.uniqueid, why)
-        if self.hub is not None and not self._legs_of(leg.session_id):
-            self.hub.forget(leg.session_id)
-        self.desk.finish(leg.session_id, why)
-
-    def _leg_gone(self, leg: _Leg) -> None:
-        self.legs.pop(leg.uniqueid, None)
-        s = self.desk.sessions.get(leg.session_id)
-        if s is not None and s.state in ("ending", "stuck") and not self._legs_of(s.id):
-            self.desk.gone(s.id)
 
     def _leg_for(self, msg: AmiMessage, event: str) -> _Leg | None:
         if event == "originateresponse":  # its Uniqueid is the ChannelId we gave (an old Asterisk: <null>)
@@ -629,25 +581,6 @@ class AsteriskBridge(PbxLink):
             self.desk.connected(leg.session_id)
         else:  # ChanSpyStop: the spied-on call ended (option E); the leg's Hangup follows
             self.desk.finish(leg.session_id, "call_ended")
-
-    def _spy_timeouts(self) -> None:
-        now = self._mono()
-        for leg in list(self.legs.values()):
-            if leg.dropped:
-                if (leg.hangup_mono is not None and not leg.stuck_told
-                        and now - leg.hangup_mono > self.hangup_confirm_s):
-                    leg.stuck_told = True
-                    self.desk.stuck(leg.session_id, "hangup_unconfirmed",
-                                    f"no Hangup event for leg {leg.uniqueid} in {self.hangup_confirm_s:.0f} s")
-                continue
-            if leg.connected:
-                continue
-            if leg.answered_mono is not None and now - leg.answered_mono > self.spy_timeout_s:
-                log.warning("monitor %s: the phone answered but ChanSpy found no channel for %s in %.0f s",
-                            leg.session_id, leg.data, self.spy_timeout_s)
-                self.desk.finish(leg.session_id, "timeout")
-            elif leg.answered_mono is None and now - leg.sent_mono > self.ring_timeout_s + 5:
-                self.desk.finish(leg.session_id, "supervisor_unreachable")
 
 
 def _ami_major(greeting: str | None) -> int:

@@ -17,6 +17,10 @@ is its PBX's own: how one session goes (:meth:`PbxLink._session`: connect, log i
 - **Nothing stops it**: a failure in a handler or a tick is logged once per kind and the rest goes on.
 - **A lost link never leaves a monitoring session silently**: a session being ended whose legs may live
   on in the PBX is ``stuck`` (the supervisor may still be heard) until the PBX is back and confirms.
+- **Legs** (the supervisor's ring into the agent's call, :class:`Leg`): ended only when the PBX says the leg
+  is gone; a hang-up refused or not confirmed within ``hangup_confirm_s`` makes the session ``stuck``, and
+  every leg still open is hung up again as soon as the link is back. A leg answered but not on the call
+  within ``spy_timeout_s`` ends as ``timeout``; one never answered, as ``supervisor_unreachable``.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ import logging
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from ..core.model import Agent, Call, Queue
 from ..core.pbxfloor import Update
@@ -38,6 +44,21 @@ from .server import FeedServer
 log = logging.getLogger(__name__)
 
 __all__ = ["LinkRefused", "PbxLink", "SnapshotFailed", "Update", "describe", "snapshot_delay", "words"]
+
+
+@dataclass(slots=True, kw_only=True)
+class Leg:
+    """One ring of the supervisor's endpoint into the agent's call, by the id we gave it (``key``)."""
+
+    session_id: str
+    mode: str
+    key: str
+    sent_mono: float
+    answered_mono: float | None = None  # the PBX says the endpoint answered
+    connected: bool = False  # on the agent's call (spying, eavesdropping)
+    dropped: bool = False  # we want it gone (stop, mode change, end): its events no longer count
+    hangup_mono: float | None = None  # when we last asked the PBX to hang it up
+    stuck_told: bool = False
 
 
 class LinkRefused(Exception):
@@ -83,7 +104,10 @@ def words(reason: SourceReason, detail: str) -> str:
     return f"{reason.value}: {detail}" if detail else reason.value
 
 
-class PbxLink:
+L = TypeVar("L", bound=Leg)
+
+
+class PbxLink(Generic[L]):
     """One PBX link feeding one :class:`FeedServer`; see the module docstring for the contract."""
 
     #: How the log names the link ("AMI", "ESL").
@@ -91,7 +115,8 @@ class PbxLink:
 
     def __init__(self, server: FeedServer, target: str, *, clock: Callable[[], int] | None = None,
                  mono: Callable[[], float] = time.monotonic, tick_s: float = 0.2, refused_retry_s: float = 30.0,
-                 resync_s: float = 60.0, rand: Callable[[], float] = random.random) -> None:
+                 resync_s: float = 60.0, rand: Callable[[], float] = random.random, spy_timeout_s: float = 8.0,
+                 ring_timeout_s: float = 30.0, hangup_confirm_s: float = 5.0) -> None:
         self.server = server
         self.target = target  # host:port, for the log and the boards
         self.clock = clock or server.clock
@@ -100,6 +125,10 @@ class PbxLink:
         self.refused_retry_s = refused_retry_s
         self.resync_s = resync_s
         self._rand = rand
+        self.spy_timeout_s = spy_timeout_s
+        self.ring_timeout_s = ring_timeout_s
+        self.hangup_confirm_s = hangup_confirm_s
+        self.legs: dict[str, L] = {}  # by the id we gave the leg
         self.desk = MonitorDesk(server, self)
         server.set_monitoring((), "the bridge has not logged in to the PBX yet")
         server.on_command = self.desk.handle
@@ -130,12 +159,23 @@ class PbxLink:
     def _tick_floor(self) -> list[Update]:
         return []
 
-    def _timeouts(self) -> None:
-        """Monitoring legs that rang, answered or were hung up too long ago without a word."""
+    @property
+    def _linked(self) -> bool:
+        """Whether there is a connection to send on."""
+        raise NotImplementedError
 
-    def _legs_of(self, session_id: str) -> Sequence[object]:
-        """The PBX legs still open for a monitoring session."""
-        return []
+    def _hangup_leg(self, leg: L) -> None:
+        """Ask the PBX to hang the leg up (its hang-up event confirms; a refusal: ``desk.stuck``)."""
+        raise NotImplementedError
+
+    def _leg_forgotten(self, leg: L) -> None:
+        """The leg is gone for good: whatever else kept it (a job id) may go."""
+
+    def _audio_cut(self, session_id: str) -> None:
+        """The session's audio (in the app), if any, stops now both ways."""
+
+    #: The PBX event that confirms a leg is gone (for the log and the boards).
+    hangup_event = "hangup"
 
     def _close(self) -> None:
         """Close the connection now (stop)."""
@@ -151,11 +191,78 @@ class PbxLink:
     def switch(self, s: Session, mode: str) -> None:
         raise NotImplementedError
 
-    def hang_up(self, s: Session) -> None:
-        raise NotImplementedError
-
     def speak(self, s: Session, pcm: bytes) -> None:
         """Microphone frames (in-app whisper/barge): dropped where the PBX takes no audio from us."""
+
+    def hang_up(self, s: Session) -> None:
+        if not self._legs_of(s.id):
+            self.desk.gone(s.id)
+        elif not self._linked:
+            for leg in self._legs_of(s.id):
+                leg.dropped = True
+            self._audio_cut(s.id)  # an audio leg's socket at least is ours to cut: not a word more either way
+            self.desk.stuck(s.id, "pbx_link_lost", f"the bridge is not connected to {self.kind}")
+        else:
+            self._drop(s.id)
+
+    # -- legs --------------------------------------------------------------------------------------
+
+    def _legs_of(self, session_id: str) -> list[L]:
+        return [leg for leg in self.legs.values() if leg.session_id == session_id]
+
+    def _drop(self, session_id: str) -> None:
+        """Hang up every leg of the session (again, for one that is stuck); confirmed by the PBX's events."""
+        self._audio_cut(session_id)
+        for leg in self._legs_of(session_id):
+            leg.dropped = True
+            self._hangup_leg(leg)
+
+    def _retry_stuck_legs(self) -> None:
+        """Back on the PBX: every leg we could not end is hung up now (or found gone)."""
+        for leg in list(self.legs.values()):
+            leg.dropped = True
+            leg.answered_mono = leg.answered_mono or self._mono()  # "no such channel" now means it is gone
+            self._hangup_leg(leg)
+
+    def _leg_ended(self, leg: L, why: str) -> None:
+        """The PBX says the leg is gone. Not asked for: the session ends for ``why``."""
+        if leg.dropped:
+            self._leg_gone(leg)
+            return
+        self._forget(leg)
+        log.info("monitor %s: leg %s ended (%s)", leg.session_id, leg.key, why)
+        if not self._legs_of(leg.session_id):
+            self._audio_cut(leg.session_id)
+        self.desk.finish(leg.session_id, why)
+
+    def _leg_gone(self, leg: L) -> None:
+        self._forget(leg)
+        s = self.desk.sessions.get(leg.session_id)
+        if s is not None and s.state in ("ending", "stuck") and not self._legs_of(s.id):
+            self.desk.gone(s.id)
+
+    def _forget(self, leg: L) -> None:
+        self.legs.pop(leg.key, None)
+        self._leg_forgotten(leg)
+
+    def _timeouts(self) -> None:
+        """Legs hung up, answered or rung too long ago without the PBX's word."""
+        now = self._mono()
+        for leg in list(self.legs.values()):
+            if leg.dropped:
+                if leg.hangup_mono is not None and not leg.stuck_told and now - leg.hangup_mono > self.hangup_confirm_s:
+                    leg.stuck_told = True
+                    self.desk.stuck(leg.session_id, "hangup_unconfirmed",
+                                    f"no {self.hangup_event} for leg {leg.key} in {self.hangup_confirm_s:g} s")
+                continue
+            if leg.connected:
+                continue
+            if leg.answered_mono is not None and now - leg.answered_mono > self.spy_timeout_s:
+                log.warning("monitor %s: the endpoint answered but the leg was not on the call in %.0f s",
+                            leg.session_id, self.spy_timeout_s)
+                self.desk.finish(leg.session_id, "timeout")
+            elif leg.answered_mono is None and now - leg.sent_mono > self.ring_timeout_s + 5:
+                self.desk.finish(leg.session_id, "supervisor_unreachable")
 
     # -- the loop ---------------------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ import msgspec
 from ..core.model import Agent, Call, Queue
 from ..core.protocol import SourceReason
 from ..feed.monitoring import MODES, Session
-from ..feed.pbxlink import LinkRefused, PbxLink, SnapshotFailed, Update, words
+from ..feed.pbxlink import Leg, LinkRefused, PbxLink, SnapshotFailed, Update, words
 from ..feed.server import FeedServer
 from .esl import BadEvent, EslMessage, EslParser, command, event_of
 from .floor import FreeSwitchFloor
@@ -79,26 +79,17 @@ class EslSettings:
     connect_timeout_s: float = 5.0
 
 
-@dataclass(slots=True)
-class _Leg:
-    """One ring of the supervisor's endpoint into eavesdrop, with the uuid we gave it."""
+@dataclass(slots=True, kw_only=True)
+class _Leg(Leg):
+    """One ring of the supervisor's endpoint into eavesdrop; ``key`` is the origination_uuid we gave it."""
 
-    session_id: str
-    mode: str
-    uuid: str
-    endpoint: str
-    target: str  # the agent's channel
-    sent_mono: float
-    job: str = ""
-    answered_mono: float | None = None  # the originate's job said +OK
-    connected: bool = False  # it runs eavesdrop
-    dropped: bool = False
-    hangup_mono: float | None = None
-    stuck_told: bool = False
+    endpoint: str = ""
+    target: str = ""  # the agent's channel
+    job: str = ""  # the bgapi job of its originate
     target_gone: bool = False  # the agent's channel hung up (it does before the leg that eavesdrops on it)
 
 
-class FreeSwitchBridge(PbxLink):
+class FreeSwitchBridge(PbxLink[_Leg]):
     kind = "ESL"
 
     def __init__(self, esl: EslSettings, server: FeedServer, floor: FreeSwitchFloor, *,
@@ -108,15 +99,12 @@ class FreeSwitchBridge(PbxLink):
                  api_timeout_s: float = 10.0, rand: Callable[[], float] = random.random,
                  new_uuid: Callable[[], str] = lambda: str(uuid.uuid4())) -> None:
         super().__init__(server, f"{esl.host}:{esl.port}", clock=clock, mono=mono, tick_s=tick_s,
-                         refused_retry_s=refused_retry_s, resync_s=resync_s, rand=rand)
+                         refused_retry_s=refused_retry_s, resync_s=resync_s, rand=rand, spy_timeout_s=spy_timeout_s,
+                         ring_timeout_s=ring_timeout_s, hangup_confirm_s=hangup_confirm_s)
         self.esl = esl
         self.floor = floor
-        self.spy_timeout_s = spy_timeout_s
-        self.ring_timeout_s = ring_timeout_s
-        self.hangup_confirm_s = hangup_confirm_s
         self.api_timeout_s = api_timeout_s
         self._new_uuid = new_uuid  # a leg's origination_uuid (a replay gives the recorded ones)
-        self.legs: dict[str, _Leg] = {}  # by the uuid we gave the leg
         self.bad_events = 0  # events whose JSON or shape could not be used (each logged once per kind)
         self._jobs: dict[str, _Leg] = {}  # bgapi Job-UUID → leg
         self._writer: asyncio.StreamWriter | None = None
@@ -330,7 +318,7 @@ class FreeSwitchBridge(PbxLink):
             self.desk.finish(s.id, "supervisor_unreachable")
             return
         uid = self._new_uuid()
-        leg = _Leg(s.id, s.mode, uid, s.endpoint, a.channel, self._mono())
+        leg = _Leg(session_id=s.id, mode=s.mode, key=uid, endpoint=s.endpoint, target=a.channel, sent_mono=self._mono())
         self.legs[uid] = leg
         who = re.sub(r"[^\w .-]", "", f"{s.mode.capitalize()} {self.floor._agent(a, self.clock()).name}")[:60]
         variables = {"origination_uuid": uid, "origination_caller_id_name": f"'{who}'",
@@ -366,38 +354,26 @@ class FreeSwitchBridge(PbxLink):
         def replied(reply: EslMessage) -> None:
             if reply.ok:
                 leg.mode = mode
-                log.info("monitor %s: switched to %s in place (leg %s)", s.id, mode, leg.uuid)
-            elif leg.uuid in self.legs and not leg.dropped:
+                log.info("monitor %s: switched to %s in place (leg %s)", s.id, mode, leg.key)
+            elif leg.key in self.legs and not leg.dropped:
                 self.desk.really_in(s.id, before, "pbx_refused", f"pbx_refused {mode}: {reply.reply[:120]}")
-        data = (f"sendevent CUSTOM\nEvent-Subclass: wallboard::monitor\nunique-id: {leg.uuid}\n"
+        data = (f"sendevent CUSTOM\nEvent-Subclass: wallboard::monitor\nunique-id: {leg.key}\n"
                 f"eavesdrop-command: {SWITCH_COMMANDS[mode]}\n\n").encode()
         self._fire(data, replied)
 
-    def hang_up(self, s: Session) -> None:
-        if not self._legs_of(s.id):
-            self.desk.gone(s.id)
-        elif self._writer is None:
-            for leg in self._legs_of(s.id):
-                leg.dropped = True
-            self.desk.stuck(s.id, "pbx_link_lost", "the bridge is not connected to the event socket")
-        else:
-            self._drop(s.id)
+    @property
+    def _linked(self) -> bool:
+        return self._writer is not None
 
-    def _legs_of(self, session_id: str) -> list[_Leg]:
-        return [leg for leg in self.legs.values() if leg.session_id == session_id]
+    hangup_event = "CHANNEL_HANGUP_COMPLETE"
 
-    def _drop(self, session_id: str) -> None:
-        for leg in self._legs_of(session_id):
-            leg.dropped = True
-            self._kill(leg)
-
-    def _kill(self, leg: _Leg) -> None:
+    def _hangup_leg(self, leg: _Leg) -> None:
         if self._writer is None:
             return
         leg.hangup_mono, leg.stuck_told = self._mono(), False
 
         def replied(reply: EslMessage) -> None:
-            if reply.ok or leg.uuid not in self.legs:
+            if reply.ok or leg.key not in self.legs:
                 return  # its CHANNEL_HANGUP_COMPLETE confirms
             if "no such channel" in reply.reply.lower():
                 if leg.answered_mono is not None or not leg.job:  # it was up and is no more, or never rang
@@ -405,30 +381,9 @@ class FreeSwitchBridge(PbxLink):
                 return  # still being created: its job's answer will tell
             leg.stuck_told = True
             self.desk.stuck(leg.session_id, "hangup_refused", reply.reply[:200])
-        self._fire(command(f"api uuid_kill {leg.uuid}"), replied)
+        self._fire(command(f"api uuid_kill {leg.key}"), replied)
 
-    def _retry_stuck_legs(self) -> None:
-        for leg in list(self.legs.values()):
-            leg.dropped = True
-            leg.answered_mono = leg.answered_mono or self._mono()
-            self._kill(leg)
-
-    def _leg_ended(self, leg: _Leg, why: str) -> None:
-        if leg.dropped:
-            self._leg_gone(leg)
-            return
-        self._forget(leg)
-        log.info("monitor %s: leg %s ended (%s)", leg.session_id, leg.uuid, why)
-        self.desk.finish(leg.session_id, why)
-
-    def _leg_gone(self, leg: _Leg) -> None:
-        self._forget(leg)
-        s = self.desk.sessions.get(leg.session_id)
-        if s is not None and s.state in ("ending", "stuck") and not self._legs_of(s.id):
-            self.desk.gone(s.id)
-
-    def _forget(self, leg: _Leg) -> None:
-        self.legs.pop(leg.uuid, None)
+    def _leg_forgotten(self, leg: _Leg) -> None:
         self._jobs.pop(leg.job, None)
 
     def _on_job(self, event: Mapping[str, str]) -> None:
@@ -439,7 +394,7 @@ class FreeSwitchBridge(PbxLink):
         if result.startswith("+OK"):
             leg.answered_mono = self._mono()
             if leg.dropped:
-                self._kill(leg)  # stopped while it rang: hang up what answered
+                self._hangup_leg(leg)  # stopped while it rang: hang up what answered
             return
         cause = result.removeprefix("-ERR").strip()
         log.info("monitor %s: the originate failed: %s", leg.session_id, cause[:120])
@@ -457,24 +412,6 @@ class FreeSwitchBridge(PbxLink):
             return
         target_on = not leg.target_gone and any(a.channel == leg.target for a in self.floor.agents.values())
         self._leg_ended(leg, "hung_up" if target_on else "call_ended")  # hung_up: by the supervisor
-
-    def _timeouts(self) -> None:
-        now = self._mono()
-        for leg in list(self.legs.values()):
-            if leg.dropped:
-                if leg.hangup_mono is not None and not leg.stuck_told and now - leg.hangup_mono > self.hangup_confirm_s:
-                    leg.stuck_told = True
-                    self.desk.stuck(leg.session_id, "hangup_unconfirmed",
-                                    f"no CHANNEL_HANGUP_COMPLETE for leg {leg.uuid} in {self.hangup_confirm_s:g} s")
-                continue
-            if leg.connected:
-                continue
-            if leg.answered_mono is not None and now - leg.answered_mono > self.spy_timeout_s:
-                log.warning("monitor %s: the endpoint answered but eavesdrop did not start on %s in %.0f s",
-                            leg.session_id, leg.target, self.spy_timeout_s)
-                self.desk.finish(leg.session_id, "timeout")
-            elif leg.answered_mono is None and now - leg.sent_mono > self.ring_timeout_s + 5:
-                self.desk.finish(leg.session_id, "supervisor_unreachable")
 
 
 def _rows(what: str, reply: EslMessage) -> list[Mapping[str, Any]]:
