@@ -67,7 +67,7 @@ from typing import Any, Generic, TypeVar
 from ..core.model import Agent, Call, Queue
 from ..core.protocol import SourceReason
 from ..feed.monitoring import MODES, Session
-from ..feed.pbxlink import Leg, LinkRefused, PbxLink, SnapshotFailed, snapshot_delay, words
+from ..feed.pbxlink import Leg, LinkRefused, PbxLink, SnapshotFailed, snapshot_delay
 from ..feed.server import FeedServer
 from .ami import AmiMessage, AmiParser, action
 from .audiosocket import AudioHub
@@ -139,7 +139,7 @@ class AsteriskBridge(PbxLink[_Leg]):
                  refused_retry_s: float = 30.0, resync_s: float = 60.0, hangup_confirm_s: float = 5.0,
                  list_timeout_s: float = 10.0, rand: Callable[[], float] = random.random,
                  spy_prefix: str | None = None, audio: AudioHub | None = None) -> None:
-        super().__init__(server, f"{ami.host}:{ami.port}", clock=clock, mono=mono, tick_s=tick_s,
+        super().__init__(server, (ami.host, ami.port), connect_timeout_s=ami.connect_timeout_s, clock=clock, mono=mono, tick_s=tick_s,
                          refused_retry_s=refused_retry_s, resync_s=resync_s, rand=rand, spy_timeout_s=spy_timeout_s,
                          ring_timeout_s=ring_timeout_s, hangup_confirm_s=hangup_confirm_s)
         self.ami = ami
@@ -155,7 +155,7 @@ class AsteriskBridge(PbxLink[_Leg]):
         self.ami_version = 0  # AMI's major version, from the greeting
         self.live_switch = False  # mode changes by PlayDTMF, no re-ring
         self.rights: frozenset[str] = frozenset()  # AMI actions our manager user may send (lower case)
-        self._writer: asyncio.StreamWriter | None = None
+        self._parser = AmiParser()
         self._pending: list[tuple[str, asyncio.Future[AmiMessage]]] = []  # in the order sent
         self._awaited: set[str] = set()  # actions whose answer we wait for
         self._lists: dict[str, _Listing[Any]] = {}
@@ -163,43 +163,15 @@ class AsteriskBridge(PbxLink[_Leg]):
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    def _close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-
-    def _lost(self, state: str, reason: SourceReason, detail: str) -> None:
-        self._writer = None
-        self._fail_pending(ConnectionError(words(reason, detail)))
-        super()._lost(state, reason, detail)
-
-    async def _session(self) -> None:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(self.ami.host, self.ami.port),
-                                                self.ami.connect_timeout_s)
-        self._writer = writer
-        parser = AmiParser()
-        pump = asyncio.create_task(self._pump(reader, parser))
-        driver: asyncio.Task[None] | None = None
-        try:
-            # Asterisk answers a bad login and hangs up at once: the answer is read before the end.
-            reply = await self._ask("Login", Username=self.ami.username, Secret=self.ami.secret, Events="on")
-            if reply.response.lower() != "success":
-                said = reply.get("Message") or reply.response or "no reason given"
-                raise AmiRefused(said, auth="authentication" in said.lower())
-            self.logins += 1
-            self.connected = True
-            self.ami_version = _ami_major(parser.greeting)
-            log.info("AMI %s:%d: logged in as %s (%s)", self.ami.host, self.ami.port, self.ami.username,
-                     parser.greeting)
-            driver = asyncio.create_task(self._drive())
-            done, _ = await asyncio.wait({pump, driver}, return_when=asyncio.FIRST_COMPLETED)
-            for task in (pump, driver):  # the first one to fail says why
-                if task in done and (err := task.exception()) is not None:
-                    raise err
-        finally:
-            pump.cancel()
-            if driver is not None:
-                driver.cancel()
-            writer.close()
+    async def _login(self) -> None:
+        # Asterisk answers a bad login and hangs up at once: the answer is read before the end.
+        reply = await self._ask("Login", Username=self.ami.username, Secret=self.ami.secret, Events="on")
+        if reply.response.lower() != "success":
+            said = reply.get("Message") or reply.response or "no reason given"
+            raise AmiRefused(said, auth="authentication" in said.lower())
+        self.ami_version = _ami_major(self._parser.greeting)
+        log.info("AMI %s:%d: logged in as %s (%s)", self.ami.host, self.ami.port, self.ami.username,
+                 self._parser.greeting)
 
     async def _drive(self) -> None:
         """One logged-in AMI session: learn our rights, take the floor until it is true, keep it so."""
@@ -208,7 +180,8 @@ class AsteriskBridge(PbxLink[_Leg]):
         self._retry_stuck_legs()
         await self._keep_in_step()
 
-    async def _pump(self, reader: asyncio.StreamReader, parser: AmiParser) -> None:
+    async def _pump(self, reader: asyncio.StreamReader) -> None:
+        self._parser = parser = AmiParser()
         try:
             while True:
                 data = await reader.read(65536)
@@ -217,10 +190,10 @@ class AsteriskBridge(PbxLink[_Leg]):
                 for msg in parser.feed(data):
                     self._on_message(msg)
         except BaseException as err:  # whatever waits on an answer learns at once that none will come
-            self._fail_pending(ConnectionError(str(err) or type(err).__name__))
+            self._fail_waiting(ConnectionError(str(err) or type(err).__name__))
             raise
 
-    def _fail_pending(self, err: Exception) -> None:
+    def _fail_waiting(self, err: Exception) -> None:
         for _, fut in self._pending:
             if not fut.done():
                 fut.set_exception(err)
@@ -516,10 +489,6 @@ class AsteriskBridge(PbxLink[_Leg]):
 
     def _socket_closed(self, session_id: str, why: str) -> None:
         log.info("monitor %s: the audio socket closed (%s)", session_id, why)
-
-    @property
-    def _linked(self) -> bool:
-        return self._writer is not None
 
     hangup_event = "Hangup event"
 

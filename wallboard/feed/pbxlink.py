@@ -113,12 +113,16 @@ class PbxLink(Generic[L]):
     #: How the log names the link ("AMI", "ESL").
     kind = "PBX"
 
-    def __init__(self, server: FeedServer, target: str, *, clock: Callable[[], int] | None = None,
-                 mono: Callable[[], float] = time.monotonic, tick_s: float = 0.2, refused_retry_s: float = 30.0,
+    def __init__(self, server: FeedServer, address: tuple[str, int], *, connect_timeout_s: float = 5.0,
+                 clock: Callable[[], int] | None = None, mono: Callable[[], float] = time.monotonic,
+                 tick_s: float = 0.2, refused_retry_s: float = 30.0,
                  resync_s: float = 60.0, rand: Callable[[], float] = random.random, spy_timeout_s: float = 8.0,
                  ring_timeout_s: float = 30.0, hangup_confirm_s: float = 5.0) -> None:
         self.server = server
-        self.target = target  # host:port, for the log and the boards
+        self.address = address
+        self.target = f"{address[0]}:{address[1]}"  # for the log and the boards
+        self.connect_timeout_s = connect_timeout_s
+        self._writer: asyncio.StreamWriter | None = None
         self.clock = clock or server.clock
         self._mono = mono
         self.tick_s = tick_s
@@ -140,14 +144,25 @@ class PbxLink(Generic[L]):
         self._stopping = asyncio.Event()
         self._resync_now = asyncio.Event()
         self._not_up_since = self.clock()
-        self._set_source("connecting", None, target)
+        self._set_source("connecting", None, self.target)
 
     # -- what a PBX says for itself ------------------------------------------------------------
 
-    async def _session(self) -> None:
-        """Connect, log in (``self.logins += 1``, ``self.connected = True``), keep in step; return or
-        raise when the link ends. :class:`LinkRefused` for a refused login."""
+    async def _pump(self, reader: asyncio.StreamReader) -> None:
+        """Read the PBX's messages until the connection ends (raise why); whatever waits on an answer
+        learns at once that none will come (:meth:`_fail_waiting`)."""
         raise NotImplementedError
+
+    async def _login(self) -> None:
+        """Log in on the new connection (the pump already reads); :class:`LinkRefused` if refused."""
+        raise NotImplementedError
+
+    async def _drive(self) -> None:
+        """Logged in: learn what may be done, then :meth:`_keep_in_step` (never returns while linked)."""
+        raise NotImplementedError
+
+    def _fail_waiting(self, err: Exception) -> None:
+        """The link went: every answer still awaited fails with ``err``."""
 
     async def _take_floor(self) -> list[Update]:
         """Read the whole floor from the PBX; on a live floor, publish what differs. SnapshotFailed if not."""
@@ -162,7 +177,7 @@ class PbxLink(Generic[L]):
     @property
     def _linked(self) -> bool:
         """Whether there is a connection to send on."""
-        raise NotImplementedError
+        return self._writer is not None
 
     def _hangup_leg(self, leg: L) -> None:
         """Ask the PBX to hang the leg up (its hang-up event confirms; a refusal: ``desk.stuck``)."""
@@ -178,7 +193,8 @@ class PbxLink(Generic[L]):
     hangup_event = "hangup"
 
     def _close(self) -> None:
-        """Close the connection now (stop)."""
+        if self._writer is not None:
+            self._writer.close()
 
     async def _after_snapshot(self) -> None:
         """A check after the first good snapshot (never fatal)."""
@@ -323,7 +339,30 @@ class PbxLink(Generic[L]):
         self.server.source = Source(state=state, since=now if state == "up" else self._not_up_since,
                                     reason=why, detail=detail[:256])
 
+    async def _session(self) -> None:
+        """One connection: connect, log in, keep in step; return or raise when the link ends."""
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(*self.address), self.connect_timeout_s)
+        self._writer = writer
+        pump = asyncio.create_task(self._pump(reader))
+        driver: asyncio.Task[None] | None = None
+        try:
+            await self._login()
+            self.logins += 1
+            self.connected = True
+            driver = asyncio.create_task(self._drive())
+            done, _ = await asyncio.wait({pump, driver}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (pump, driver):  # the first one to fail says why
+                if task in done and (err := task.exception()) is not None:
+                    raise err
+        finally:
+            pump.cancel()
+            if driver is not None:
+                driver.cancel()
+            writer.close()
+
     def _lost(self, state: str, reason: SourceReason, detail: str) -> None:
+        self._writer = None
+        self._fail_waiting(ConnectionError(words(reason, detail)))
         self.connected = False
         self._set_source(state, reason, detail)
         why = words(reason, detail)

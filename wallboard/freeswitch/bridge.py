@@ -45,7 +45,7 @@ import msgspec
 from ..core.model import Agent, Call, Queue
 from ..core.protocol import SourceReason
 from ..feed.monitoring import MODES, Session
-from ..feed.pbxlink import Leg, LinkRefused, PbxLink, SnapshotFailed, Update, words
+from ..feed.pbxlink import Leg, LinkRefused, PbxLink, SnapshotFailed, Update
 from ..feed.server import FeedServer
 from .esl import BadEvent, EslMessage, EslParser, command, event_of
 from .floor import FreeSwitchFloor
@@ -98,7 +98,7 @@ class FreeSwitchBridge(PbxLink[_Leg]):
                  refused_retry_s: float = 30.0, resync_s: float = 60.0, hangup_confirm_s: float = 5.0,
                  api_timeout_s: float = 10.0, rand: Callable[[], float] = random.random,
                  new_uuid: Callable[[], str] = lambda: str(uuid.uuid4())) -> None:
-        super().__init__(server, f"{esl.host}:{esl.port}", clock=clock, mono=mono, tick_s=tick_s,
+        super().__init__(server, (esl.host, esl.port), connect_timeout_s=esl.connect_timeout_s, clock=clock, mono=mono, tick_s=tick_s,
                          refused_retry_s=refused_retry_s, resync_s=resync_s, rand=rand, spy_timeout_s=spy_timeout_s,
                          ring_timeout_s=ring_timeout_s, hangup_confirm_s=hangup_confirm_s)
         self.esl = esl
@@ -107,52 +107,25 @@ class FreeSwitchBridge(PbxLink[_Leg]):
         self._new_uuid = new_uuid  # a leg's origination_uuid (a replay gives the recorded ones)
         self.bad_events = 0  # events whose JSON or shape could not be used (each logged once per kind)
         self._jobs: dict[str, _Leg] = {}  # bgapi Job-UUID → leg
-        self._writer: asyncio.StreamWriter | None = None
         self._replies: list[asyncio.Future[EslMessage]] = []  # in the order sent: ESL answers in order
         self._greeted: asyncio.Future[EslMessage] | None = None
 
     # -- the session -----------------------------------------------------------------------------
 
-    def _close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-
-    def _lost(self, state: str, reason: SourceReason, detail: str) -> None:
-        self._writer = None
-        self._fail_replies(ConnectionError(words(reason, detail)))
-        super()._lost(state, reason, detail)
-
-    async def _session(self) -> None:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(self.esl.host, self.esl.port),
-                                                self.esl.connect_timeout_s)
-        self._writer = writer
+    async def _login(self) -> None:
+        # made before the pump first runs (it starts at our first await): the greeting cannot come before it
         self._greeted = asyncio.get_running_loop().create_future()
-        pump = asyncio.create_task(self._pump(reader))
-        driver: asyncio.Task[None] | None = None
         try:
-            try:
-                greeting = await asyncio.wait_for(asyncio.shield(self._greeted), self.esl.connect_timeout_s)
-            except TimeoutError:
-                raise TimeoutError("no auth/request from the event socket") from None
-            if greeting.content_type == "text/rude-rejection":
-                raise LinkRefused(f"the event socket refused this host ({greeting.body.decode(errors='replace').strip()[:120]}"
-                                  "; event_socket.conf.xml apply-inbound-acl)", auth=False)
-            reply = await self._ask(f"auth {self.esl.password}")
-            if not reply.ok:
-                raise LinkRefused(reply.reply or "no reason given", auth=True)
-            self.logins += 1
-            self.connected = True
-            log.info("ESL %s: authenticated", self.target)
-            driver = asyncio.create_task(self._drive())
-            done, _ = await asyncio.wait({pump, driver}, return_when=asyncio.FIRST_COMPLETED)
-            for task in (pump, driver):
-                if task in done and (err := task.exception()) is not None:
-                    raise err
-        finally:
-            pump.cancel()
-            if driver is not None:
-                driver.cancel()
-            writer.close()
+            greeting = await asyncio.wait_for(asyncio.shield(self._greeted), self.connect_timeout_s)
+        except TimeoutError:
+            raise TimeoutError("no auth/request from the event socket") from None
+        if greeting.content_type == "text/rude-rejection":
+            raise LinkRefused(f"the event socket refused this host ({greeting.body.decode(errors='replace').strip()[:120]}"
+                              "; event_socket.conf.xml apply-inbound-acl)", auth=False)
+        reply = await self._ask(f"auth {self.esl.password}")
+        if not reply.ok:
+            raise LinkRefused(reply.reply or "no reason given", auth=True)
+        log.info("ESL %s: authenticated", self.target)
 
     async def _drive(self) -> None:
         self._set_source("syncing", SourceReason.TAKING_FLOOR)
@@ -173,10 +146,10 @@ class FreeSwitchBridge(PbxLink[_Leg]):
                 for msg in parser.feed(data):
                     self._on_message(msg)
         except BaseException as err:
-            self._fail_replies(ConnectionError(str(err) or type(err).__name__))
+            self._fail_waiting(ConnectionError(str(err) or type(err).__name__))
             raise
 
-    def _fail_replies(self, err: Exception) -> None:
+    def _fail_waiting(self, err: Exception) -> None:
         for fut in self._replies:
             if not fut.done():
                 fut.set_exception(err)
@@ -360,10 +333,6 @@ class FreeSwitchBridge(PbxLink[_Leg]):
         data = (f"sendevent CUSTOM\nEvent-Subclass: wallboard::monitor\nunique-id: {leg.key}\n"
                 f"eavesdrop-command: {SWITCH_COMMANDS[mode]}\n\n").encode()
         self._fire(data, replied)
-
-    @property
-    def _linked(self) -> bool:
-        return self._writer is not None
 
     hangup_event = "CHANNEL_HANGUP_COMPLETE"
 
