@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 import time
 from typing import Any
@@ -27,11 +28,25 @@ from . import __version__, credentials
 from .asterisk.audiosocket import AudioHub
 from .asterisk.bridge import AmiSettings, AsteriskBridge
 from .asterisk.floor import AsteriskFloor, QueueConfig
-from .bridgecli import ConfigError, check_keys, queue_tables, read_config, secret_from, teams_of, utc_offset_of
+from .asterisk.history import QueueLogHistory
+from .bridgecli import (
+    ConfigError,
+    check_keys,
+    day_start_of,
+    history_path,
+    queue_tables,
+    read_config,
+    secret_from,
+    teams_of,
+    utc_offset_of,
+)
+from .core.history import QueueRules
+from .feed.historystore import HistoryError, HistoryStore
 from .feed.server import FeedServer
 from .feed.serving import Serving, add_serving_arguments, serving_from
 
 SERVICE = "wallboard-asterisk"
+DEFAULT_QUEUE_LOG = "/var/log/asterisk/queue_log"
 log = logging.getLogger("wallboard.bridge")
 
 
@@ -41,7 +56,8 @@ def ami_account(host: str, port: int, user: str) -> str:
 
 def load_config(raw: dict[str, Any]) -> tuple[dict[str, QueueConfig], dict[str, str], int]:
     """Queues, teams (member name or interface → team) and the UTC offset, each key checked."""
-    check_keys(raw, "", {"queues", "teams", "utc_offset_min"})
+    check_keys(raw, "", {"queues", "teams", "utc_offset_min", "day_start"})
+    day_start_of(raw)  # checked here; read by the caller
     queues: dict[str, QueueConfig] = {}
     for qid, table in queue_tables(raw, {"name", "wrapup_s", "sl_target_pct", "short_abandon_s"},
                                    (("wrapup_s", 0, 3600), ("sl_target_pct", 0, 100), ("short_abandon_s", 0, 600))):
@@ -72,7 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--audio-advertise", metavar="HOST:PORT",
                    help="the address Asterisk is told to dial, if it reaches the listener by another (NAT)")
     a.add_argument("--no-audio", action="store_true", help="no in-app listening: supervisors' phones only")
-    p.add_argument("--config", metavar="TOML", help="queues (names, wrap-up, targets), teams, time zone")
+    h = p.add_argument_group("history (today's counters from Asterisk's queue_log: they survive any restart)")
+    h.add_argument("--queue-log", metavar="PATH",
+                   help="Asterisk's queue_log (default /var/log/asterisk/queue_log when it is on this machine)")
+    h.add_argument("--history", metavar="SQLITE",
+                   help="the history store (default: the service's state directory, else "
+                        "~/.local/share/wallboard/history.sqlite)")
+    h.add_argument("--no-history", action="store_true",
+                   help="no history: counters run from the bridge's start and reset with it")
+    p.add_argument("--config", metavar="TOML", help="queues (names, wrap-up, targets), teams, time zone, day_start")
     p.add_argument("--check", action="store_true",
                    help="check the flags, the config, the secret and the tokens, say what would run, and exit")
     p.add_argument("--version", action="version", version=f"wallboard-asterisk-bridge {__version__}")
@@ -91,10 +115,12 @@ def main(argv: list[str] | None = None) -> int:
                                    "AMI secret", "use --ami-secret-env VAR instead")
     queues: dict[str, QueueConfig] = {}
     teams: dict[str, str] = {}
-    offset = 540
+    offset, day_start = 540, 0
     if args.config:
         try:
-            queues, teams, offset = load_config(read_config(args.config, p))
+            raw = read_config(args.config, p)
+            queues, teams, offset = load_config(raw)
+            day_start = day_start_of(raw)
         except ConfigError as err:
             p.error(f"--config {args.config}: {err}")
     secret = secret_from(p, args.ami_secret_env, account, SERVICE, "AMI secret",
@@ -104,19 +130,24 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--resync: between 10 and 3600 seconds, got {args.resync:g}")
     serving = serving_from(args, p)
     audio = audio_from(args, p)
+    history = history_from(args, p)
     if args.check:
         print(f"wallboard-asterisk-bridge: ok: AMI {args.ami_host}:{args.ami_port} as {args.ami_user}, "
               f"{len(queues)} queues configured, serving {'wss' if serving.tls else 'ws'}://{serving.host}:"
               f"{serving.port} to {len(serving.principals)} token(s)"
               f"{' and anonymous viewers' if serving.anonymous else ''}; in-app listening "
-              f"{'off' if audio is None else 'on ' + audio[0] + ':' + str(audio[1])}")
+              f"{'off' if audio is None else 'on ' + audio[0] + ':' + str(audio[1])}; history "
+              f"{'off' if history is None else 'from ' + history[1] + ' in ' + history[0]}")
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         asyncio.run(serve(AmiSettings(args.ami_host, args.ami_port, args.ami_user, secret), queues, teams, offset,
-                          serving, args.resync, audio, args.audio_advertise or ""))
+                          serving, args.resync, audio, args.audio_advertise or "", history, day_start))
     except KeyboardInterrupt:
         return 0
+    except HistoryError as err:
+        print(f"wallboard-asterisk-bridge: {err}", file=sys.stderr)
+        return 2
     except OSError as err:
         print(f"wallboard-asterisk-bridge: cannot listen: {err.strerror or err}", file=sys.stderr)
         return 1
@@ -128,6 +159,20 @@ def _host_port(text: str, flag: str, p: argparse.ArgumentParser) -> tuple[str, i
     if not host or not port.isdigit() or not 0 <= int(port) < 65536:  # 0: a free one
         p.error(f"{flag}: expected HOST:PORT (e.g. 127.0.0.1:8766), got {text!r}")
     return host.strip("[]"), int(port)
+
+
+def history_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[str, str] | None:
+    """(the store, the queue_log) or None: no history."""
+    if args.no_history:
+        if args.queue_log or args.history:
+            p.error("--no-history with --queue-log or --history: choose")
+        return None
+    log_path = args.queue_log
+    if not log_path and args.ami_host in ("127.0.0.1", "::1", "localhost") and os.path.exists(DEFAULT_QUEUE_LOG):
+        log_path = DEFAULT_QUEUE_LOG
+    if not log_path:
+        return None
+    return history_path(args.history), log_path
 
 
 def audio_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[str, int] | None:
@@ -147,14 +192,24 @@ def audio_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[st
 
 async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[str, str], utc_offset_min: int,
                 serving: Serving, resync_s: float = 60.0, audio: tuple[str, int] | None = None,
-                advertise: str = "") -> None:
+                advertise: str = "", history: tuple[str, str] | None = None, day_start_min: int = 0) -> None:
     def now() -> int:
         return int(time.time() * 1000)
     server = FeedServer(now, principals=serving.principals, anonymous=serving.anonymous,
                         heartbeat_s=serving.heartbeat_s, name=f"asterisk {ami.host}")
     hub = AudioHub(lambda sid, pcm: None, host=audio[0], port=audio[1], advertise=advertise) if audio else None
-    bridge = AsteriskBridge(ami, server, AsteriskFloor(now(), queues, teams, utc_offset_min), resync_s=resync_s,
-                            audio=hub)
+    floor = AsteriskFloor(now(), queues, teams, utc_offset_min, day_start_min)
+    qlog = None
+    if history is not None:
+        store = HistoryStore(history[0])
+        qlog = QueueLogHistory(store, history[1], floor.day_start_of(now()),
+                               wrapup_s={q: c.wrapup_s for q, c in queues.items()},
+                               rules={q: QueueRules(short_abandon_s=c.short_abandon_s) for q, c in queues.items()})
+        log.info("history: %s followed into %s (today from %s)", history[1], history[0],
+                 time.strftime("%Y-%m-%d %H:%M", time.localtime(qlog.day_start / 1000)))
+    else:
+        log.info("history is off: today's counters run from the bridge's start (--queue-log PATH to keep them)")
+    bridge = AsteriskBridge(ami, server, floor, resync_s=resync_s, audio=hub, history=qlog)
     if hub is not None:
         try:
             await hub.start()
@@ -172,6 +227,9 @@ async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[st
         await server.stop()
         if hub is not None:
             await hub.stop()
+        if qlog is not None:
+            qlog.close()
+            qlog.store.close()
 
 
 if __name__ == "__main__":

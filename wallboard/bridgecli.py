@@ -75,6 +75,25 @@ def queue_tables(raw: dict[str, Any], keys: set[str],
     return out
 
 
+def day_start_of(raw: dict[str, Any]) -> int:
+    """``day_start = "05:00"``: the local time the day's counters reset (default midnight), in minutes."""
+    text = raw.get("day_start", "00:00")
+    hh, _, mm = text.partition(":") if isinstance(text, str) else ("", "", "")
+    if not (hh.isdigit() and mm.isdigit() and len(mm) == 2 and int(hh) < 24 and int(mm) < 60):
+        raise ConfigError(f'day_start: a local time "HH:MM" (e.g. "00:00", "05:00"); got {text!r}')
+    return int(hh) * 60 + int(mm)
+
+
+def history_path(given: str | None) -> str:
+    """Where the history store lives: as given, else the service's state directory, else the user's."""
+    if given:
+        return given
+    state = os.environ.get("STATE_DIRECTORY")  # systemd's StateDirectory=
+    if state:
+        return os.path.join(state.split(":")[0], "history.sqlite")
+    return os.path.join(os.path.expanduser("~"), ".local", "share", "wallboard", "history.sqlite")
+
+
 def teams_of(raw: dict[str, Any]) -> dict[str, str]:
     teams: dict[str, str] = {}
     for team, members in raw.get("teams", {}).items():

@@ -64,6 +64,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from ..core.history import QueueRules
 from ..core.model import Agent, Call, Queue
 from ..core.protocol import SourceReason
 from ..feed.monitoring import MODES, Session
@@ -71,7 +72,8 @@ from ..feed.pbxlink import Leg, LinkRefused, PbxLink, SnapshotFailed, snapshot_d
 from ..feed.server import FeedServer
 from .ami import AmiMessage, AmiParser, action
 from .audiosocket import AudioHub
-from .floor import AsteriskFloor, Update
+from .floor import AsteriskFloor, QueueConfig, Update
+from .history import QueueLogHistory
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -138,7 +140,8 @@ class AsteriskBridge(PbxLink[_Leg]):
                  tick_s: float = 0.2, spy_timeout_s: float = 8.0, ring_timeout_s: float = 30.0,
                  refused_retry_s: float = 30.0, resync_s: float = 60.0, hangup_confirm_s: float = 5.0,
                  list_timeout_s: float = 10.0, rand: Callable[[], float] = random.random,
-                 spy_prefix: str | None = None, audio: AudioHub | None = None) -> None:
+                 spy_prefix: str | None = None, audio: AudioHub | None = None,
+                 history: QueueLogHistory | None = None) -> None:
         super().__init__(server, (ami.host, ami.port), connect_timeout_s=ami.connect_timeout_s, clock=clock, mono=mono, tick_s=tick_s,
                          refused_retry_s=refused_retry_s, resync_s=resync_s, rand=rand, spy_timeout_s=spy_timeout_s,
                          ring_timeout_s=ring_timeout_s, hangup_confirm_s=hangup_confirm_s)
@@ -148,6 +151,9 @@ class AsteriskBridge(PbxLink[_Leg]):
         self._spy_prefix = spy_prefix or uuid.uuid4().hex[:8]
         self._spy_ids = itertools.count(1)
         self.hub = audio
+        self.history = history
+        if history is not None:  # today's counters from the first snapshot on, not from when the bridge started
+            floor.set_day_counters(history.counters(), history.day_start, self.clock())
         if audio is not None:
             audio.on_audio = self.desk.heard
             audio.on_closed = self._socket_closed
@@ -401,6 +407,22 @@ class AsteriskBridge(PbxLink[_Leg]):
 
     def _tick_floor(self) -> list[Update]:
         return self.floor.tick(self.clock())
+
+    def _tick_any(self) -> None:
+        if self.history is None:
+            return
+        now = self.clock()
+        start = self.floor.day_start_of(now)
+        counters = self.history.poll(start)
+        rules = {q.id: QueueRules(q.sl_threshold_s, self.floor.config.get(q.id, QueueConfig()).short_abandon_s)
+                 for q in self.floor.queues.values()}  # T from Asterisk's own servicelevel, as the live floor
+        if rules != {k: v for k, v in self.history.rules.items() if k in rules}:
+            self.history.rules.update(rules)
+            counters = self.history.counters()
+        if counters is not None:
+            updates = self.floor.set_day_counters(counters, start, now)
+            if self.connected and self.server.source_live:
+                self._publish(updates)
 
     # -- the Dialer: listen / whisper / barge via ChanSpy ------------------------------------------
 

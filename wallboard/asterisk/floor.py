@@ -146,8 +146,8 @@ class AsteriskFloor(FloorBase):
     callers: dict[str, _Caller]
 
     def __init__(self, now: int, queues: Mapping[str, QueueConfig] | None = None,
-                 teams: Mapping[str, str] | None = None, utc_offset_min: int = 540) -> None:
-        super().__init__(now, utc_offset_min)
+                 teams: Mapping[str, str] | None = None, utc_offset_min: int = 540, day_start_min: int = 0) -> None:
+        super().__init__(now, utc_offset_min, day_start_min)
         self.config = dict(queues or {})
         self.teams = dict(teams or {})  # member name or interface -> team
         self.members: dict[str, _Member] = {}
@@ -548,7 +548,7 @@ class AsteriskFloor(FloorBase):
 
     def _queue(self, q: _Queue) -> Queue:
         cfg = self.config.get(q.id, QueueConfig())
-        q.shown = q.counters.queue(id=q.id, name=_clip(cfg.name) or q.id, interval_start=self.interval_start,
+        q.shown = self.counters_of(q).queue(id=q.id, name=_clip(cfg.name) or q.id, interval_start=self.interval_start,
                                    interval_partial=self.interval_partial, sl_threshold_s=q.sl_threshold_s,
                                    sl_target_pct=cfg.sl_target_pct, short_abandon_s=cfg.short_abandon_s)
         return q.shown

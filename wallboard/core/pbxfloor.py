@@ -30,8 +30,9 @@ Update = Agent | Queue | Call | Gone
 
 
 class FloorBase:
-    def __init__(self, now: int, utc_offset_min: int) -> None:
+    def __init__(self, now: int, utc_offset_min: int, day_start_min: int = 0) -> None:
         self.utc_offset_ms = utc_offset_min * 60_000
+        self.day_start_ms = day_start_min * 60_000  # the day's counters reset at this local time (0: midnight)
         self.interval_start = now
         self.interval_partial = True  # counting began mid-day (the bridge started): not since midnight
         self.next_midnight = self._midnight_after(now)
@@ -39,6 +40,9 @@ class FloorBase:
         self.callers: dict[str, Any] = {}
         self.oddities: Counter[str] = Counter()  # what was skipped, by kind
         self._new_oddities: list[str] = []
+        #: The day's counters from the history store (queue_log), by queue, once it is on: then they, not the
+        #: floor's own count of what it saw, are the queues' counters (they survive a restart of anything).
+        self.history_counters: dict[str, QueueCounters] | None = None
 
     # -- what each floor says for itself ------------------------------------------------------
 
@@ -88,8 +92,26 @@ class FloorBase:
         self.oddities[kind] += 1
 
     def _midnight_after(self, now: int) -> int:
-        local = now + self.utc_offset_ms
-        return (local // DAY_MS + 1) * DAY_MS - self.utc_offset_ms
+        """The next start of a day (local midnight, or the configured reset time) after ``now``."""
+        local = now + self.utc_offset_ms - self.day_start_ms
+        return (local // DAY_MS + 1) * DAY_MS - self.utc_offset_ms + self.day_start_ms
+
+    def day_start_of(self, now: int) -> int:
+        return self._midnight_after(now) - DAY_MS
+
+    def set_day_counters(self, counters: dict[str, QueueCounters], day_start: int, now: int) -> list[Update]:
+        """The history's counters for today (since ``day_start``) become the queues' counters; returns the
+        queues whose figures changed."""
+        self.history_counters = counters
+        self.interval_start, self.interval_partial = day_start, False
+        ch = Changes(queues=set(self.queues))
+        return ch.out(self, now)
+
+    def counters_of(self, q: Any) -> QueueCounters:
+        """What a queue's ``Queue`` carries: the history's count once it is on, else the floor's own."""
+        if self.history_counters is not None:
+            return self.history_counters.get(q.id) or QueueCounters()
+        return q.counters  # type: ignore[no-any-return]
 
     def _new_day_if_due(self, now: int, ch: Changes) -> None:
         """Past the centre's midnight: the counters start again, callers still waiting offered to the new day."""
@@ -98,6 +120,10 @@ class FloorBase:
         self.interval_start = self.next_midnight
         self.interval_partial = False
         self.next_midnight = self._midnight_after(now)
+        if self.history_counters is not None:
+            self.history_counters = {}  # the history's new day follows at its next poll
+            ch.queues.update(self.queues)
+            return
         for c in self.callers.values():
             c.counted = c.call.status is not CallState.CONNECTED
         for q in self.queues.values():

@@ -174,6 +174,9 @@ class PbxLink(Generic[L]):
     def _tick_floor(self) -> list[Update]:
         return []
 
+    def _tick_any(self) -> None:
+        """Each tick, linked or not (history that accrues while the PBX link is down)."""
+
     @property
     def _linked(self) -> bool:
         """Whether there is a connection to send on."""
@@ -434,6 +437,7 @@ class PbxLink(Generic[L]):
         while True:
             await asyncio.sleep(self.tick_s)
             try:
+                self._tick_any()
                 if self.connected and self.server.source_live:
                     self._publish(self._tick_floor())
                 self._timeouts()

@@ -512,7 +512,7 @@ class FreeSwitchFloor(FloorBase):
 
     def _queue(self, q: _Queue) -> Queue:
         cfg = self.config.get(q.id, QueueConfig())
-        q.shown = q.counters.queue(id=q.id, name=_clip(cfg.name) or q.id.partition("@")[0] or q.id,
+        q.shown = self.counters_of(q).queue(id=q.id, name=_clip(cfg.name) or q.id.partition("@")[0] or q.id,
                                    interval_start=self.interval_start, interval_partial=self.interval_partial,
                                    sl_threshold_s=cfg.sl_threshold_s, sl_target_pct=cfg.sl_target_pct,
                                    short_abandon_s=cfg.short_abandon_s)

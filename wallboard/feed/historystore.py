@@ -1,0 +1,151 @@
+"""The history store: one SQLite file (WAL), on the server side — the bridge, the embedded call centre.
+
+Schema (version 1; ``resources/docs/history.md`` says the same for people who query it):
+
+- ``calls(id, queue, entered, outcome, agent, answered, ended, wait_ms, talk_ms, hold_ms, wrapup_ms,
+  transferred, detail)``, key (id, queue, entered): one caller's stay in one queue
+  (:class:`~wallboard.core.history.CallRecord`); times epoch ms.
+- ``intervals(agent, kind, queue, start, reason, end)``, key (agent, kind, queue, start, reason):
+  login / pause / talk / wrapup spans (:class:`~wallboard.core.history.Interval`); ``end`` NULL while open.
+- ``source_lines(source, seq, ts, line)``: the raw lines read from a source file (Asterisk's queue_log), in
+  order — what a restarted bridge rebuilds today from, exactly, without reading the file twice.
+- ``source_position(source, inode, offset, seq)``: where the next line of that file starts; written in the
+  same transaction as the lines it covers, so a line is stored once, whatever stops the bridge when.
+
+Writes are upserts by key: writing a record again (a rebuilt day, a replay) changes nothing. Another backend
+would implement the same five methods (:class:`HistoryStore` is the only one today).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..core.history import CallRecord, Interval
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS calls(
+  id TEXT NOT NULL, queue TEXT NOT NULL, entered INTEGER NOT NULL, outcome TEXT NOT NULL DEFAULT '',
+  agent TEXT NOT NULL DEFAULT '', answered INTEGER, ended INTEGER, wait_ms INTEGER NOT NULL DEFAULT 0,
+  talk_ms INTEGER NOT NULL DEFAULT 0, hold_ms INTEGER NOT NULL DEFAULT 0, wrapup_ms INTEGER NOT NULL DEFAULT 0,
+  transferred INTEGER NOT NULL DEFAULT 0, detail TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(id, queue, entered));
+CREATE INDEX IF NOT EXISTS calls_entered ON calls(entered);
+CREATE TABLE IF NOT EXISTS intervals(
+  agent TEXT NOT NULL, kind TEXT NOT NULL, queue TEXT NOT NULL, start INTEGER NOT NULL, reason TEXT NOT NULL,
+  "end" INTEGER, PRIMARY KEY(agent, kind, queue, start, reason));
+CREATE INDEX IF NOT EXISTS intervals_start ON intervals(start);
+CREATE TABLE IF NOT EXISTS source_lines(source TEXT NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,
+  line TEXT NOT NULL, PRIMARY KEY(source, seq));
+CREATE INDEX IF NOT EXISTS source_lines_ts ON source_lines(source, ts);
+CREATE TABLE IF NOT EXISTS source_position(source TEXT PRIMARY KEY, inode INTEGER NOT NULL,
+  offset INTEGER NOT NULL, seq INTEGER NOT NULL);
+"""
+_CALL_COLUMNS = ("id", "queue", "entered", "outcome", "agent", "answered", "ended", "wait_ms", "talk_ms", "hold_ms",
+                 "wrapup_ms", "transferred", "detail")
+
+
+class HistoryError(RuntimeError):
+    """The store cannot be opened or written (the path, the disk, a newer schema): said in one line."""
+
+
+class HistoryStore:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses at most the last transaction
+            self._db.executescript(_SCHEMA)
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except (sqlite3.Error, OSError) as err:
+            raise HistoryError(f"history store {self.path}: {err}") from None
+        if row is None:
+            self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise HistoryError(f"history store {self.path}: schema {row[0]} is newer than this program's "
+                               f"({SCHEMA_VERSION}); upgrade the bridge")
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- writing ---------------------------------------------------------------------------------------
+
+    def write(self, records: Iterable[CallRecord | Interval]) -> None:
+        with self._transaction():
+            self._upsert(records)
+
+    def ingest(self, source: str, lines: list[tuple[int, str]], inode: int, offset: int,
+               records: Iterable[CallRecord | Interval]) -> None:
+        """Lines read from ``source`` (each with its time), where the next one starts, and what they changed:
+        all or nothing."""
+        with self._transaction():
+            row = self._db.execute("SELECT seq FROM source_position WHERE source = ?", (source,)).fetchone()
+            seq = row[0] if row else 0
+            self._db.executemany("INSERT INTO source_lines VALUES (?, ?, ?, ?)",
+                                 [(source, seq + i + 1, ts, line) for i, (ts, line) in enumerate(lines)])
+            self._db.execute("INSERT OR REPLACE INTO source_position VALUES (?, ?, ?, ?)",
+                             (source, inode, offset, seq + len(lines)))
+            self._upsert(records)
+
+    def _upsert(self, records: Iterable[CallRecord | Interval]) -> None:
+        calls, intervals = [], []
+        for r in records:
+            if isinstance(r, CallRecord):
+                calls.append((r.id, r.queue, r.entered, r.outcome, r.agent, r.answered, r.ended, r.wait_ms, r.talk_ms,
+                              r.hold_ms, r.wrapup_ms, int(r.transferred), r.detail))
+            else:
+                intervals.append((r.agent, r.kind, r.queue, r.start, r.reason, r.end))
+        self._db.executemany(f"INSERT OR REPLACE INTO calls VALUES ({', '.join('?' * len(_CALL_COLUMNS))})", calls)
+        self._db.executemany("INSERT OR REPLACE INTO intervals VALUES (?, ?, ?, ?, ?, ?)", intervals)
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db, self.path)
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    def position(self, source: str) -> tuple[int, int] | None:
+        row = self._db.execute("SELECT inode, offset FROM source_position WHERE source = ?", (source,)).fetchone()
+        return (int(row[0]), int(row[1])) if row else None
+
+    def lines_since(self, source: str, ts: int) -> Iterator[str]:
+        for (line,) in self._db.execute("SELECT line FROM source_lines WHERE source = ? AND ts >= ? ORDER BY seq",
+                                        (source, ts)):
+            yield line
+
+    def calls(self, start: int, end: int, queues: Iterable[str] | None = None) -> list[CallRecord]:
+        """Calls that entered in [start, end), of these queues (None: all)."""
+        rows = self._db.execute(f"SELECT {', '.join(_CALL_COLUMNS)} FROM calls WHERE entered >= ? AND entered < ? "
+                                "ORDER BY entered", (start, end)).fetchall()
+        wanted = set(queues) if queues is not None else None
+        return [CallRecord(id=r[0], queue=r[1], entered=r[2], outcome=r[3], agent=r[4], answered=r[5], ended=r[6],
+                           wait_ms=r[7], talk_ms=r[8], hold_ms=r[9], wrapup_ms=r[10], transferred=bool(r[11]),
+                           detail=r[12])
+                for r in rows if wanted is None or r[1] in wanted]
+
+    def intervals(self, start: int, end: int) -> list[Interval]:
+        """Intervals that overlap [start, end) (still open ones included)."""
+        rows = self._db.execute('SELECT agent, kind, queue, start, reason, "end" FROM intervals '
+                                'WHERE start < ? AND ("end" IS NULL OR "end" > ?) ORDER BY start', (end, start))
+        return [Interval(agent=r[0], kind=r[1], queue=r[2], start=r[3], reason=r[4], end=r[5]) for r in rows]
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection, path: str) -> None:
+        self.db, self.path = db, path
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, err: object, tb: object) -> None:
+        try:
+            self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        except sqlite3.Error as e:
+            raise HistoryError(f"history store {self.path}: {e}") from None
+        if isinstance(err, sqlite3.Error):
+            raise HistoryError(f"history store {self.path}: {err}") from None
