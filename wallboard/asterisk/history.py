@@ -49,7 +49,8 @@ class QueueLogHistory:
         return day
 
     def counters(self) -> dict[str, QueueCounters]:
-        return queue_counters(self.day.calls.values(), self.rules)
+        """Today's: the calls that entered since the day began."""
+        return queue_counters(self.day.calls.values(), self.rules, start=self.day.start)
 
     def poll(self, day_start: int) -> dict[str, QueueCounters] | None:
         """New lines folded in and stored; today's counters if anything changed (a new day counts as a change)."""

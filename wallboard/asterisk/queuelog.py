@@ -72,8 +72,9 @@ def _seconds(value: str) -> int:
 
 
 class QueueLogDay:
-    """Every call that entered since ``start`` (the day's beginning) and the agents' intervals, built line by
-    line. :meth:`apply` returns the records it changed (for the store)."""
+    """The calls and the agents' intervals, built line by line: the day is what happened since ``start``
+    (its beginning); a caller who entered before it is followed to its end (its record, yesterday's, is
+    completed) but counts in its own day. :meth:`apply` returns the records it changed (for the store)."""
 
     def __init__(self, start: int, wrapup_s: Mapping[str, int] | None = None) -> None:
         self.start = start
@@ -121,8 +122,8 @@ class QueueLogDay:
         out.append(rec)
 
     def _enter(self, ln: LogLine, out: list[CallRecord | Interval]) -> None:
-        if ln.ts < self.start or not ln.callid or not ln.queue:
-            return  # yesterday's caller: counted in its own day
+        if not ln.callid or not ln.queue:
+            return
         if self._call(ln) is not None:
             return  # a repeated line: once
         rec = CallRecord(id=ln.callid, queue=ln.queue, entered=ln.ts)
