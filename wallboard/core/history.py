@@ -170,3 +170,60 @@ def _union_ms(spans: list[tuple[int, int]]) -> int:
             total += hi - end
             end = hi
     return total
+
+
+# -- reports: rows a desk shows and exports (the same counters, so the same figures as the live board) -------
+
+#: The service level a report shows: answered within T ÷ (answered + abandoned after T), the board's default.
+def _sl(q: QueueCounters) -> float | None:
+    base = q.answered + q.abandoned - q.abandoned_in_sl
+    return None if base <= 0 else q.answered_in_sl / base
+
+
+def _figures(q: QueueCounters) -> dict[str, float | int | None]:
+    offered = q.offered - q.abandoned_short
+    return {"offered": offered, "answered": q.answered, "abandoned": q.abandoned - q.abandoned_short,
+            "answer_rate": None if offered <= 0 else q.answered / offered, "service_level": _sl(q),
+            "asa_s": None if not q.answered else q.wait_answered_ms / q.answered / 1000,
+            "aht_s": None if not q.handled else q.handle_ms / q.handled / 1000}
+
+
+def interval_rows(calls: Iterable[CallRecord], start: int, end: int, step_min: int,
+                  rules: Mapping[str, QueueRules] | None = None) -> list[dict[str, object]]:
+    """Per queue and per ``step_min`` interval (15, 30, 60) of [start, end): 入電 offered, 応答 answered,
+    放棄 abandoned, 応答率, SL, ASA, AHT, 最長待ち — intervals with no call are left out."""
+    step = step_min * 60_000
+    buckets: dict[tuple[str, int], list[CallRecord]] = {}
+    for c in calls:
+        if start <= c.entered < end:
+            buckets.setdefault((c.queue, start + (c.entered - start) // step * step), []).append(c)
+    rows: list[dict[str, object]] = []
+    for (queue, at), cs in sorted(buckets.items()):
+        q = queue_counters(cs, rules)[queue]
+        rows.append({"queue": queue, "start": at, "end": at + step, **_figures(q),
+                     "longest_wait_s": max(c.wait_ms for c in cs) / 1000})
+    return rows
+
+
+def outcome_rows(calls: Iterable[CallRecord], start: int, end: int) -> list[dict[str, object]]:
+    """Per queue: how the callers who entered in [start, end) left — answered, abandoned, timed out, exited
+    (a key, an empty queue), transferred (answered, then passed on), still waiting or talking (open)."""
+    counts: dict[str, dict[str, int]] = {}
+    for c in calls:
+        if not start <= c.entered < end:
+            continue
+        n = counts.setdefault(c.queue, dict.fromkeys(("offered", *OUTCOMES, "transferred", "open"), 0))
+        n["offered"] += 1
+        n[c.outcome or (ANSWERED if c.answered is not None else "open")] += 1
+        n["transferred"] += c.transferred
+    return [{"queue": q, **counts[q]} for q in sorted(counts)]
+
+
+def agent_rows(days: Mapping[str, AgentDay]) -> list[dict[str, object]]:
+    """Per agent (VICIdial's agent time detail): login, available, talk, hold, wrap-up, pause by reason,
+    応答数, calls per hour, 稼働率."""
+    return [{"agent": d.agent, "login_s": d.login_ms / 1000, "available_s": d.available_ms / 1000,
+             "talk_s": d.talk_ms / 1000, "hold_s": d.hold_ms / 1000, "wrapup_s": d.wrapup_ms / 1000,
+             "pause_s": {reason: ms / 1000 for reason, ms in sorted(d.pause_ms.items())}, "answered": d.answered,
+             "calls_per_hour": d.calls_per_hour, "occupancy": d.occupancy}
+            for _, d in sorted(days.items())]

@@ -65,6 +65,8 @@ class Caps(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     monitor_off: Text = ""  # why a supervisor is offered no monitoring ("" = it is, or the role forbids it)
     #: The call's audio can come to this board over this connection (``monitor.start`` with ``audio: true``).
     audio: bool = False
+    #: This board may ask for reports from the server's history (``report.*`` commands, §7.2).
+    reports: bool = False
 
 
 #: What a server's own source can be: ``up`` (the data is the PBX's, live), ``connecting`` (not

@@ -142,6 +142,9 @@ class FeedServer:
         self.hello_timeout_s = hello_timeout_s
         self.on_command = on_command
         self.on_disconnect = on_disconnect
+        #: ``report.*`` commands (a ReportDesk's handle), and who may send them: "supervisor" or "all".
+        self.reports: Callable[[Command], Awaitable[CommandResult]] | None = None
+        self.reports_for = "supervisor"
         self.refused = 0
         self._source_ready = asyncio.Event()
         self._source_ready.set()
@@ -314,7 +317,8 @@ class FeedServer:
         supervisor = principal.role == "supervisor"
         caps = Caps(monitor=self.monitor_modes if supervisor else (),
                     role=principal.role, monitor_off=self.monitor_off if supervisor and not self.monitor_modes else "",
-                    audio=self.audio and supervisor and bool(self.monitor_modes))
+                    audio=self.audio and supervisor and bool(self.monitor_modes),
+                    reports=self._may_report(principal))
         welcome = encode(Welcome(
             version=PROTOCOL_VERSION, stream=self.stream, ts=self.clock(), heartbeat_s=self.heartbeat_s,
             caps=caps, server=self.name, source=self._source,
@@ -433,9 +437,21 @@ class FeedServer:
         self._broadcast(encode(ack))
         return CommandResult(req_id=msg.req_id, ts=now, ok=True, result={"at": now})
 
+    def _may_report(self, principal: Principal) -> bool:
+        return self.reports is not None and (self.reports_for == "all" or principal.role == "supervisor")
+
     async def _command(self, peer: Peer, msg: Command) -> None:
         if msg.action == "alert.ack":
             result = self.acknowledge(peer, msg)
+        elif msg.action.startswith("report."):
+            if self.reports is None:
+                result = CommandResult(req_id=msg.req_id, ts=self.clock(), ok=False, error=ErrorInfo(
+                    code="not_supported", message="this server keeps no history"))
+            elif not self._may_report(peer.principal):
+                result = CommandResult(req_id=msg.req_id, ts=self.clock(), ok=False, error=ErrorInfo(
+                    code="forbidden", message="reports are for supervisors on this server"))
+            else:
+                result = await self.reports(msg)
         elif self.on_command is None:
             result = CommandResult(req_id=msg.req_id, ts=self.clock(), ok=False, error=ErrorInfo(
                 code="not_supported", message=f"this server does not support {msg.action!r}"))
