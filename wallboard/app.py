@@ -15,8 +15,10 @@ import argparse
 import asyncio
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
@@ -159,18 +161,21 @@ async def _start_demo(agents: int, queues: int, speed: float, seed: int,
     # swing, with every stamp still on the real clock.
     now = int(time.time() * 1000)
     engine = CallCentre(demo_plan(agents, queues, language=language), now - 3_600_000, seed=seed)
-    engine.advance(now)
+    history = tempfile.mkdtemp(prefix="wallboard-demo-")  # the demo's history (its reports): gone when it stops
     service = CallCentreService(
         engine, lambda clock: FeedServer(clock, heartbeat_s=2.0, name="demo call centre",
                                          anonymous=Principal("demo supervisor", "supervisor")),
-        speed=speed,
+        speed=speed, history=os.path.join(history, "history.sqlite"),
     )
+    service.catch_up(now)
     port = await service.server.start("127.0.0.1", 0)
     ticking = asyncio.get_running_loop().create_task(service.run())
 
     async def stop() -> None:
         ticking.cancel()
         await service.server.stop()
+        service.close()
+        shutil.rmtree(history, ignore_errors=True)
     return f"ws://127.0.0.1:{port}", stop
 
 

@@ -824,6 +824,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>{0} {1}/{2}</translation>
     </message>
     <message>
+        <source>Reports…</source>
+        <translation>レポート…</translation>
+    </message>
+    <message>
         <source>{0} of {1} agents shown</source>
         <translation>{1}人中{0}人を表示</translation>
     </message>
@@ -1039,8 +1043,189 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>待ち時間</translation>
     </message>
     <message>
+        <source>Calls per interval</source>
+        <translation>時間帯別の入電</translation>
+    </message>
+    <message>
+        <source>Agents&apos; time</source>
+        <translation>オペレーター別の稼働</translation>
+    </message>
+    <message>
+        <source>How callers left</source>
+        <translation>呼の結果</translation>
+    </message>
+    <message>
         <source>Queue</source>
+        <extracomment>(key in a row, header, how it shows: &quot;text&quot; | &quot;count&quot; | &quot;time&quot; (clock) | &quot;secs&quot; (duration) | &quot;pct&quot; | &quot;rate&quot;)</extracomment>
         <translation>キュー</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>Offered</source>
+        <translation>入電数</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>応答数</translation>
+    </message>
+    <message>
+        <source>Answer rate (%)</source>
+        <translation>応答率 (%)</translation>
+    </message>
+    <message>
+        <source>Service level (%)</source>
+        <translation>サービスレベル (%)</translation>
+    </message>
+    <message>
+        <source>ASA (s)</source>
+        <translation>平均応答時間 (秒)</translation>
+    </message>
+    <message>
+        <source>AHT (s)</source>
+        <translation>平均処理時間 (秒)</translation>
+    </message>
+    <message>
+        <source>Longest wait (s)</source>
+        <translation>最長待ち時間 (秒)</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>オペレーター</translation>
+    </message>
+    <message>
+        <source>Logged in (s)</source>
+        <translation>ログイン (秒)</translation>
+    </message>
+    <message>
+        <source>Available (s)</source>
+        <translation>待機 (秒)</translation>
+    </message>
+    <message>
+        <source>Talk (s)</source>
+        <translation>通話 (秒)</translation>
+    </message>
+    <message>
+        <source>Hold (s)</source>
+        <translation>保留 (秒)</translation>
+    </message>
+    <message>
+        <source>Wrap-up (s)</source>
+        <translation>後処理 (秒)</translation>
+    </message>
+    <message>
+        <source>Calls per hour</source>
+        <translation>時間あたり応答数</translation>
+    </message>
+    <message>
+        <source>Occupancy (%)</source>
+        <translation>稼働率 (%)</translation>
+    </message>
+    <message>
+        <source>Timed out</source>
+        <translation>タイムアウト</translation>
+    </message>
+    <message>
+        <source>Left by a key</source>
+        <translation>キー操作で離脱</translation>
+    </message>
+    <message>
+        <source>Transferred</source>
+        <translation>転送</translation>
+    </message>
+    <message>
+        <source>Still open</source>
+        <translation>未完了</translation>
+    </message>
+    <message>
+        <source>Reports are for supervisors on this server.</source>
+        <translation>このサーバーではレポートはSV専用です。</translation>
+    </message>
+    <message>
+        <source>This server keeps no history (the bridge needs --queue-log).</source>
+        <translation>このサーバーは履歴を保存していません（ブリッジに --queue-log が必要です）。</translation>
+    </message>
+    <message>
+        <source>Too much at once: choose fewer days or one queue.</source>
+        <translation>範囲が広すぎます。日数を減らすかキューを一つにしてください。</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>接続されていません。</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>レポート</translation>
+    </message>
+    <message>
+        <source>{0} min</source>
+        <translation>{0}分</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>表示</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>レポート</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>間隔</translation>
+    </message>
+    <message>
+        <source>Save CSV (Excel, UTF-8)</source>
+        <translation>CSV保存（Excel用 UTF-8）</translation>
+    </message>
+    <message>
+        <source>Save CSV (Shift_JIS)</source>
+        <translation>CSV保存（Shift_JIS）</translation>
+    </message>
+    <message>
+        <source>Save Excel (.xlsx)</source>
+        <translation>Excel保存（.xlsx）</translation>
+    </message>
+    <message>
+        <source>Asking the server…</source>
+        <translation>サーバーに問い合わせ中…</translation>
+    </message>
+    <message>
+        <source>The report failed: {0}</source>
+        <translation>レポートを取得できませんでした：{0}</translation>
+    </message>
+    <message>
+        <source>Paused: {0} (s)</source>
+        <translation>離席：{0} (秒)</translation>
+    </message>
+    <message>
+        <source>no reason</source>
+        <translation>理由なし</translation>
+    </message>
+    <message>
+        <source>{0} rows</source>
+        <translation>{0}行</translation>
+    </message>
+    <message>
+        <source>Nothing in these days.</source>
+        <translation>この期間のデータはありません。</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>レポートを保存</translation>
+    </message>
+    <message>
+        <source>Could not save {0}: {1}</source>
+        <translation>{0} を保存できませんでした：{1}</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>{0} に保存しました</translation>
     </message>
     <message>
         <source>Caller</source>

@@ -10,8 +10,12 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from ..core.history import QueueRules
 from ..core.model import Agent
+from ..feed.historystore import HistoryStore
 from ..feed.monitoring import MODES, MonitorDesk
+from ..feed.recorder import HistoryRecorder
+from ..feed.reports import ReportDesk
 from ..feed.server import FeedServer
 from .engine import CallCentre
 from .monitoring import SimulatedPhone
@@ -20,7 +24,7 @@ from .monitoring import SimulatedPhone
 class CallCentreService:
     def __init__(self, engine: CallCentre, server_factory: Callable[[Callable[[], int]], FeedServer],
                  speed: float = 1.0, tick_s: float = 0.05, wall: Callable[[], float] = time.monotonic,
-                 monitoring: bool = True, dial_s: float = 1.0) -> None:
+                 monitoring: bool = True, dial_s: float = 1.0, history: str | None = None) -> None:
         self.engine = engine
         self.speed = speed
         self.tick_s = tick_s
@@ -38,6 +42,35 @@ class CallCentreService:
             self.server.on_audio = self.desk.microphone
         agents, queues, calls = engine.snapshot()
         self.server.load(agents, queues, calls)
+        #: History: what it publishes, into the store (the same store and reports as a bridge's).
+        self.recorder: HistoryRecorder | None = None
+        self.reports: ReportDesk | None = None
+        if history is not None:
+            self.recorder = HistoryRecorder(HistoryStore(history))
+            self.recorder.load(agents, calls, engine.now)
+            rules = {q.id: QueueRules(q.sl_threshold_s, q.short_abandon_s) for q in queues}
+            self.reports = ReportDesk(history, self.sim_now, rules, names=self._name)
+            self.server.reports = self.reports.handle
+
+    def _name(self, agent_id: str) -> str:
+        a = self.server.agents.get(agent_id)
+        return a.name if a is not None else agent_id
+
+    def close(self) -> None:
+        if self.recorder is not None:
+            self.recorder.store.close()
+        if self.reports is not None:
+            self.reports.close()
+
+    def catch_up(self, until_ms: int, step_ms: int = 10_000) -> None:
+        """Run the simulation to ``until_ms`` at once (the demo opens on a floor an hour into its day), in
+        steps, so its history has the hour too; then the clock goes on from there."""
+        while self.engine.now < until_ms:
+            updates = self.engine.advance(min(until_ms, self.engine.now + step_ms))
+            if self.recorder is not None:
+                self.recorder.observe(updates, self.engine.now)
+            self.server.publish(updates)
+        self._sim0, self._t0 = self.engine.now, self._wall()
 
     def sim_now(self) -> int:
         return self._sim0 + round((self._wall() - self._t0) * self.speed * 1000)
@@ -45,6 +78,8 @@ class CallCentreService:
     def step(self) -> int:
         """Advance to now and publish; returns the number of updates sent."""
         updates = self.engine.advance(self.sim_now())
+        if self.recorder is not None:
+            self.recorder.observe(updates, self.engine.now)
         desk = self.desk
         if desk is None:
             return self.server.publish(updates)

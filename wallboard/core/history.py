@@ -71,7 +71,8 @@ class QueueRules:
 def queue_counters(calls: Iterable[CallRecord], rules: Mapping[str, QueueRules] | None = None,
                    start: int = 0, end: int = 2**62) -> dict[str, QueueCounters]:
     """Each queue's counters for the calls that entered in [start, end), as the feed's ``Queue`` carries them:
-    a call in talk or wrap-up is answered but not yet handled; handled = talk + hold + wrap-up."""
+    a call in talk or wrap-up is answered but not yet handled (its ``outcome`` is set when both are over);
+    handled = talk + hold + wrap-up."""
     rules = rules or {}
     out: dict[str, QueueCounters] = {}
     for c in calls:
@@ -84,7 +85,7 @@ def queue_counters(calls: Iterable[CallRecord], rules: Mapping[str, QueueRules] 
             q.answered += 1
             q.wait_answered_ms += c.wait_ms
             q.answered_in_sl += c.wait_ms <= r.sl_threshold_s * 1000
-            if c.ended is not None:
+            if c.outcome == ANSWERED:  # talk and wrap-up both over
                 q.handled += 1
                 q.handle_ms += c.talk_ms + c.hold_ms + c.wrapup_ms
         elif c.outcome == ABANDONED:

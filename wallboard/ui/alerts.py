@@ -13,9 +13,13 @@ from collections.abc import Callable, Mapping, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
+from ..board.alerts import AlertMarks
+from ..board.model import BoardModel
 from ..board.names import plain
 from ..core.alerts import Alert, Level
 from ..core.model import Agent, Queue
+from ..core.protocol import CommandResult
+from .feedlink import FeedLink
 from .i18n import tr
 from .style import CRITICAL, WARN_TEXT, font
 from .words import alert_what, level_words
@@ -103,3 +107,37 @@ class AlertsPanel(QWidget):
         item = self.list.currentItem() or (self.list.item(0) if self.list.count() else None)
         if item is not None:
             self.acknowledge.emit(tuple(item.data(Qt.ItemDataRole.UserRole)))
+
+
+class Acknowledgements:
+    """A supervisor's acknowledgement goes to the server (``alert.ack``): every board, wall TVs included, then
+    shows it acknowledged by the server's name for this supervisor. A server that does not know acks: kept
+    on this board."""
+
+    def __init__(self, link: FeedLink, model: BoardModel, notice: Callable[[str], None], now: Callable[[], int],
+                 show: Callable[[AlertMarks, int], None]) -> None:
+        self.link, self.model, self.notice, self.now, self.show = link, model, notice, now, show
+        self._asked: dict[str, tuple[str, str]] = {}
+        link.answered.connect(self._answered)
+
+    def acknowledge(self, key: tuple[str, str]) -> None:
+        if not self.link.may_send:
+            self._here(key)
+            return
+        self._asked[self.link.send("alert.ack", {"kind": key[0], "subject": key[1]})] = key
+
+    def _answered(self, req_id: str, result: CommandResult | None, error: str) -> None:
+        key = self._asked.pop(req_id, None)
+        if key is None:
+            return
+        code = "" if result is not None and result.ok else (
+            result.error.code if result is not None and result.error is not None else "unanswered")
+        if code in ("not_supported", "unanswered"):
+            self._here(key)
+        elif code:
+            self.notice(tr("Could not acknowledge: {0}").format(code))
+
+    def _here(self, key: tuple[str, str]) -> None:
+        now = self.now()
+        if self.model.alerts.acknowledge_here(key, self.model.settings.supervisor or tr("supervisor"), now):
+            self.show(self.model.update_alerts(now), now)

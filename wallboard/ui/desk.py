@@ -36,9 +36,8 @@ from ..board.monitoring import Action
 from ..board.names import matching, next_match, plain
 from ..core.alerts import Alert
 from ..core.metrics import QueueFigures
-from ..core.protocol import CommandResult
 from .about import about_text
-from .alerts import alert_line
+from .alerts import Acknowledgements, alert_line
 from .credentials import CredentialsDialog
 from .feedlink import FeedLink
 from .filters import FilterBar
@@ -47,6 +46,7 @@ from .legend import LegendDialog
 from .menu import board_menu, monitoring_menu
 from .monitoring import MonitorDesk, MonitorRow
 from .queues import QueueCards
+from .reports import ReportsDialog
 from .shell import BoardShell
 from .side import DeskSide
 from .strip import QueueStrip, StripScroll
@@ -72,8 +72,8 @@ class DeskWindow(BoardShell):
         self.notified: list[Alert] = []  # critical alerts announced (tray, sound), newest last
         self.monitor = MonitorDesk(model.monitoring, link, lambda aid: plain(model.agent_name(aid)), self)
         self.monitor.changed.connect(self.refresh_monitoring)
-        self._acks: dict[str, tuple[str, str]] = {}
-        link.answered.connect(self._ack_answered)
+        self.acks = Acknowledgements(link, model, self.show_notice, self.server_now_ms,
+                                     lambda marks, now: self.show_marks(marks, now))
         self.queue_view = str(settings.value("desk/queues", queue_view)) if settings is not None else queue_view
         self.trend_view = str(settings.value("desk/trend", trend)) if settings is not None else trend
 
@@ -181,7 +181,7 @@ class DeskWindow(BoardShell):
         actions = [(tr("Legend (F1)"), self.show_legend)]
         actions += [(tr("Feed credentials…"), self.edit_credentials)] if self.link.credentials is not None else []
         actions += [(tr("Listening…"), lambda: self.monitor.edit_listening(self.settings))] if self.link.sound else []
-        actions.append((tr("About"), self.show_about))
+        actions += [(tr("Reports…"), self.show_reports), (tr("About"), self.show_about)]
         return board_menu(self, {"desk/queues": self.queue_view, "desk/trend": self.trend_view}, self._set_view,
                           actions)
 
@@ -348,28 +348,7 @@ class DeskWindow(BoardShell):
     # -- alerts --------------------------------------------------------------------------------------
 
     def acknowledge(self, key: tuple[str, str]) -> None:
-        """Ask the server (``alert.ack``): every board, wall TVs included, then shows it acknowledged by
-        the server's name for this supervisor. A server that does not know acks: kept on this board."""
-        if not self.link.may_send:
-            self._acknowledge_here(key)
-            return
-        self._acks[self.link.send("alert.ack", {"kind": key[0], "subject": key[1]})] = key
-
-    def _ack_answered(self, req_id: str, result: CommandResult | None, error: str) -> None:
-        key = self._acks.pop(req_id, None)
-        if key is None:
-            return
-        code = "" if result is not None and result.ok else (
-            result.error.code if result is not None and result.error is not None else "unanswered")
-        if code in ("not_supported", "unanswered"):
-            self._acknowledge_here(key)
-        elif code:
-            self.show_notice(tr("Could not acknowledge: {0}").format(code))
-
-    def _acknowledge_here(self, key: tuple[str, str]) -> None:
-        now = self.server_now_ms()
-        if self.model.alerts.acknowledge_here(key, self.model.settings.supervisor or tr("supervisor"), now):
-            self.show_marks(self.model.update_alerts(now), now)
+        self.acks.acknowledge(key)
 
     # -- monitoring -------------------------------------------------------------------------------------
 
@@ -411,6 +390,10 @@ class DeskWindow(BoardShell):
     def edit_credentials(self) -> None:
         if self.link.credentials is not None:
             CredentialsDialog(self.link.credentials, self).open()
+
+    def show_reports(self) -> None:
+        self.reports = ReportsDialog(self.link, lambda: self.view, self)
+        self.reports.show()
 
     def show_about(self) -> None:
         QMessageBox.about(self, tr("About Wallboard"), self.about_text())
