@@ -1080,40 +1080,20 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>サービスレベル (%)</translation>
     </message>
     <message>
-        <source>ASA (s)</source>
-        <translation>平均応答時間 (秒)</translation>
-    </message>
-    <message>
-        <source>AHT (s)</source>
-        <translation>平均処理時間 (秒)</translation>
-    </message>
-    <message>
-        <source>Longest wait (s)</source>
-        <translation>最長待ち時間 (秒)</translation>
-    </message>
-    <message>
         <source>Agent</source>
         <translation>オペレーター</translation>
     </message>
     <message>
-        <source>Logged in (s)</source>
-        <translation>ログイン (秒)</translation>
+        <source>Logged in</source>
+        <translation>ログイン</translation>
     </message>
     <message>
-        <source>Available (s)</source>
-        <translation>待機 (秒)</translation>
+        <source>Talk</source>
+        <translation>通話</translation>
     </message>
     <message>
-        <source>Talk (s)</source>
-        <translation>通話 (秒)</translation>
-    </message>
-    <message>
-        <source>Hold (s)</source>
-        <translation>保留 (秒)</translation>
-    </message>
-    <message>
-        <source>Wrap-up (s)</source>
-        <translation>後処理 (秒)</translation>
+        <source>Hold</source>
+        <translation>保留</translation>
     </message>
     <message>
         <source>Calls per hour</source>
@@ -1200,8 +1180,8 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>レポートを取得できませんでした：{0}</translation>
     </message>
     <message>
-        <source>Paused: {0} (s)</source>
-        <translation>離席：{0} (秒)</translation>
+        <source>Paused: {0}</source>
+        <translation>離席：{0}</translation>
     </message>
     <message>
         <source>no reason</source>
@@ -1214,6 +1194,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>Nothing in these days.</source>
         <translation>この期間のデータはありません。</translation>
+    </message>
+    <message>
+        <source>(s)</source>
+        <translation>(秒)</translation>
     </message>
     <message>
         <source>Save the report</source>

@@ -41,12 +41,12 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("queue", QT_TR_NOOP("Queue"), "text"), ("start", QT_TR_NOOP("From"), "time"),
         ("offered", QT_TR_NOOP("Offered"), "count"), ("answered", QT_TR_NOOP("Answered"), "count"),
         ("abandoned", QT_TR_NOOP("Abandoned"), "count"), ("answer_rate", QT_TR_NOOP("Answer rate (%)"), "pct"),
-        ("service_level", QT_TR_NOOP("Service level (%)"), "pct"), ("asa_s", QT_TR_NOOP("ASA (s)"), "secs"),
-        ("aht_s", QT_TR_NOOP("AHT (s)"), "secs"), ("longest_wait_s", QT_TR_NOOP("Longest wait (s)"), "secs")],
+        ("service_level", QT_TR_NOOP("Service level (%)"), "pct"), ("asa_s", QT_TR_NOOP("ASA"), "secs"),
+        ("aht_s", QT_TR_NOOP("AHT"), "secs"), ("longest_wait_s", QT_TR_NOOP("Longest wait"), "secs")],
     "report.agents": [
-        ("name", QT_TR_NOOP("Agent"), "text"), ("login_s", QT_TR_NOOP("Logged in (s)"), "secs"),
-        ("available_s", QT_TR_NOOP("Available (s)"), "secs"), ("talk_s", QT_TR_NOOP("Talk (s)"), "secs"),
-        ("hold_s", QT_TR_NOOP("Hold (s)"), "secs"), ("wrapup_s", QT_TR_NOOP("Wrap-up (s)"), "secs"),
+        ("name", QT_TR_NOOP("Agent"), "text"), ("login_s", QT_TR_NOOP("Logged in"), "secs"),
+        ("available_s", QT_TR_NOOP("Available"), "secs"), ("talk_s", QT_TR_NOOP("Talk"), "secs"),
+        ("hold_s", QT_TR_NOOP("Hold"), "secs"), ("wrapup_s", QT_TR_NOOP("Wrap-up"), "secs"),
         ("answered", QT_TR_NOOP("Answered"), "count"), ("calls_per_hour", QT_TR_NOOP("Calls per hour"), "rate"),
         ("occupancy", QT_TR_NOOP("Occupancy (%)"), "pct")],
     "report.outcomes": [
@@ -176,7 +176,7 @@ class ReportsDialog(QDialog):
         if action == "report.agents":  # a column per pause reason, after wrap-up
             reasons = sorted({r for row in rows for r in row.get("pause_s", {})})
             at = next(i for i, c in enumerate(self.columns) if c[0] == "wrapup_s") + 1
-            self.columns[at:at] = [(f"pause:{r}", tr("Paused: {0} (s)").format(known(PAUSE_REASONS, r) if r
+            self.columns[at:at] = [(f"pause:{r}", tr("Paused: {0}").format(known(PAUSE_REASONS, r) if r
                                                                                   else tr("no reason")), "secs")
                                    for r in reasons]
         headers = self.headers()
@@ -195,8 +195,11 @@ class ReportsDialog(QDialog):
             b.setEnabled(bool(rows))
         self.status.setText(tr("{0} rows").format(len(rows)) if rows else tr("Nothing in these days."))
 
-    def headers(self) -> list[str]:
-        return [tr(h) if not key.startswith("pause:") else h for key, h, _ in self.columns]
+    def headers(self, in_file: bool = False) -> list[str]:
+        """Durations show as h:mm:ss here; a file holds seconds, and its header says so."""
+        unit = " " + tr("(s)")
+        return [(tr(h) if not key.startswith("pause:") else h) + (unit if in_file and how == "secs" else "")
+                for key, h, how in self.columns]
 
     def _value(self, row: dict[str, Any], key: str) -> Any:
         if key.startswith("pause:"):
@@ -237,7 +240,7 @@ class ReportsDialog(QDialog):
                 else:
                     cells.append(round(float(value), 1))
             out.append(cells)
-        return self.headers(), out
+        return self.headers(in_file=True), out
 
     def file_bytes(self, how: str) -> bytes:
         headers, rows = self.table_for_file()
