@@ -68,6 +68,7 @@ class BoardModel:
         self.alerts = BoardAlerts(s.rules)
         self.monitoring = MonitorSession(s.may_monitor, s.endpoint, s.in_app)
         self.trend = TrendBuffer()
+        self._trend_from: object = None  # the server trend history this board was seeded from
         self.figures: FloorFigures | None = None
         self.marks = AlertMarks()
         self._counts: FloorCounts | None = None
@@ -88,6 +89,8 @@ class BoardModel:
 
     def take(self, view: FloorView) -> Taken:
         self.view = view
+        if view.trend is not None and view.trend is not self._trend_from:
+            self._seed_trend(view)
         caps = self.monitoring.set_offer(view.caps.monitor, view.caps.monitor_off, view.caps.audio)
         told = self.monitoring.follow(view.sessions) if view.sessions else []
         ch = view.changes
@@ -237,6 +240,17 @@ class BoardModel:
         if v is None:
             return []
         return waiting_callers(v.calls.values(), self.scope.queues_of(v.queues), now_ms)
+
+    def _seed_trend(self, view: FloorView) -> None:
+        t = view.trend
+        assert t is not None
+        self._trend_from = t
+        mine = [t.queues[q] for q in self.scope.queues_of(view.queues) if q in t.queues]
+        if not mine:
+            return
+        sums = [None if any(col[i] is None for col in mine) else float(sum(col[i] or 0 for col in mine))
+                for i in range(min(len(col) for col in mine))]
+        self.trend.seed(t.start // 1000, t.step_s, sums, t.ts // 1000)
 
     def sample_trend(self, now_ms: int, live: bool) -> None:
         f = self.figures

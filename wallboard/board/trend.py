@@ -30,6 +30,20 @@ class TrendBuffer:
         self.last_s = second
         self.values[-1] = np.nan if value is None else value
 
+    def seed(self, start_s: int, step_s: int, values: list[float | None], now_s: int) -> None:
+        """The server's history (a sample every ``step_s`` from ``start_s``) where this board has none: a board
+        that joins late shows the hour at once. Its own samples are never overwritten; a gap stays a gap."""
+        if self.last_s is None:
+            self.last_s = now_s
+        n, last = len(self.values), self.last_s
+        for k, v in enumerate(values):
+            if v is None:
+                continue
+            for t in range(start_s + k * step_s, start_s + (k + 1) * step_s):
+                i = n - 1 - (last - t)
+                if 0 <= i < n and np.isnan(self.values[i]):
+                    self.values[i] = v
+
     @property
     def samples(self) -> int:
         """How many seconds of the last hour hold a sample."""

@@ -33,7 +33,7 @@ DEFAULT_MAX_FRAME_BYTES: Final = 16 * 1024 * 1024
 #: The most deltas one ``batch`` frame carries (a server splits a longer run).
 BATCH_MAX: Final = 1000
 #: What this code takes beyond v1's frames, said in ``hello.accept``.
-ACCEPTS: Final = ("batch",)
+ACCEPTS: Final = ("batch", "trend")
 
 MONITOR_MODES: Final = ("listen", "whisper", "barge")
 #: Modes in which the supervisor's voice reaches the call: the only ones a microphone frame is sent or taken in.
@@ -232,6 +232,25 @@ class ServerError(_Msg, tag="error", frozen=True):
 # --- client -> server -------------------------------------------------------------
 
 
+#: The trend history's step: one sample per queue every this many seconds, the last hour (§6.1).
+TREND_STEP_S: Final = 5
+TREND_SAMPLES: Final = 3600 // TREND_STEP_S
+
+
+class Trend(_Msg, tag="trend", frozen=True):
+    """The last hour of callers waiting, per queue, sampled by the server every ``step_s`` seconds from
+    ``start`` (epoch ms, the oldest sample); ``None`` where the server's source was not up. Sent once, right
+    after the snapshot, to a board whose ``hello.accept`` holds ``trend``: a board that joins mid-morning
+    shows the hour's shape at once."""
+
+    ts: EpochMs
+    start: EpochMs
+    step_s: Annotated[int, msgspec.Meta(ge=1, le=60)] = TREND_STEP_S
+    queues: Annotated[dict[Id, Annotated[list[Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] | None],
+                                          msgspec.Meta(max_length=TREND_SAMPLES)]],
+                      msgspec.Meta(max_length=4096)] = {}
+
+
 class Hello(_Msg, tag="hello", frozen=True):
     versions: Annotated[tuple[int, ...], msgspec.Meta(min_length=1, max_length=16)]
     client: Text = ""
@@ -256,7 +275,7 @@ class Command(_Msg, tag="command", frozen=True):
 
 ServerMessage = Union[
     Welcome, Snapshot, AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate,
-    Heartbeat, CommandResult, MonitorUpdate, ServerError, AlertAck, Batch,
+    Heartbeat, CommandResult, MonitorUpdate, ServerError, AlertAck, Batch, Trend,
 ]
 ClientMessage = Union[Hello, Resync, Command]
 Delta = Union[AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate]
@@ -488,6 +507,7 @@ __all__ = [
     "CallUpdate", "Heartbeat", "CommandResult", "MonitorUpdate", "ServerError", "ErrorInfo", "Caps",
     "Source", "SOURCE_STATES", "Gone", "BadRecord", "Damaged", "STATE_TYPES", "AlertAck",
     "Hello", "Resync", "Command", "ServerMessage", "ClientMessage", "Delta", "DELTA_TYPES", "Batch", "BATCH_MAX", "ACCEPTS",
+    "Trend", "TREND_STEP_S", "TREND_SAMPLES",
     "batch_frames",
     "decode_server", "decode_client", "encode", "error_message", "delta", "Count", "Id",
 ]

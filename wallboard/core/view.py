@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any
 
 from .model import Agent, Call, Queue
-from .protocol import AlertAck, Caps, MonitorUpdate, Source
+from .protocol import AlertAck, Caps, MonitorUpdate, Source, Trend
 from .reducer import Changes
 
 
@@ -82,6 +82,7 @@ class FloorView:
     #: records that would not decode: (kind, id) → why ("" id: one without a usable id)
     unreadable: Mapping[tuple[str, str], str] = field(default_factory=dict)
     acks: Mapping[tuple[str, str], AlertAck] = field(default_factory=dict)  # alerts supervisors acknowledged
+    trend: Trend | None = None  # the server's last hour of callers waiting, per queue (given once on joining)
 
     @property
     def source_up(self) -> bool:

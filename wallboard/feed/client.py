@@ -67,6 +67,7 @@ from ..core.protocol import (
     ServerMessage,
     Snapshot,
     Source,
+    Trend,
     Welcome,
     decode_server,
     encode,
@@ -123,6 +124,7 @@ class FeedClient:
         self.heartbeat_s = 5.0
         self.caps = Caps()
         self.source: Source | None = None
+        self.trend: Trend | None = None  # the server's trend history, once given
         self.last_frame_mono = 0.0
         self._last_stamp = (0, 0)  # (server stamp, local ms) of the newest frame
         self._resync_at: float | None = None  # when we last asked for a snapshot we still wait for
@@ -333,6 +335,10 @@ class FeedClient:
             self.acks[(msg.kind, msg.subject)] = msg
             self._schedule_publish()
             return
+        if isinstance(msg, Trend):
+            self.trend = msg  # the server's last hour: the board's chart starts full
+            self._schedule_publish()
+            return
         if isinstance(msg, Snapshot) or (isinstance(msg, Damaged) and msg.type == "snapshot"):
             self.acks = {(a.kind, a.subject): a for a in msg.acks}
         if isinstance(msg, ServerError):
@@ -497,6 +503,7 @@ class FeedClient:
             published_mono=self._published_at,
             unreadable=MappingProxyType(dict(s.unreadable)) if s.unreadable else _NOTHING,
             acks=MappingProxyType(dict(self.acks)),
+            trend=self.trend,
         )
         try:
             self.on_view(view)

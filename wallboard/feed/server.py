@@ -57,6 +57,7 @@ from ..core.protocol import (
     encode,
     error_message,
 )
+from .trendlog import TrendLog
 
 log = logging.getLogger(__name__)
 audit_log = logging.getLogger("wallboard.audit")
@@ -94,6 +95,7 @@ class Peer:
     client: str
     principal: Principal
     batch: bool = False  # it takes ``batch`` frames (said so in its hello)
+    trend: bool = False  # it takes the ``trend`` history after its snapshot
 
 
 class FeedServer:
@@ -142,6 +144,7 @@ class FeedServer:
         self.hello_timeout_s = hello_timeout_s
         self.on_command = on_command
         self.on_disconnect = on_disconnect
+        self.trend = TrendLog()  # the last hour of callers waiting, for boards that join late
         #: ``report.*`` commands (a ReportDesk's handle), and who may send them: "supervisor" or "all".
         self.reports: Callable[[Command], Awaitable[CommandResult]] | None = None
         self.reports_for = "supervisor"
@@ -196,6 +199,7 @@ class FeedServer:
         self.agents = {a.id: a for a in agents}
         self.queues = {q.id: q for q in queues}
         self.calls = {c.id: c for c in calls if c.status is not CallState.ENDED}
+        self.trend.sample(self.clock(), self.calls, self.source_live)
         self.seq += 1
         snap = self._snapshot_frame()
         self._broadcast(snap)
@@ -220,6 +224,7 @@ class FeedServer:
                 self.calls[obj.id] = obj
             msg = delta(obj, self.stream, self.seq, ts)
             frames.append(encode(msg))
+        self.trend.sample(ts, self.calls, self.source_live)
         batched = [ws for ws, peer in self.peers.items() if peer.batch] if len(frames) > 1 else []
         if batched:  # one frame for a run of deltas to the boards that take it; one per delta to the rest
             for frame in batch_frames(frames):
@@ -280,7 +285,9 @@ class FeedServer:
             self._beat_now()
 
     def _beat_now(self) -> None:
-        beat = encode(Heartbeat(stream=self.stream, seq=self.seq, ts=self.clock(), source=self._source))
+        now = self.clock()
+        self.trend.sample(now, self.calls, self.source_live)
+        beat = encode(Heartbeat(stream=self.stream, seq=self.seq, ts=now, source=self._source))
         self._broadcast(beat)
         if self._waiting:
             broadcast(self._waiting, beat, text=True)
@@ -313,7 +320,7 @@ class FeedServer:
         if principal is None:
             await self._refuse(ws, "unauthorized", "missing or wrong token")
             return
-        peer = Peer(ws, hello.client[:64], principal, batch="batch" in hello.accept)
+        peer = Peer(ws, hello.client[:64], principal, batch="batch" in hello.accept, trend="trend" in hello.accept)
         supervisor = principal.role == "supervisor"
         caps = Caps(monitor=self.monitor_modes if supervisor else (),
                     role=principal.role, monitor_off=self.monitor_off if supervisor and not self.monitor_modes else "",
@@ -328,6 +335,9 @@ class FeedServer:
             return
         # snapshot + joining the broadcast set: one synchronous step.
         broadcast([ws], self._snapshot_frame(), text=True)
+        history = self.trend.message(self.clock(), self.queues) if peer.trend else None
+        if history is not None:
+            broadcast([ws], encode(history), text=True)
         self.peers[ws] = peer
         log.info("board connected from %s (%s); %d boards", ws.remote_address, peer.client, len(self.peers))
         try:
