@@ -1180,6 +1180,22 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>レポートを取得できませんでした：{0}</translation>
     </message>
     <message>
+        <source>Today: {0}</source>
+        <translation>本日：{0}</translation>
+    </message>
+    <message>
+        <source>No calls or logins today yet.</source>
+        <translation>本日はまだ応答もログインもありません。</translation>
+    </message>
+    <message>
+        <source>Answered {0} · talk {1} · wrap-up {2}</source>
+        <translation>応答 {0}件 · 通話 {1} · 後処理 {2}</translation>
+    </message>
+    <message>
+        <source>Logged in {0} · occupancy {1}</source>
+        <translation>ログイン {0} · 稼働率 {1}</translation>
+    </message>
+    <message>
         <source>Paused: {0}</source>
         <translation>離席：{0}</translation>
     </message>

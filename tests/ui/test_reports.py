@@ -76,6 +76,16 @@ def test_the_reports_window_shows_the_days_figures_and_saves_them(qtbot: Any, qa
         answered_col = [h for h in range(d.table.columnCount()) if d.table.horizontalHeaderItem(h).text() == "応答数"][0]
         per_agent = sum(int(d.table.item(r, answered_col).text()) for r in range(d.table.rowCount()))
         assert per_agent == sum(q.answered for q in live.values())  # agents reconcile with the queues
+        name_col = 0
+        busiest = max(range(d.table.rowCount()), key=lambda r: int(d.table.item(r, answered_col).text()))
+        name, answered = d.table.item(busiest, name_col).text(), int(d.table.item(busiest, answered_col).text())
+        aid = next(a.id for a in window.view.agents.values() if a.name == name)
+        window._select(aid)  # the side panel: the selected agent's day, the same count
+        qtbot.waitUntil(lambda: window.agent_day.answers >= 1 and window.agent_day.isVisibleTo(window), timeout=10000)
+        assert window.agent_day.heading.text() == f"本日：{name}"
+        assert window.agent_day.figures.text().startswith(f"応答 {answered}件")
+        assert window.agent_day.bar.segments and {s[2] for s in window.agent_day.bar.segments} <= {
+            "talk", "wrapup", "pause", "available"}
     finally:
         for t in qapp.findChildren(QTranslator):
             qapp.removeTranslator(t)

@@ -100,6 +100,13 @@ class BoardModel:
             self._uncounted |= ch.agents
         return Taken(ch.agents, ch.layout, caps, tuple(told))
 
+    def day_start(self, now_ms: int) -> int:
+        """When the centre's day began, as the server counts it: its queues' counting start (the local
+        midnight, or the reset time, where the server keeps history); else the last 24 hours."""
+        queues = [q for q in self.view.queues.values() if q.interval_start <= now_ms] if self.view is not None else []
+        full = [q.interval_start for q in queues if not q.interval_partial]
+        return max(full) if full else min(q.interval_start for q in queues) if queues else now_ms - 86_400_000
+
     def server_now_ms(self, wall_ms: int) -> int:
         return wall_ms + (self.view.offset_ms if self.view is not None else 0)
 

@@ -128,6 +128,16 @@ class AgentDay:
         return None if self.login_ms == 0 else self.answered / (self.login_ms / 3_600_000)
 
 
+def merged(a: AgentDay, b: AgentDay) -> AgentDay:
+    """One agent's day known under two ids (a queue_log member name and the feed's interface), as one."""
+    pauses = dict(a.pause_ms)
+    for reason, ms in b.pause_ms.items():
+        pauses[reason] = pauses.get(reason, 0) + ms
+    return AgentDay(a.agent, answered=a.answered + b.answered, transferred=a.transferred + b.transferred,
+                    talk_ms=a.talk_ms + b.talk_ms, hold_ms=a.hold_ms + b.hold_ms, wrapup_ms=a.wrapup_ms + b.wrapup_ms,
+                    login_ms=max(a.login_ms, b.login_ms), pause_ms=pauses)
+
+
 def agent_days(calls: Iterable[CallRecord], intervals: Iterable[Interval], start: int, end: int,
                now: int) -> dict[str, AgentDay]:
     """Each agent's figures in [start, end): answered calls that entered in the span (their talk, hold and
@@ -228,3 +238,36 @@ def agent_rows(days: Mapping[str, AgentDay]) -> list[dict[str, object]]:
              "pause_s": {reason: ms / 1000 for reason, ms in sorted(d.pause_ms.items())}, "answered": d.answered,
              "calls_per_hour": d.calls_per_hour, "occupancy": d.occupancy}
             for _, d in sorted(days.items())]
+
+
+#: What one agent's day looks like, minute by minute, in order of what wins where two overlap.
+TIMELINE_STATES = ("talk", "wrapup", "pause", "available")
+
+
+def agent_timeline(calls: Iterable[CallRecord], intervals: Iterable[Interval], start: int, end: int,
+                   now: int, step_ms: int = 60_000) -> list[tuple[int, int, str]]:
+    """An agent's day as (from, to, state) spans, a minute apart at best: on a call (talk), in wrap-up,
+    paused, available (logged in, none of those); nothing where logged out. One agent's records only."""
+    end = min(end, now)
+    if end <= start:
+        return []
+    spans: dict[str, list[tuple[int, int]]] = {k: [] for k in TIMELINE_STATES}
+    for c in calls:
+        if c.answered is not None:
+            spans["talk"].append((c.answered, c.ended if c.ended is not None else now))
+            if c.ended is not None and c.wrapup_ms:
+                spans["wrapup"].append((c.ended, c.ended + c.wrapup_ms))
+    for iv in intervals:
+        kind = {"login": "available", "pause": "pause", "wrapup": "wrapup", "talk": "talk"}.get(iv.kind)
+        if kind is not None:
+            spans[kind].append((iv.start, iv.end if iv.end is not None else now))
+    out: list[tuple[int, int, str]] = []
+    for t in range(start, end, step_ms):
+        mid = min(t + step_ms // 2, end - 1)
+        state = next((k for k in TIMELINE_STATES if any(lo <= mid < hi for lo, hi in spans[k])), "")
+        hi = min(t + step_ms, end)
+        if out and out[-1][2] == state and out[-1][1] == t:
+            out[-1] = (out[-1][0], hi, state)
+        else:
+            out.append((t, hi, state))
+    return [s for s in out if s[2]]

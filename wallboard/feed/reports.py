@@ -15,13 +15,13 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..core.history import QueueRules, agent_days, agent_rows, interval_rows, outcome_rows
+from ..core.history import QueueRules, agent_days, agent_rows, agent_timeline, interval_rows, merged, outcome_rows
 from ..core.protocol import Command, CommandResult, ErrorInfo
 from .historystore import HistoryStore
 
 log = logging.getLogger(__name__)
 
-ACTIONS = ("report.intervals", "report.agents", "report.outcomes")
+ACTIONS = ("report.intervals", "report.agents", "report.outcomes", "report.agent_day")
 STEPS_MIN = (15, 30, 60)
 MAX_SPAN_MS = 92 * 86_400_000  # a quarter
 MAX_ROWS = 20_000
@@ -52,10 +52,17 @@ class ReportDesk:
         queues = args.get("queues")
         if queues is not None and not (isinstance(queues, list) and all(isinstance(q, str) for q in queues)):
             return self._error(cmd, now, "bad_request", "queues: a list of queue ids")
+        agents = args.get("agents")
+        if cmd.action == "report.agent_day" and not (isinstance(agents, list) and 0 < len(agents) <= 4
+                                                     and all(isinstance(a, str) for a in agents)):
+            return self._error(cmd, now, "bad_request", "agents: the agent's id (and its name), as a list")
         step = args.get("step_min", 30)
         if cmd.action == "report.intervals" and step not in STEPS_MIN:
             return self._error(cmd, now, "bad_request", "step_min: 15, 30 or 60")
         try:
+            if cmd.action == "report.agent_day":
+                day = await asyncio.to_thread(self._agent_day, list(agents or []), start, end, now)
+                return CommandResult(req_id=cmd.req_id, ts=now, ok=True, result=day)
             rows = await asyncio.to_thread(self._rows, cmd.action, start, end, queues, step, now)
         except Exception:
             log.exception("report %s failed", cmd.action)
@@ -74,6 +81,22 @@ class ReportDesk:
                 return outcome_rows(calls, start, end)
             days = agent_days(calls, self.store.intervals(start, end), start, end, now)
             return [{**row, "name": self.names(str(row["agent"]))} for row in agent_rows(days)]
+
+    def _agent_day(self, keys: list[str], start: int, end: int, now: int) -> dict[str, Any]:
+        """One agent's day for the desk's side panel: its figures and its timeline. ``keys``: the ids it may
+        go by in the history (a feed id, a queue_log member name)."""
+        with self._lock:
+            calls = [c for c in self.store.calls(start, end) if c.agent in keys]
+            intervals = [iv for iv in self.store.intervals(start, end) if iv.agent in keys]
+        days = list(agent_days(calls, intervals, start, end, now).values())
+        figures: dict[str, Any] | None = None
+        if days:  # the same agent under two keys (queue_log's member name, the feed's id): one day
+            whole = days[0]
+            for d in days[1:]:
+                whole = merged(whole, d)
+            figures = agent_rows({whole.agent: whole})[0]
+        return {"figures": figures, "timeline": [list(s) for s in agent_timeline(calls, intervals, start, end, now)],
+                "start": start, "end": end}
 
     @staticmethod
     def _error(cmd: Command, now: int, code: str, message: str) -> CommandResult:

@@ -37,6 +37,7 @@ from ..board.names import matching, next_match, plain
 from ..core.alerts import Alert
 from ..core.metrics import QueueFigures
 from .about import about_text
+from .agentday import AgentDayPanel
 from .alerts import Acknowledgements, alert_line
 from .credentials import CredentialsDialog
 from .feedlink import FeedLink
@@ -109,6 +110,8 @@ class DeskWindow(BoardShell):
         self.trend = TrendPanel(s)
         self.trend.setFixedHeight(round(150 * s))
         self.side = DeskSide(s)
+        self.agent_day = AgentDayPanel(link, lambda: self.view, self.server_now_ms, self.model.day_start, s)
+        self.side.add_day(self.agent_day)
         self.alerts_panel = self.side.alerts
         self.alerts_panel.agent_chosen.connect(self._alert_chosen)
         self.alerts_panel.acknowledge.connect(self.acknowledge)
@@ -355,6 +358,7 @@ class DeskWindow(BoardShell):
     def _select(self, aid: str) -> None:
         self.selected_agent = aid
         self.refresh_monitoring()
+        self.agent_day.follow(aid)
 
     def _activate(self, aid: str) -> None:
         """Double-click: listen to this agent."""

@@ -36,6 +36,12 @@ class DeskSide(QWidget):
         for w in (self.alerts.list, self.waiting, self.log):
             w.setMinimumHeight(40)  # a 768-px laptop still fits the window
 
+    def add_day(self, panel: QWidget) -> None:
+        """The selected agent's day (shown only where the server keeps history), above the monitoring log."""
+        col = self.layout()
+        assert isinstance(col, QVBoxLayout)
+        col.insertWidget(col.count() - 2, panel)
+
     def _heading(self, text: str, scale: float) -> QLabel:
         label = QLabel(text)
         label.setFont(font(label.font(), "heading", scale, bold=True))
