@@ -22,7 +22,21 @@ import time
 from typing import Any
 
 from . import __version__, credentials
-from .bridgecli import ConfigError, check_keys, queue_tables, read_config, secret_from, teams_of, utc_offset_of
+from .bridgecli import (
+    ConfigError,
+    check_keys,
+    day_start_of,
+    history_path,
+    queue_tables,
+    read_config,
+    secret_from,
+    teams_of,
+    utc_offset_of,
+)
+from .core.history import QueueRules
+from .feed.historystore import HistoryError, HistoryStore
+from .feed.recorder import HistoryRecorder
+from .feed.reports import ReportDesk
 from .feed.server import FeedServer
 from .feed.serving import Serving, add_serving_arguments, serving_from
 from .freeswitch.bridge import EslSettings, FreeSwitchBridge
@@ -39,7 +53,8 @@ def esl_account(host: str, port: int) -> str:
 
 def load_config(raw: dict[str, Any]) -> tuple[dict[str, QueueConfig], dict[str, str], dict[str, str], int]:
     """Queues, teams (agent → team), names (agent → shown name) and the UTC offset, each key checked."""
-    check_keys(raw, "", {"queues", "teams", "names", "utc_offset_min"})
+    check_keys(raw, "", {"queues", "teams", "names", "utc_offset_min", "day_start"})
+    day_start_of(raw)  # checked here; read by the caller
     queues = {qid: QueueConfig(name=table.get("name", ""), sl_target_pct=float(table.get("sl_target_pct", 80.0)),
                                sl_threshold_s=int(table.get("sl_threshold_s", 20)),
                                short_abandon_s=int(table.get("short_abandon_s", 0)))
@@ -64,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--resync", type=float, default=60.0, metavar="SECONDS",
                    help="take the whole floor again this often: tiers and agents change without an event "
                         "(default 60; 10…3600)")
+    h = p.add_argument_group("history (today's counters survive a restart; reports on the desks)")
+    h.add_argument("--history", metavar="SQLITE", help="the history store (default: the service's state directory, "
+                                                      "else ~/.local/share/wallboard/history.sqlite)")
+    h.add_argument("--no-history", action="store_true", help="no history: counters run from the bridge's start")
     p.add_argument("--config", metavar="TOML", help="queues (names, targets), agents' names, teams, time zone")
     p.add_argument("--check", action="store_true",
                    help="check the flags, the config, the password and the tokens, say what would run, and exit")
@@ -86,10 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     queues: dict[str, QueueConfig] = {}
     teams: dict[str, str] = {}
     names: dict[str, str] = {}
-    offset = 540
+    offset, day_start = 540, 0
     if args.config:
         try:
-            queues, teams, names, offset = load_config(read_config(args.config, p))
+            raw = read_config(args.config, p)
+            queues, teams, names, offset = load_config(raw)
+            day_start = day_start_of(raw)
         except ConfigError as err:
             p.error(f"--config {args.config}: {err}")
     password = secret_from(p, args.esl_password_env, account, SERVICE, "event socket password",
@@ -98,17 +119,24 @@ def main(argv: list[str] | None = None) -> int:
     if not 10 <= args.resync <= 3600:
         p.error(f"--resync: between 10 and 3600 seconds, got {args.resync:g}")
     serving = serving_from(args, p)
+    if args.no_history and args.history:
+        p.error("--no-history with --history: choose")
+    history = None if args.no_history else history_path(args.history)
     if args.check:
         print(f"{PROG}: ok: event socket {args.esl_host}:{args.esl_port}, {len(queues)} queues configured, "
               f"serving {'wss' if serving.tls else 'ws'}://{serving.host}:{serving.port} to "
-              f"{len(serving.principals)} token(s){' and anonymous viewers' if serving.anonymous else ''}")
+              f"{len(serving.principals)} token(s){' and anonymous viewers' if serving.anonymous else ''}; "
+              f"history {'off' if history is None else 'in ' + history}")
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         asyncio.run(serve(EslSettings(args.esl_host, args.esl_port, password), queues, teams, names, offset,
-                          serving, args.resync))
+                          serving, args.resync, history, day_start))
     except KeyboardInterrupt:
         return 0
+    except HistoryError as err:
+        print(f"{PROG}: {err}", file=sys.stderr)
+        return 2
     except OSError as err:
         print(f"{PROG}: cannot listen: {err.strerror or err}", file=sys.stderr)
         return 1
@@ -116,13 +144,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def serve(esl: EslSettings, queues: dict[str, QueueConfig], teams: dict[str, str], names: dict[str, str],
-                utc_offset_min: int, serving: Serving, resync_s: float = 60.0) -> None:
+                utc_offset_min: int, serving: Serving, resync_s: float = 60.0, history: str | None = None,
+                day_start_min: int = 0) -> None:
     def now() -> int:
         return int(time.time() * 1000)
     server = FeedServer(now, principals=serving.principals, anonymous=serving.anonymous,
                         heartbeat_s=serving.heartbeat_s, name=f"freeswitch {esl.host}")
-    bridge = FreeSwitchBridge(esl, server, FreeSwitchFloor(now(), queues, teams, names, utc_offset_min),
-                              resync_s=resync_s)
+    floor = FreeSwitchFloor(now(), queues, teams, names, utc_offset_min, day_start_min)
+    rules = {q: QueueRules(c.sl_threshold_s, c.short_abandon_s) for q, c in queues.items()}
+    recorder = reports = None
+    if history is not None:
+        recorder = HistoryRecorder(HistoryStore(history), keep_since=floor.day_start_of(now()) - 86_400_000)
+        reports = ReportDesk(history, now, rules, names=lambda a: names.get(a) or a)
+        server.reports = reports.handle
+        log.info("history in %s (today from the store, then what the bridge sees)", history)
+    bridge = FreeSwitchBridge(esl, server, floor, resync_s=resync_s, history=recorder, rules=rules)
     port = await server.start(serving.host, serving.port, ssl=serving.tls)
     print(f"serving feed protocol v1 on {'wss' if serving.tls else 'ws'}://{serving.host}:{port} "
           f"from the event socket {esl.host}:{esl.port}", flush=True)
@@ -130,6 +166,10 @@ async def serve(esl: EslSettings, queues: dict[str, QueueConfig], teams: dict[st
         await bridge.run()
     finally:
         await server.stop()
+        if recorder is not None:
+            recorder.store.close()
+        if reports is not None:
+            reports.close()
 
 
 if __name__ == "__main__":

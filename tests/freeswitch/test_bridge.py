@@ -357,3 +357,47 @@ def test_a_stop_the_pbx_does_not_confirm_is_stuck_until_it_does_also_across_a_lo
         finally:
             await close(bridge, sv, tv, esl)
     run(go)
+
+
+def test_todays_counters_survive_a_bridge_restart_from_its_history(run: Runner, tmp_path: Any) -> None:
+    """captures/basic with a history store; then a second bridge (FreeSWITCH's lists now empty of calls) on the
+    same store: the boards show the morning's counters at once, not zero."""
+    from wallboard.core.history import QueueRules
+    from wallboard.feed.historystore import HistoryStore
+    from wallboard.feed.recorder import HistoryRecorder
+
+    db = tmp_path / "h.sqlite"
+    t0 = t0_ms("basic")
+
+    async def first() -> None:
+        clock = Clock(t0, 4.0)
+        esl = Replay(records("basic"), 4.0)
+        store = HistoryStore(db)
+        bridge, sv, tv = await bridge_and_boards(await esl.start(), clock, history=HistoryRecorder(store),
+                                                 rules={SALES: QueueRules(20, 0)})
+        try:
+            await asyncio.wait_for(esl.done.wait(), 20)
+            await wait_until(lambda: live(tv) and tv.last.queues[SALES].handled == 2, 5, "the day's end")
+            q = tv.last.queues[SALES]
+            assert (q.offered, q.answered, q.abandoned, q.interval_partial) == (3, 2, 1, False)
+        finally:
+            await close(bridge, sv, tv, esl)
+            store.close()
+
+    async def second() -> None:
+        store = HistoryStore(db)
+        esl = Scripted(floor_answers({**LISTS_EMPTY, "queue list": [{"name": SALES}, {"name": SUPPORT}]}))
+        later = t0 + 120_000
+        recorder = HistoryRecorder(store, keep_since=later - 2 * 86_400_000)
+        bridge, sv, tv = await bridge_and_boards(await esl.start(), lambda: later, history=recorder)
+        try:
+            await wait_until(lambda: live(tv) and SUPPORT in tv.last.queues, 5, "the floor")
+            q, s = tv.last.queues[SALES], tv.last.queues[SUPPORT]
+            assert (q.offered, q.answered, q.abandoned, q.handled) == (3, 2, 1, 2)  # the morning, kept
+            assert (s.offered, s.abandoned) == (1, 0)  # the timed-out caller: offered, not abandoned
+            assert not q.interval_partial and q.interval_start == bridge.floor.day_start_of(later)
+        finally:
+            await close(bridge, sv, tv, esl)
+            store.close()
+    run(first)
+    run(second)

@@ -39,6 +39,7 @@ from ..core.pbxfloor import Update
 from ..core.protocol import Source, SourceReason
 from .backoff import Failure, reconnect_delay, retry_delay
 from .monitoring import MonitorDesk, Session
+from .recorder import HistoryRecorder
 from .server import FeedServer
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,8 @@ class PbxLink(Generic[L]):
         self.ring_timeout_s = ring_timeout_s
         self.hangup_confirm_s = hangup_confirm_s
         self.legs: dict[str, L] = {}  # by the id we gave the leg
+        #: History from what this bridge publishes (a PBX with no log of its own to read)
+        self.recorder: HistoryRecorder | None = None
         self.desk = MonitorDesk(server, self)
         server.set_monitoring((), "the bridge has not logged in to the PBX yet")
         server.on_command = self.desk.handle
@@ -416,6 +419,8 @@ class PbxLink(Generic[L]):
                 log.info("%s resync: %d changes the events had not told", self.kind, len(updates))
             return
         agents, queues, calls = self._floor_snapshot()
+        if self.recorder is not None:
+            self.recorder.load(agents, calls, self.clock())
         self.server.load([self.desk.mark(a) for a in agents], queues, calls)
         self._set_source("up")
         log.info("%s snapshot: %d agents, %d queues, %d calls", self.kind, len(agents), len(queues), len(calls))
@@ -424,6 +429,8 @@ class PbxLink(Generic[L]):
     def _publish(self, updates: list[Update]) -> None:
         if not updates:
             return
+        if self.recorder is not None:
+            self.recorder.observe(updates, self.clock())
         self.server.publish([self.desk.mark(u) if isinstance(u, Agent) else u for u in updates])
         self.desk.after_publish()
 

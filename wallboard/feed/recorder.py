@@ -14,11 +14,12 @@ Records are written as they change (upserts: a rewrite is harmless). Pure bookke
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import msgspec
 
-from ..core.history import ABANDONED, ANSWERED, EXITED, TIMEOUT, CallRecord, Interval
+from ..core.history import ABANDONED, ANSWERED, EXITED, TIMEOUT, CallRecord, Interval, QueueRules, queue_counters
+from ..core.metrics import QueueCounters
 from ..core.model import Agent, AgentState, Call, CallState
 from ..core.protocol import Gone
 from .historystore import HistoryStore
@@ -27,8 +28,13 @@ _UNANSWERED = {"abandoned": ABANDONED, "timeout": TIMEOUT}
 
 
 class HistoryRecorder:
-    def __init__(self, store: HistoryStore) -> None:
+    def __init__(self, store: HistoryStore, keep_since: int = 0) -> None:
         self.store = store
+        #: every call recorded that entered since ``keep_since`` (today and the day before), by key: what
+        #: today's counters are computed from, without asking the store
+        self.recent: dict[tuple[str, str, int], CallRecord] = {
+            c.key: c for c in (store.calls(keep_since, 2**62) if keep_since else ())}
+        self.changed = True
         self._calls: dict[str, CallRecord] = {}  # by call id, while not handled
         self._held: dict[str, int] = {}  # call id → when its current hold began
         self._agents: dict[str, Agent] = {}  # as last seen
@@ -46,6 +52,10 @@ class HistoryRecorder:
                 self._agent_gone(u.id, now, out)
         if out:
             self.store.write(out)
+            for r in out:
+                if isinstance(r, CallRecord):
+                    self.recent[r.key] = r
+                    self.changed = True
 
     def load(self, agents: Iterable[Agent], calls: Iterable[Call], now: int) -> None:
         """A snapshot: the floor as it is (agents' intervals start now; calls from when they entered)."""
@@ -122,3 +132,10 @@ class HistoryRecorder:
         for kind in ("login", "pause", "wrapup"):
             self._set(agent, kind, False, "", now, now, out)
         self._agents.pop(agent, None)
+
+    def counters(self, day_start: int, rules: Mapping[str, QueueRules] | None = None) -> dict[str, QueueCounters]:
+        """Today's counters (calls that entered since ``day_start``); older days are let go of."""
+        self.changed = False
+        for key in [k for k, c in self.recent.items() if c.entered < day_start - 86_400_000]:
+            del self.recent[key]
+        return queue_counters(self.recent.values(), rules, start=day_start)

@@ -42,10 +42,12 @@ from typing import Any
 
 import msgspec
 
+from ..core.history import QueueRules
 from ..core.model import Agent, Call, Queue
 from ..core.protocol import SourceReason
 from ..feed.monitoring import MODES, Session
 from ..feed.pbxlink import Leg, LinkRefused, PbxLink, SnapshotFailed, Update
+from ..feed.recorder import HistoryRecorder
 from ..feed.server import FeedServer
 from .esl import BadEvent, EslMessage, EslParser, command, event_of
 from .floor import FreeSwitchFloor
@@ -97,7 +99,8 @@ class FreeSwitchBridge(PbxLink[_Leg]):
                  tick_s: float = 0.2, spy_timeout_s: float = 8.0, ring_timeout_s: float = 30.0,
                  refused_retry_s: float = 30.0, resync_s: float = 60.0, hangup_confirm_s: float = 5.0,
                  api_timeout_s: float = 10.0, rand: Callable[[], float] = random.random,
-                 new_uuid: Callable[[], str] = lambda: str(uuid.uuid4())) -> None:
+                 new_uuid: Callable[[], str] = lambda: str(uuid.uuid4()), history: HistoryRecorder | None = None,
+                 rules: Mapping[str, QueueRules] | None = None) -> None:
         super().__init__(server, (esl.host, esl.port), connect_timeout_s=esl.connect_timeout_s, clock=clock, mono=mono, tick_s=tick_s,
                          refused_retry_s=refused_retry_s, resync_s=resync_s, rand=rand, spy_timeout_s=spy_timeout_s,
                          ring_timeout_s=ring_timeout_s, hangup_confirm_s=hangup_confirm_s)
@@ -105,6 +108,11 @@ class FreeSwitchBridge(PbxLink[_Leg]):
         self.floor = floor
         self.api_timeout_s = api_timeout_s
         self._new_uuid = new_uuid  # a leg's origination_uuid (a replay gives the recorded ones)
+        self.recorder = history  # today's counters from what it published: they survive a restart
+        self.rules = dict(rules or {})
+        if history is not None:
+            now = self.clock()
+            floor.set_day_counters(history.counters(floor.day_start_of(now), self.rules), floor.day_start_of(now), now)
         self.bad_events = 0  # events whose JSON or shape could not be used (each logged once per kind)
         self._jobs: dict[str, _Leg] = {}  # bgapi Job-UUID → leg
         self._replies: list[asyncio.Future[EslMessage]] = []  # in the order sent: ESL answers in order
@@ -271,6 +279,17 @@ class FreeSwitchBridge(PbxLink[_Leg]):
 
     def _tick_floor(self) -> list[Update]:
         return self.floor.tick(self.clock())
+
+    def _tick_any(self) -> None:
+        if self.recorder is None:
+            return
+        now = self.clock()
+        start = self.floor.day_start_of(now)
+        if not self.recorder.changed and start == self.floor.interval_start:
+            return
+        updates = self.floor.set_day_counters(self.recorder.counters(start, self.rules), start, now)
+        if self.connected and self.server.source_live:
+            self._publish(updates)
 
     # -- the Dialer: listen / whisper / barge via eavesdrop -------------------------------------------
 

@@ -109,8 +109,8 @@ class FreeSwitchFloor(FloorBase):
 
     def __init__(self, now: int, queues: Mapping[str, QueueConfig] | None = None,
                  teams: Mapping[str, str] | None = None, names: Mapping[str, str] | None = None,
-                 utc_offset_min: int = 540) -> None:
-        super().__init__(now, utc_offset_min)
+                 utc_offset_min: int = 540, day_start_min: int = 0) -> None:
+        super().__init__(now, utc_offset_min, day_start_min)
         self.config = dict(queues or {})
         self.teams = dict(teams or {})
         self.names = dict(names or {})  # agent name → the name shown
