@@ -40,3 +40,31 @@ def test_a_simulated_day_replays_into_the_counters_the_board_showed(tmp_path: Pa
     assert all(d.login_ms > 0 for d in days.values() if d.answered)
     assert any(d.pause_ms for d in days.values())  # breaks, by reason
     store.close()
+
+
+def test_the_stores_sql_sums_are_the_definitions_sums(tmp_path: Path) -> None:
+    """Reports sum in SQLite (a month of a big floor is millions of calls); the definitions live in
+    core.history. The two must give the same figures, interval by interval, queue by queue, agent by agent."""
+    from wallboard.core.history import interval_rows, outcome_rows
+
+    engine = CallCentre(demo_plan(30, 3), START, seed=11)
+    store = HistoryStore(tmp_path / "h.sqlite")
+    rec = HistoryRecorder(store)
+    t = START
+    for _ in range(2 * 3600):
+        t += 1000
+        rec.observe(engine.advance(t), engine.now)
+    rules = {q.id: QueueRules(q.sl_threshold_s, q.short_abandon_s) for q in engine.snapshot()[1]}
+    calls = store.calls(START, t)
+    py = {(r["queue"], r["start"]): r for r in interval_rows(calls, START, t, 15, rules)}
+    sql = store.counters(START, t, rules, 15 * 60_000)
+    assert set(py) == set(sql) and len(py) > 10
+    for key, (c, longest) in sql.items():
+        assert queue_counters([x for x in calls if x.queue == key[0] and key[1] <= x.entered < key[1] + 900_000],
+                              rules)[key[0]] == c
+        assert py[key]["longest_wait_s"] == longest / 1000
+    assert [{"queue": q, **n} for q, n in store.outcome_counts(START, t).items()] == outcome_rows(calls, START, t)
+    days = agent_days(calls, [], START, t, t)
+    sums = store.agent_sums(START, t)
+    assert {a: (d.answered, d.transferred, d.talk_ms, d.hold_ms, d.wrapup_ms) for a, d in days.items()} == sums
+    store.close()

@@ -152,13 +152,19 @@ def agent_days(calls: Iterable[CallRecord], intervals: Iterable[Interval], start
             d.talk_ms += c.talk_ms
             d.hold_ms += c.hold_ms
             d.wrapup_ms += c.wrapup_ms
+    add_intervals(out, intervals, start, end, now)
+    return out
+
+
+def add_intervals(out: dict[str, AgentDay], intervals: Iterable[Interval], start: int, end: int, now: int) -> None:
+    """The login and pause time in [start, end) of each agent's intervals, into its day (made if need be)."""
     logins: dict[str, list[tuple[int, int]]] = {}
     pauses: dict[str, dict[tuple[str, int], tuple[int, int]]] = {}
     for iv in intervals:
         lo, hi = max(iv.start, start), min(iv.end if iv.end is not None else now, end)
         if hi <= lo:
             continue
-        d = out.setdefault(iv.agent, AgentDay(iv.agent))
+        out.setdefault(iv.agent, AgentDay(iv.agent))
         if iv.kind == "login":
             logins.setdefault(iv.agent, []).append((lo, hi))
         elif iv.kind == "pause":  # paused in several queues at once (PAUSEALL): one pause, counted once
@@ -168,7 +174,6 @@ def agent_days(calls: Iterable[CallRecord], intervals: Iterable[Interval], start
     for agent, by in pauses.items():
         for (reason, _), (lo, hi) in by.items():
             out[agent].pause_ms[reason] = out[agent].pause_ms.get(reason, 0) + hi - lo
-    return out
 
 
 def _union_ms(spans: list[tuple[int, int]]) -> int:
@@ -191,7 +196,8 @@ def _sl(q: QueueCounters) -> float | None:
     return None if base <= 0 else q.answered_in_sl / base
 
 
-def _figures(q: QueueCounters) -> dict[str, float | int | None]:
+def figures(q: QueueCounters) -> dict[str, float | int | None]:
+    """A queue's counters as a report's figures (the board's own definitions)."""
     offered = q.offered - q.abandoned_short
     return {"offered": offered, "answered": q.answered, "abandoned": q.abandoned - q.abandoned_short,
             "answer_rate": None if offered <= 0 else q.answered / offered, "service_level": _sl(q),
@@ -211,7 +217,7 @@ def interval_rows(calls: Iterable[CallRecord], start: int, end: int, step_min: i
     rows: list[dict[str, object]] = []
     for (queue, at), cs in sorted(buckets.items()):
         q = queue_counters(cs, rules)[queue]
-        rows.append({"queue": queue, "start": at, "end": at + step, **_figures(q),
+        rows.append({"queue": queue, "start": at, "end": at + step, **figures(q),
                      "longest_wait_s": max(c.wait_ms for c in cs) / 1000})
     return rows
 
