@@ -1160,6 +1160,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>間隔</translation>
     </message>
     <message>
+        <source>Team</source>
+        <translation>チーム</translation>
+    </message>
+    <message>
         <source>Save CSV (Excel, UTF-8)</source>
         <translation>CSV保存（Excel用 UTF-8）</translation>
     </message>

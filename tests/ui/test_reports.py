@@ -75,7 +75,17 @@ def test_the_reports_window_shows_the_days_figures_and_saves_them(qtbot: Any, qa
                         timeout=10000)
         answered_col = [h for h in range(d.table.columnCount()) if d.table.horizontalHeaderItem(h).text() == "応答数"][0]
         per_agent = sum(int(d.table.item(r, answered_col).text()) for r in range(d.table.rowCount()))
+        agents_rows = list(d.rows)
         assert per_agent == sum(q.answered for q in live.values())  # agents reconcile with the queues
+        d.team.setCurrentIndex(1)  # one team's agents only
+        team = d.team.currentData()
+        d.run()
+        qtbot.waitUntil(lambda: 0 < d.table.rowCount() < len(window.view.agents), timeout=10000)
+        in_team = {a.name for a in window.view.agents.values() if a.team == team}
+        assert {d.table.item(r, 0).text() for r in range(d.table.rowCount())} <= in_team
+        d.team.setCurrentIndex(0)
+        d.run()
+        qtbot.waitUntil(lambda: d.table.rowCount() == len(agents_rows), timeout=10000)
         name_col = 0
         busiest = max(range(d.table.rowCount()), key=lambda r: int(d.table.item(r, answered_col).text()))
         name, answered = d.table.item(busiest, name_col).text(), int(d.table.item(busiest, answered_col).text())

@@ -89,12 +89,13 @@ class ReportsDialog(QDialog):
             self.step.addItem(tr("{0} min").format(minutes), minutes)
         self.step.setCurrentIndex(1)
         self.queue = QComboBox()
+        self.team = QComboBox()  # agents' time: this team's agents only (the board knows who is in which)
         self.run_button = QPushButton(tr("Show"))
         self.run_button.clicked.connect(self.run)
-        self.kind.currentIndexChanged.connect(lambda _: self.step.setEnabled(self.action == "report.intervals"))
+        self.kind.currentIndexChanged.connect(self._kind_chosen)
         top = QHBoxLayout()
         for label, w in ((tr("Report"), self.kind), (tr("From"), self.first), (tr("To"), self.last),
-                         (tr("Interval"), self.step), (tr("Queue"), self.queue)):
+                         (tr("Interval"), self.step), (tr("Queue"), self.queue), (tr("Team"), self.team)):
             top.addWidget(QLabel(label))
             top.addWidget(w)
         top.addWidget(self.run_button)
@@ -129,12 +130,21 @@ class ReportsDialog(QDialog):
     def action(self) -> str:
         return str(self.kind.currentData())
 
+    def _kind_chosen(self, _: int) -> None:
+        self.step.setEnabled(self.action == "report.intervals")
+        self.team.setEnabled(self.action == "report.agents")
+
     def refresh_queues(self) -> None:
         v = self.view()
         self.queue.clear()
         self.queue.addItem(tr("All queues"), "")
         for q in sorted(v.queues.values(), key=lambda q: q.name) if v is not None else ():
             self.queue.addItem(q.name, q.id)
+        self.team.clear()
+        self.team.addItem(tr("All teams"), "")
+        for team in sorted({a.team for a in v.agents.values() if a.team}) if v is not None else ():
+            self.team.addItem(team, team)
+        self._kind_chosen(0)
         allowed = v is not None and v.caps.reports
         self.run_button.setEnabled(allowed)
         if not allowed:
@@ -171,6 +181,11 @@ class ReportsDialog(QDialog):
         self.show_rows(self._asked_action, list((result.result or {}).get("rows", [])))
 
     def show_rows(self, action: str, rows: list[dict[str, Any]]) -> None:
+        team = str(self.team.currentData() or "")
+        v = self.view()
+        if action == "report.agents" and team and v is not None:  # by the team the board knows each agent in
+            teams = {key: a.team for a in v.agents.values() for key in (a.id, a.name)}
+            rows = [r for r in rows if teams.get(str(r.get("agent"))) == team or teams.get(str(r.get("name"))) == team]
         self.rows = rows
         self.columns = list(COLUMNS[action])
         if action == "report.agents":  # a column per pause reason, after wrap-up
