@@ -217,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     def send(req_id: str, action: str, args_: dict[str, object]) -> Future[CommandResult]:
         if not client_box:
             raise ConnectionError("not connected to the feed")
-        return feed.submit(client_box[0].command(req_id, action, dict(args_)))
+        # a month's report on a big floor takes the server seconds: it is not a lost answer
+        timeout = 60.0 if action.startswith("report.") else 10.0
+        return feed.submit(client_box[0].command(req_id, action, dict(args_), timeout))
 
     url = profile.url
     token, hooks = None, None
