@@ -42,6 +42,7 @@ from .bridgecli import (
 )
 from .core.history import QueueRules
 from .feed.historystore import HistoryError, HistoryStore
+from .feed.recorder import HistoryRecorder
 from .feed.reports import ReportDesk
 from .feed.server import FeedServer
 from .feed.serving import Serving, add_serving_arguments, serving_from
@@ -211,6 +212,8 @@ async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[st
     else:
         log.info("history is off: today's counters run from the bridge's start (--queue-log PATH to keep them)")
     bridge = AsteriskBridge(ami, server, floor, resync_s=resync_s, audio=hub, history=qlog)
+    if qlog is not None:  # queue_log has no login of a static member: the floor's own, by member name
+        bridge.recorder = HistoryRecorder(qlog.store, calls=False, kinds=frozenset({"login"}), by_name=True)
     reports = ReportDesk(history[0], now, {q: QueueRules(short_abandon_s=c.short_abandon_s) for q, c in queues.items()}) \
         if history is not None else None
     if reports is not None:

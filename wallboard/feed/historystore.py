@@ -94,6 +94,14 @@ class HistoryStore:
                              (source, inode, offset, seq + len(lines)))
             self._upsert(records)
 
+    def close_open(self, kinds: Iterable[str], at: int) -> int:
+        """Intervals of these kinds still open (a bridge that stopped before it saw them end) end at ``at``."""
+        ks = list(kinds)
+        with self._transaction():
+            cur = self._db.execute(f'UPDATE intervals SET "end" = MAX(start, ?) WHERE "end" IS NULL AND kind IN '
+                                   f"({', '.join('?' * len(ks))})", [at, *ks])
+        return int(cur.rowcount)
+
     def _upsert(self, records: Iterable[CallRecord | Interval]) -> None:
         calls, intervals = [], []
         for r in records:

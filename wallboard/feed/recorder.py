@@ -28,8 +28,13 @@ _UNANSWERED = {"abandoned": ABANDONED, "timeout": TIMEOUT}
 
 
 class HistoryRecorder:
-    def __init__(self, store: HistoryStore, keep_since: int = 0) -> None:
+    def __init__(self, store: HistoryStore, keep_since: int = 0, *, calls: bool = True,
+                 kinds: frozenset[str] = frozenset({"login", "pause", "wrapup"}), by_name: bool = False) -> None:
+        """``calls``/``kinds``: what to record (Asterisk's bridge has queue_log for calls and pauses: it records
+        only logins, which queue_log lacks for static members); ``by_name``: an agent's history key is its
+        name (queue_log's member name), not its feed id."""
         self.store = store
+        self.record_calls, self.kinds, self.by_name = calls, kinds, by_name
         #: every call recorded that entered since ``keep_since`` (today and the day before), by key: what
         #: today's counters are computed from, without asking the store
         self.recent: dict[tuple[str, str, int], CallRecord] = {
@@ -44,7 +49,7 @@ class HistoryRecorder:
     def observe(self, updates: Iterable[object], now: int) -> None:
         out: list[CallRecord | Interval] = []
         for u in updates:
-            if isinstance(u, Call):
+            if isinstance(u, Call) and self.record_calls:
                 self._call(u, now, out)
             elif isinstance(u, Agent):
                 self._agent(u, now, out)
@@ -58,7 +63,10 @@ class HistoryRecorder:
                     self.changed = True
 
     def load(self, agents: Iterable[Agent], calls: Iterable[Call], now: int) -> None:
-        """A snapshot: the floor as it is (agents' intervals start now; calls from when they entered)."""
+        """A snapshot: the floor as it is (agents' intervals from their state's start; calls from when they
+        entered). The first one also ends what an earlier run left open: it never saw those end."""
+        if not self._agents and not self._open:
+            self.store.close_open(self.kinds, now)
         self.observe([*calls, *agents], now)
 
     # -- calls -------------------------------------------------------------------------------------------
@@ -112,9 +120,12 @@ class HistoryRecorder:
         at = min(a.since, now)  # when the new state began, by the server's own stamp
         if state is not AgentState.WRAPUP and a.id in self._last_call:
             self._handled(a.id, at, out)  # its wrap-up is over, or there was none
-        self._set(a.id, "login", state is not AgentState.LOGGED_OUT, "", at, at, out)
-        self._set(a.id, "pause", state is AgentState.PAUSED, a.reason, at, at, out)
-        self._set(a.id, "wrapup", state is AgentState.WRAPUP, "", at, at, out)
+        key = a.name if self.by_name else a.id
+        for kind, on, reason in (("login", state is not AgentState.LOGGED_OUT, ""),
+                                 ("pause", state is AgentState.PAUSED, a.reason),
+                                 ("wrapup", state is AgentState.WRAPUP, "")):
+            if kind in self.kinds:
+                self._set(key, kind, on, reason, at, at, out)
 
     def _set(self, agent: str, kind: str, on: bool, reason: str, since: int, now: int,
              out: list[CallRecord | Interval]) -> None:
@@ -129,9 +140,10 @@ class HistoryRecorder:
             out.append(iv)
 
     def _agent_gone(self, agent: str, now: int, out: list[CallRecord | Interval]) -> None:
+        seen = self._agents.pop(agent, None)
+        key = seen.name if self.by_name and seen is not None else agent
         for kind in ("login", "pause", "wrapup"):
-            self._set(agent, kind, False, "", now, now, out)
-        self._agents.pop(agent, None)
+            self._set(key, kind, False, "", now, now, out)
 
     def counters(self, day_start: int, rules: Mapping[str, QueueRules] | None = None) -> dict[str, QueueCounters]:
         """Today's counters (calls that entered since ``day_start``); older days are let go of."""
