@@ -288,6 +288,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>空き {0}/{1} 人</translation>
     </message>
     <message>
+        <source>Max today</source>
+        <translation>本日最長</translation>
+    </message>
+    <message>
         <source>The clock on a tile is the time in the current state, on the server&apos;s clock; “Call” is the call&apos;s own duration when it differs.</source>
         <translation>タイルの時計は今の状態の経過時間（サーバーの時計）。「通話」はそれと異なるときの通話時間です。</translation>
     </message>

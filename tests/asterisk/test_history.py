@@ -32,6 +32,7 @@ def test_the_real_sample_to_exact_figures_and_agents_sum_to_the_queue() -> None:
     q = queue_counters(d.calls.values())["sales"]
     assert (q.offered, q.answered, q.abandoned, q.answered_in_sl, q.wait_answered_ms) == (6, 5, 1, 5, 0)
     assert (q.handled, q.handle_ms) == (5, (2 + 6 + 6 + 6 + 6) * 1000 + 5 * 5000)  # calltime + the queue's wrap-up
+    assert q.longest_wait_ms == 2000  # 最長待ち today: the caller who gave up after 2 s
     abandoned = [c for c in d.calls.values() if c.outcome == ABANDONED]
     assert [(c.id, c.wait_ms) for c in abandoned] == [("1796112994.21", 2000)]
     days = agent_days(d.calls.values(), d.intervals.values(), DAY0, DAY0 + 86_400_000, now=1_796_113_000_000)

@@ -33,7 +33,7 @@ def test_a_simulated_day_replays_into_the_counters_the_board_showed(tmp_path: Pa
         assert (g.offered, g.answered, g.abandoned, g.abandoned_short, g.answered_in_sl, g.abandoned_in_sl,
                 g.wait_answered_ms) == (q.offered, q.answered, q.abandoned, q.abandoned_short, q.answered_in_sl,
                                          q.abandoned_in_sl, q.wait_answered_ms), qid
-        assert (g.handled, g.handle_ms) == (q.handled, q.handle_ms), qid
+        assert (g.handled, g.handle_ms, g.longest_wait_ms) == (q.handled, q.handle_ms, q.longest_wait_ms), qid
     assert sum(q.answered for q in live.values()) > 300  # a real day's traffic, not an empty test
     days = agent_days(store.calls(START, t + 1), store.intervals(START, t + 1), START, t + 1, t)
     assert sum(d.answered for d in days.values()) == sum(q.answered for q in live.values())

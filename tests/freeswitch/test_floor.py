@@ -60,6 +60,7 @@ def test_the_basic_capture_answered_abandoned_timed_out_on_break_wrapup() -> Non
     sales, support = queues[SALES], queues["support@default"]
     assert (sales.name, sales.offered, sales.answered, sales.abandoned, sales.handled) == ("営業", 3, 2, 1, 2)
     assert (support.offered, support.answered, support.abandoned) == (1, 0, 0)  # a TIMEOUT is not an abandon
+    assert support.longest_wait_ms >= 5000  # … but the caller waited: 最長待ち today
     assert sorted(ended(out).values()) == ["abandoned", "completed", "completed", "timeout"]
     seen = [(u.id, u.state, u.reason) for u in out if isinstance(u, Agent)]
     assert ("1002@default", "paused", "break") in seen
@@ -106,7 +107,8 @@ def test_how_a_caller_left_is_kept_apart(reason: str, why: str, abandoned: int) 
     out = floor.on(ev("member-queue-end", CC_Queue=SALES, CC_Member_Session_UUID="c1", CC_Cause="Cancel",
                       CC_Cancel_Reason=reason), T0 + 5000)
     assert ended(out) == {"c1": why}
-    assert [u.abandoned for u in out if isinstance(u, Queue)][-1:] == ([abandoned] if abandoned else [])
+    q = [u for u in out if isinstance(u, Queue)][-1]  # the queue changes either way: the caller waited 5 s
+    assert (q.abandoned, q.longest_wait_ms) == (abandoned, 5000)
 
 
 def test_an_offer_that_fails_puts_the_caller_back_and_max_no_answer_is_a_reasoned_break() -> None:

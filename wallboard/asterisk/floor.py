@@ -419,6 +419,7 @@ class AsteriskFloor(FloorBase):
         if counted:
             q.counters.answered += 1
             q.counters.wait_answered_ms += wait_ms
+            q.counters.waited(wait_ms)
             q.counters.answered_in_sl += wait_ms <= q.sl_threshold_s * 1000
             ch.queues.add(qid)
         ch.calls.add(cid)
@@ -467,6 +468,7 @@ class AsteriskFloor(FloorBase):
             wait_ms = now - c.call.queued_at
             cfg = self.config.get(qid, QueueConfig())
             q.counters.abandoned += 1
+            q.counters.waited(wait_ms)
             q.counters.abandoned_short += wait_ms <= cfg.short_abandon_s * 1000
             q.counters.abandoned_in_sl += wait_ms <= q.sl_threshold_s * 1000
             ch.queues.add(qid)

@@ -278,6 +278,7 @@ class CallCentre:
         wait = self.now - call.queued_at
         st.answered += 1
         st.wait_answered_ms += wait
+        st.waited(wait)
         in_sl = wait <= q.sl_threshold_s * 1000
         st.answered_in_sl += in_sl
         self.stats.record(call.queued_at, True, not call.immediate, wait, in_sl)
@@ -331,6 +332,7 @@ class CallCentre:
         st = self.qstats[q.id]
         wait = self.now - call.queued_at
         st.abandoned += 1
+        st.waited(wait)
         st.abandoned_short += wait <= q.short_abandon_s * 1000
         st.abandoned_in_sl += wait <= q.sl_threshold_s * 1000
         self.stats.record(call.queued_at, False, True, wait, False)

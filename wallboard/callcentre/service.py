@@ -62,11 +62,12 @@ class CallCentreService:
         if self.reports is not None:
             self.reports.close()
 
-    def catch_up(self, until_ms: int, step_ms: int = 10_000) -> None:
+    def catch_up(self, until_ms: int, step_ms: int = 5_000) -> None:
         """Run the simulation to ``until_ms`` at once (the demo opens on a floor an hour into its day), in
-        steps, so its history has the hour too; then the clock goes on from there."""
+        steps, so its history and the server's trend have the hour too; then the clock goes on from there."""
         while self.engine.now < until_ms:
             updates = self.engine.advance(min(until_ms, self.engine.now + step_ms))
+            self._sim0, self._t0 = self.engine.now, self._wall()  # the server's clock is the simulation's
             if self.recorder is not None:
                 self.recorder.observe(updates, self.engine.now)
             self.server.publish(updates)

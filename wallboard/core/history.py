@@ -81,6 +81,8 @@ def queue_counters(calls: Iterable[CallRecord], rules: Mapping[str, QueueRules] 
         r = rules.get(c.queue, QueueRules())
         q = out.setdefault(c.queue, QueueCounters())
         q.offered += 1
+        if c.answered is not None or c.outcome:
+            q.waited(c.wait_ms)
         if c.outcome == ANSWERED or c.answered is not None:
             q.answered += 1
             q.wait_answered_ms += c.wait_ms

@@ -46,6 +46,7 @@ class QueueFigures:
     name: str
     waiting: int
     longest_wait_s: float | None
+    longest_today_s: float | None  # 最長待ち today: the longest wait of a caller who left, or of one waiting now
     offered: int
     answered: int
     abandoned: int
@@ -107,6 +108,7 @@ class QueueCounters:
     wait_answered_ms: int = 0
     handled: int = 0
     handle_ms: int = 0
+    longest_wait_ms: int = 0  # a maximum, not a sum
 
     def add(self, q: Queue) -> None:
         self.offered += q.offered
@@ -118,6 +120,11 @@ class QueueCounters:
         self.wait_answered_ms += q.wait_answered_ms
         self.handled += q.handled
         self.handle_ms += q.handle_ms
+        self.longest_wait_ms = max(self.longest_wait_ms, q.longest_wait_ms)
+
+    def waited(self, wait_ms: int) -> None:
+        """A caller left the queue (answered or not) after waiting ``wait_ms``: today's longest wait."""
+        self.longest_wait_ms = max(self.longest_wait_ms, wait_ms)
 
     def queue(self, *, id: str, name: str, interval_start: int, sl_threshold_s: int, sl_target_pct: float,
               short_abandon_s: int, interval_partial: bool = False) -> Queue:
@@ -126,6 +133,12 @@ class QueueCounters:
                      sl_threshold_s=sl_threshold_s,
                      sl_target_pct=sl_target_pct, short_abandon_s=short_abandon_s,
                      **{f.name: getattr(self, f.name) for f in fields(QueueCounters)})
+
+
+def _longest_today(s: QueueCounters, oldest: int | None, now_ms: int) -> float | None:
+    waiting = None if oldest is None else seconds_since(oldest, now_ms)
+    done = s.longest_wait_ms / 1000.0 if s.longest_wait_ms or s.answered or s.abandoned else None
+    return max((v for v in (waiting, done) if v is not None), default=None)
 
 
 def _figures(
@@ -144,6 +157,7 @@ def _figures(
         name=name,
         waiting=waiting,
         longest_wait_s=None if oldest is None else seconds_since(oldest, now_ms),
+        longest_today_s=_longest_today(s, oldest, now_ms),
         offered=offered,
         answered=s.answered,
         abandoned=abandoned,

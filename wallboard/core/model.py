@@ -125,6 +125,8 @@ class Queue(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     wait_answered_ms: Count = 0
     handled: Count = 0
     handle_ms: Count = 0
+    #: the longest a caller who has left the queue (answered or not) waited since ``interval_start``
+    longest_wait_ms: Count = 0
 
 
 class Call(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

@@ -158,14 +158,14 @@ class HistoryStore:
               SUM(outcome = 'abandoned' AND wait_ms <= {sl}),
               TOTAL(CASE WHEN answered IS NOT NULL THEN wait_ms END),
               SUM(outcome = 'answered'), TOTAL(CASE WHEN outcome = 'answered' THEN talk_ms + hold_ms + wrapup_ms END),
-              MAX(wait_ms)
+              MAX(wait_ms), MAX(CASE WHEN answered IS NOT NULL OR outcome != '' THEN wait_ms END)
             FROM calls WHERE {where} GROUP BY queue, b""", params).fetchall()
         out: dict[tuple[str, int], tuple[QueueCounters, int]] = {}
-        for q, b, offered, answered, abandoned, short_n, in_sl, ab_in_sl, wait, handled, handle, longest in rows:
+        for q, b, offered, answered, abandoned, short_n, in_sl, ab_in_sl, wait, handled, handle, longest, left in rows:
             out[(q, start + int(b) * (step_ms or 0))] = (QueueCounters(
                 offered=offered, answered=answered, abandoned=abandoned, abandoned_short=short_n, answered_in_sl=in_sl,
-                abandoned_in_sl=ab_in_sl, wait_answered_ms=int(wait), handled=handled, handle_ms=int(handle)),
-                int(longest or 0))
+                abandoned_in_sl=ab_in_sl, wait_answered_ms=int(wait), handled=handled, handle_ms=int(handle),
+                longest_wait_ms=int(left or 0)), int(longest or 0))
         return out
 
     def outcome_counts(self, start: int, end: int, queues: Iterable[str] | None = None) -> dict[str, dict[str, int]]:

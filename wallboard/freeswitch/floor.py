@@ -313,6 +313,7 @@ class FreeSwitchFloor(FloorBase):
         if counted:
             q.counters.answered += 1
             q.counters.wait_answered_ms += wait_ms
+            q.counters.waited(wait_ms)
             q.counters.answered_in_sl += wait_ms <= self._sl_s(qid) * 1000
             ch.queues.add(qid)
         ch.calls.add(cid)
@@ -375,6 +376,9 @@ class FreeSwitchFloor(FloorBase):
         if why is None:
             self._odd(f"member-queue-end with CC-Cancel-Reason {reason[:30]!r}")
             why = "exited"
+        if c.counted:  # a caller who timed out or left by a key waited too
+            self._queue_known(qid, ch).counters.waited(now - c.call.queued_at)
+            ch.queues.add(qid)
         if why == "abandoned" and c.counted:
             q = self._queue_known(qid, ch)
             wait_ms = now - c.call.queued_at

@@ -235,6 +235,7 @@ class QueueCards(QWidget):
             (str(f.abandoned), INK),
             sl_text(f),
             (secs(f.longest_wait_s), INK),
+            (secs(f.longest_today_s), INK),
             (pct(f.abandon_rate), INK),
             (secs(f.asa_s), INK),
             (secs(f.aht_s), INK),
@@ -271,10 +272,11 @@ class QueueCards(QWidget):
             p.drawText(QPoint(cx, y1 + p.fontMetrics().ascent()), label)
             slots.append(("big", cx, y1 + lh, cw - 2, False))
         y2 = y1 + round(74 * s) + round(4 * s)
-        quarter = inner // 4
-        for k, label in enumerate((tr("Longest"), tr("Aband. %"), tr("ASA"), tr("AHT"))):
-            p.drawText(QPoint(x + k * quarter, y2 + p.fontMetrics().ascent()), label)
-            slots.append(("value", x + k * quarter, y2 + lh, quarter - 2, False))
+        fifth = inner // 5
+        for k, label in enumerate((tr("Longest"), tr("Max today"), tr("Aband. %"), tr("ASA"), tr("AHT"))):
+            p.drawText(QPoint(x + k * fifth, y2 + p.fontMetrics().ascent()),
+                       p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, fifth - 2))
+            slots.append(("value", x + k * fifth, y2 + lh, fifth - 2, False))
         p.end()
         if len(self._frames) > 500:
             self._frames.clear()
