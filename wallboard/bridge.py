@@ -31,6 +31,7 @@ from .asterisk.floor import AsteriskFloor, QueueConfig
 from .asterisk.history import QueueLogHistory
 from .bridgecli import (
     ConfigError,
+    add_history_arguments,
     check_keys,
     day_start_of,
     history_path,
@@ -90,14 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--audio-advertise", metavar="HOST:PORT",
                    help="the address Asterisk is told to dial, if it reaches the listener by another (NAT)")
     a.add_argument("--no-audio", action="store_true", help="no in-app listening: supervisors' phones only")
-    h = p.add_argument_group("history (today's counters from Asterisk's queue_log: they survive any restart)")
+    h = add_history_arguments(p, "history (today's counters from Asterisk's queue_log: they survive any restart)")
     h.add_argument("--queue-log", metavar="PATH",
                    help="Asterisk's queue_log (default /var/log/asterisk/queue_log when it is on this machine)")
-    h.add_argument("--history", metavar="SQLITE",
-                   help="the history store (default: the service's state directory, else "
-                        "~/.local/share/wallboard/history.sqlite)")
-    h.add_argument("--no-history", action="store_true",
-                   help="no history: counters run from the bridge's start and reset with it")
     p.add_argument("--config", metavar="TOML", help="queues (names, wrap-up, targets), teams, time zone, day_start")
     p.add_argument("--check", action="store_true",
                    help="check the flags, the config, the secret and the tokens, say what would run, and exit")

@@ -84,6 +84,16 @@ def day_start_of(raw: dict[str, Any]) -> int:
     return int(hh) * 60 + int(mm)
 
 
+def add_history_arguments(p: argparse.ArgumentParser, title: str) -> argparse._ArgumentGroup:
+    """``--history`` and ``--no-history`` (both bridges); the group is returned for a bridge's own flags."""
+    h = p.add_argument_group(title)
+    h.add_argument("--history", metavar="SQLITE", help="the history store (default: the service's state directory, "
+                                                      "else ~/.local/share/wallboard/history.sqlite)")
+    h.add_argument("--no-history", action="store_true",
+                   help="no history: counters run from the bridge's start and reset with it")
+    return h
+
+
 def history_path(given: str | None) -> str:
     """Where the history store lives: as given, else the service's state directory, else the user's."""
     if given:

@@ -24,6 +24,7 @@ from typing import Any
 from . import __version__, credentials
 from .bridgecli import (
     ConfigError,
+    add_history_arguments,
     check_keys,
     day_start_of,
     history_path,
@@ -79,10 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--resync", type=float, default=60.0, metavar="SECONDS",
                    help="take the whole floor again this often: tiers and agents change without an event "
                         "(default 60; 10…3600)")
-    h = p.add_argument_group("history (today's counters survive a restart; reports on the desks)")
-    h.add_argument("--history", metavar="SQLITE", help="the history store (default: the service's state directory, "
-                                                      "else ~/.local/share/wallboard/history.sqlite)")
-    h.add_argument("--no-history", action="store_true", help="no history: counters run from the bridge's start")
+    add_history_arguments(p, "history (today's counters survive a restart; reports on the desks)")
     p.add_argument("--config", metavar="TOML", help="queues (names, targets), agents' names, teams, time zone")
     p.add_argument("--check", action="store_true",
                    help="check the flags, the config, the password and the tokens, say what would run, and exit")
