@@ -68,3 +68,27 @@ def test_the_stores_sql_sums_are_the_definitions_sums(tmp_path: Path) -> None:
     sums = store.agent_sums(START, t)
     assert {a: (d.answered, d.transferred, d.talk_ms, d.hold_ms, d.wrapup_ms) for a, d in days.items()} == sums
     store.close()
+
+
+def test_logins_by_member_name_and_a_restart_ends_what_was_left_open(tmp_path: Path) -> None:
+    """The Asterisk bridge records only logins from its live floor, under the member's name (queue_log's own
+    key for the agent); a restarted recorder ends the intervals an earlier run never saw end."""
+    from wallboard.core.model import Agent
+
+    store = HistoryStore(tmp_path / "h.sqlite")
+    rec = HistoryRecorder(store, calls=False, kinds=frozenset({"login"}), by_name=True)
+    alice = Agent(id="Local/1001@agents/n", name="Alice", state="available", since=START)
+    rec.load([alice], [], START)
+    rec.observe([Agent(id=alice.id, name="Alice", state="paused", reason="lunch", since=START + 60_000)], START + 60_000)
+    rec.observe([Agent(id=alice.id, name="Alice", state="logged_out", since=START + 120_000)], START + 120_000)
+    rec.observe([Agent(id=alice.id, name="Alice", state="available", since=START + 180_000)], START + 180_000)
+    ivs = store.intervals(START, START + 86_400_000)
+    assert [(iv.agent, iv.kind, iv.start, iv.end) for iv in ivs] == [
+        ("Alice", "login", START, START + 120_000), ("Alice", "login", START + 180_000, None)]  # no pause: queue_log's
+    store.close()
+    store = HistoryStore(tmp_path / "h.sqlite")
+    HistoryRecorder(store, calls=False, kinds=frozenset({"login"}), by_name=True).load([], [], START + 600_000)
+    assert store.intervals(START, START + 86_400_000)[-1].end == START + 600_000  # closed at the restart
+    days = agent_days([], store.intervals(START, START + 86_400_000), START, START + 86_400_000, START + 900_000)
+    assert days["Alice"].login_ms == 120_000 + 420_000
+    store.close()
