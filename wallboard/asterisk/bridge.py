@@ -65,6 +65,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from ..core.history import QueueRules
+from ..core.metrics import QueueCounters
 from ..core.model import Agent, Call, Queue
 from ..core.protocol import SourceReason
 from ..feed.monitoring import MODES, Session
@@ -134,6 +135,7 @@ class _Leg(Leg):
 
 class AsteriskBridge(PbxLink[_Leg]):
     kind = "AMI"
+    floor: AsteriskFloor
 
     def __init__(self, ami: AmiSettings, server: FeedServer, floor: AsteriskFloor, *,
                  clock: Callable[[], int] | None = None, mono: Callable[[], float] = time.monotonic,
@@ -152,8 +154,7 @@ class AsteriskBridge(PbxLink[_Leg]):
         self._spy_ids = itertools.count(1)
         self.hub = audio
         self.history = history
-        if history is not None:  # today's counters from the first snapshot on, not from when the bridge started
-            floor.set_day_counters(history.counters(), history.day_start, self.clock())
+        self._take_day()  # today's counters from the first snapshot on, not from when the bridge started
         if audio is not None:
             audio.on_audio = self.desk.heard
             audio.on_closed = self._socket_closed
@@ -408,21 +409,16 @@ class AsteriskBridge(PbxLink[_Leg]):
     def _tick_floor(self) -> list[Update]:
         return self.floor.tick(self.clock())
 
-    def _tick_any(self) -> None:
+    def _day_counters(self, day_start: int, first: bool) -> dict[str, QueueCounters] | None:
         if self.history is None:
-            return
-        now = self.clock()
-        start = self.floor.day_start_of(now)
-        counters = self.history.poll(start)
+            return None
+        counters = self.history.poll(day_start)
         rules = {q.id: QueueRules(q.sl_threshold_s, self.floor.config.get(q.id, QueueConfig()).short_abandon_s)
                  for q in self.floor.queues.values()}  # T from Asterisk's own servicelevel, as the live floor
         if rules != {k: v for k, v in self.history.rules.items() if k in rules}:
             self.history.rules.update(rules)
             counters = self.history.counters()
-        if counters is not None:
-            updates = self.floor.set_day_counters(counters, start, now)
-            if self.connected and self.server.source_live:
-                self._publish(updates)
+        return self.history.counters() if counters is None and first else counters
 
     # -- the Dialer: listen / whisper / barge via ChanSpy ------------------------------------------
 

@@ -34,8 +34,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from ..core.metrics import QueueCounters
 from ..core.model import Agent, Call, Queue
-from ..core.pbxfloor import Update
+from ..core.pbxfloor import FloorBase, Update
 from ..core.protocol import Source, SourceReason
 from .backoff import Failure, reconnect_delay, retry_delay
 from .monitoring import MonitorDesk, Session
@@ -113,6 +114,8 @@ class PbxLink(Generic[L]):
 
     #: How the log names the link ("AMI", "ESL").
     kind = "PBX"
+    #: The PBX's floor (the subclass's own kind of it).
+    floor: FloorBase
 
     def __init__(self, server: FeedServer, address: tuple[str, int], *, connect_timeout_s: float = 5.0,
                  clock: Callable[[], int] | None = None, mono: Callable[[], float] = time.monotonic,
@@ -177,8 +180,22 @@ class PbxLink(Generic[L]):
     def _tick_floor(self) -> list[Update]:
         return []
 
-    def _tick_any(self) -> None:
-        """Each tick, linked or not (history that accrues while the PBX link is down)."""
+    def _day_counters(self, day_start: int, first: bool) -> dict[str, QueueCounters] | None:
+        """Today's counters from the bridge's history, if it keeps one and they changed (always when
+        ``first``); None: leave the floor's as they are."""
+        return None
+
+    def _take_day(self) -> None:
+        """The history's counts become the queues' (at start, then each tick, linked or not: history
+        accrues while the PBX link is down); published when the boards are live."""
+        now = self.clock()
+        start = self.floor.day_start_of(now)
+        counters = self._day_counters(start, self.floor.history_counters is None)
+        if counters is None:
+            return
+        updates = self.floor.set_day_counters(counters, start, now)
+        if self.connected and self.server.source_live:
+            self._publish(updates)
 
     @property
     def _linked(self) -> bool:
@@ -444,7 +461,7 @@ class PbxLink(Generic[L]):
         while True:
             await asyncio.sleep(self.tick_s)
             try:
-                self._tick_any()
+                self._take_day()
                 if self.connected and self.server.source_live:
                     self._publish(self._tick_floor())
                 self._timeouts()

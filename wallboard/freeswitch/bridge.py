@@ -43,6 +43,7 @@ from typing import Any
 import msgspec
 
 from ..core.history import QueueRules
+from ..core.metrics import QueueCounters
 from ..core.model import Agent, Call, Queue
 from ..core.protocol import SourceReason
 from ..feed.monitoring import MODES, Session
@@ -93,6 +94,7 @@ class _Leg(Leg):
 
 class FreeSwitchBridge(PbxLink[_Leg]):
     kind = "ESL"
+    floor: FreeSwitchFloor
 
     def __init__(self, esl: EslSettings, server: FeedServer, floor: FreeSwitchFloor, *,
                  clock: Callable[[], int] | None = None, mono: Callable[[], float] = time.monotonic,
@@ -110,9 +112,7 @@ class FreeSwitchBridge(PbxLink[_Leg]):
         self._new_uuid = new_uuid  # a leg's origination_uuid (a replay gives the recorded ones)
         self.recorder = history  # today's counters from what it published: they survive a restart
         self.rules = dict(rules or {})
-        if history is not None:
-            now = self.clock()
-            floor.set_day_counters(history.counters(floor.day_start_of(now), self.rules), floor.day_start_of(now), now)
+        self._take_day()
         self.bad_events = 0  # events whose JSON or shape could not be used (each logged once per kind)
         self._jobs: dict[str, _Leg] = {}  # bgapi Job-UUID → leg
         self._replies: list[asyncio.Future[EslMessage]] = []  # in the order sent: ESL answers in order
@@ -280,16 +280,10 @@ class FreeSwitchBridge(PbxLink[_Leg]):
     def _tick_floor(self) -> list[Update]:
         return self.floor.tick(self.clock())
 
-    def _tick_any(self) -> None:
-        if self.recorder is None:
-            return
-        now = self.clock()
-        start = self.floor.day_start_of(now)
-        if not self.recorder.changed and start == self.floor.interval_start:
-            return
-        updates = self.floor.set_day_counters(self.recorder.counters(start, self.rules), start, now)
-        if self.connected and self.server.source_live:
-            self._publish(updates)
+    def _day_counters(self, day_start: int, first: bool) -> dict[str, QueueCounters] | None:
+        if self.recorder is None or not (first or self.recorder.changed or day_start != self.floor.interval_start):
+            return None
+        return self.recorder.counters(day_start, self.rules)
 
     # -- the Dialer: listen / whisper / barge via eavesdrop -------------------------------------------
 
