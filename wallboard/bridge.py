@@ -17,7 +17,6 @@ teams, and the centre's time zone (its midnight resets the day's counters).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
@@ -37,12 +36,13 @@ from .bridgecli import (
     history_path,
     queue_tables,
     read_config,
+    run_bridge,
     secret_from,
     teams_of,
     utc_offset_of,
 )
 from .core.history import QueueRules
-from .feed.historystore import HistoryError, HistoryStore
+from .feed.historystore import HistoryStore
 from .feed.recorder import HistoryRecorder
 from .feed.reports import ReportDesk
 from .feed.server import FeedServer
@@ -138,18 +138,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{'off' if history is None else 'from ' + history[1] + ' in ' + history[0]}")
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        asyncio.run(serve(AmiSettings(args.ami_host, args.ami_port, args.ami_user, secret), queues, teams, offset,
-                          serving, args.resync, audio, args.audio_advertise or "", history, day_start))
-    except KeyboardInterrupt:
-        return 0
-    except HistoryError as err:
-        print(f"wallboard-asterisk-bridge: {err}", file=sys.stderr)
-        return 2
-    except OSError as err:
-        print(f"wallboard-asterisk-bridge: cannot listen: {err.strerror or err}", file=sys.stderr)
-        return 1
-    return 0
+    return run_bridge("wallboard-asterisk-bridge", serve(
+        AmiSettings(args.ami_host, args.ami_port, args.ami_user, secret), queues, teams, offset, serving, args.resync,
+        audio, args.audio_advertise or "", history, day_start))
 
 
 def _host_port(text: str, flag: str, p: argparse.ArgumentParser) -> tuple[str, int]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
+import sys
 import tomllib
+from collections.abc import Coroutine
 from typing import Any
 
 from . import credentials
 from .core.profile import settings_text
+from .feed.historystore import HistoryError
 
 
 class ConfigError(ValueError):
@@ -92,6 +96,22 @@ def add_history_arguments(p: argparse.ArgumentParser, title: str) -> argparse._A
     h.add_argument("--no-history", action="store_true",
                    help="no history: counters run from the bridge's start and reset with it")
     return h
+
+
+def run_bridge(prog: str, main: Coroutine[Any, Any, None]) -> int:
+    """Serve until stopped; what stops it early is one line, never a traceback: a history store it cannot use
+    (exit 2, a person's setting), a port it cannot listen on (1)."""
+    try:
+        asyncio.run(main)
+    except KeyboardInterrupt:
+        return 0
+    except HistoryError as err:
+        print(f"{prog}: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"{prog}: cannot listen: {err.strerror or err}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def history_path(given: str | None) -> str:

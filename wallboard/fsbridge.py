@@ -15,7 +15,6 @@ Listen / whisper / barge ring the supervisor's endpoint (a dial string: ``user/1
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 import time
@@ -30,12 +29,13 @@ from .bridgecli import (
     history_path,
     queue_tables,
     read_config,
+    run_bridge,
     secret_from,
     teams_of,
     utc_offset_of,
 )
 from .core.history import QueueRules
-from .feed.historystore import HistoryError, HistoryStore
+from .feed.historystore import HistoryStore
 from .feed.recorder import HistoryRecorder
 from .feed.reports import ReportDesk
 from .feed.server import FeedServer
@@ -127,18 +127,8 @@ def main(argv: list[str] | None = None) -> int:
               f"history {'off' if history is None else 'in ' + history}")
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        asyncio.run(serve(EslSettings(args.esl_host, args.esl_port, password), queues, teams, names, offset,
-                          serving, args.resync, history, day_start))
-    except KeyboardInterrupt:
-        return 0
-    except HistoryError as err:
-        print(f"{PROG}: {err}", file=sys.stderr)
-        return 2
-    except OSError as err:
-        print(f"{PROG}: cannot listen: {err.strerror or err}", file=sys.stderr)
-        return 1
-    return 0
+    return run_bridge(PROG, serve(EslSettings(args.esl_host, args.esl_port, password), queues, teams, names, offset,
+                                  serving, args.resync, history, day_start))
 
 
 async def serve(esl: EslSettings, queues: dict[str, QueueConfig], teams: dict[str, str], names: dict[str, str],
