@@ -3,9 +3,10 @@ files as Excel will open them."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,8 @@ def filled(tmp_path: Path) -> Path:
     return db
 
 
-async def served(db: Path, reports_for: str = "supervisor") -> tuple[FeedServer, ReportDesk, Board, Board]:
+@contextlib.asynccontextmanager
+async def served(db: Path, reports_for: str = "supervisor") -> AsyncIterator[tuple[Board, Board]]:
     server = FeedServer(lambda: NOW, principals={"sv": Principal("sv-1", "supervisor"), "tv": Principal("tv-1")},
                         anonymous=None, heartbeat_s=0.5)
     desk = ReportDesk(str(db), lambda: NOW)
@@ -41,8 +43,14 @@ async def served(db: Path, reports_for: str = "supervisor") -> tuple[FeedServer,
     server.load([], [], [])
     port = await server.start()
     sv, tv = Board(f"ws://127.0.0.1:{port}", token="sv").start(), Board(f"ws://127.0.0.1:{port}", token="tv").start()
-    await wait_until(lambda: bool(sv.views) and sv.last.synced and bool(tv.views) and tv.last.synced, 5, "boards")
-    return server, desk, sv, tv
+    try:
+        await wait_until(lambda: bool(sv.views) and sv.last.synced and bool(tv.views) and tv.last.synced, 5, "boards")
+        yield sv, tv
+    finally:
+        await sv.close()
+        await tv.close()
+        await server.stop()
+        desk.close()
 
 
 async def ask(b: Board, action: str, **args: Any) -> Any:
@@ -53,8 +61,7 @@ def test_reports_over_the_connection_equal_the_counters_and_are_refused_typed(tm
     db = filled(tmp_path)
 
     async def go() -> None:
-        server, desk, sv, tv = await served(db)
-        try:
+        async with served(db) as (sv, tv):
             assert sv.client.caps.reports and not tv.client.caps.reports  # the server says who may read them
             res = await ask(sv, "report.intervals", start=DAY, end=DAY + 86_400_000, step_min=60)
             assert res.ok, res.error
@@ -80,11 +87,6 @@ def test_reports_over_the_connection_equal_the_counters_and_are_refused_typed(tm
                 bad = await ask(sv, "report.intervals", **args)
                 assert (bad.ok, bad.error.code) == (False, code), args
             assert (await ask(sv, "report.nonsense", start=DAY, end=DAY + 1)).error.code == "not_supported"
-        finally:
-            await sv.close()
-            await tv.close()
-            await server.stop()
-            desk.close()
     run(go)
 
 
@@ -92,15 +94,9 @@ def test_a_viewer_reads_reports_only_where_the_server_says_so(tmp_path: Path, ru
     db = filled(tmp_path)
 
     async def go() -> None:
-        server, desk, sv, tv = await served(db, reports_for="all")
-        try:
+        async with served(db, reports_for="all") as (sv, tv):
             assert tv.client.caps.reports
             assert (await ask(tv, "report.outcomes", start=DAY, end=DAY + 86_400_000)).ok
-        finally:
-            await sv.close()
-            await tv.close()
-            await server.stop()
-            desk.close()
     run(go)
 
 
