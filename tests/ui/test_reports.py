@@ -4,9 +4,14 @@ connection, the same figures as the live queue cards, saved as files Excel opens
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import csv
 import io
+import os
 import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +32,43 @@ from wallboard.ui.feedlink import FeedLink
 from wallboard.ui.reports import ReportsDialog
 
 
+def zones(now_ms: int) -> tuple[int, int]:
+    """A centre where it is 21:00 now and a PC where it is already 00:30 of the centre's tomorrow (minutes east
+    of UTC): a board whose reports counted this PC's day would show only its last half hour."""
+    utc_min = now_ms // 60_000 % 1440
+    centre = (21 * 60 - utc_min) % 1440
+    centre -= 1440 if centre > 840 else 0
+    return centre, centre + 210
+
+
+@contextlib.contextmanager
+def pc_zone(east_min: int) -> Iterator[None]:
+    old = os.environ.get("TZ")
+    sign = "-" if east_min >= 0 else "+"  # POSIX: the offset west of UTC
+    os.environ["TZ"] = f"PCT{sign}{abs(east_min) // 60:02d}:{abs(east_min) % 60:02d}"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
 def test_the_reports_window_shows_the_days_figures_and_saves_them(qtbot: Any, qapp: Any, tmp_path: Path) -> None:
-    thread = LoopThread("reports").start()
     now = int(time.time() * 1000)
-    engine = CallCentre(demo_plan(30, 2, language="ja"), now - 2 * 3_600_000, seed=5)
+    centre, pc = zones(now)
+    with pc_zone(pc):
+        assert datetime.fromtimestamp(now / 1000).date() == (
+            datetime.fromtimestamp(now / 1000, UTC) + timedelta(minutes=centre, days=1)).date()
+        reports_of_the_centres_day(qtbot, qapp, tmp_path, now, centre)
+
+
+def reports_of_the_centres_day(qtbot: Any, qapp: Any, tmp_path: Path, now: int, centre: int) -> None:
+    thread = LoopThread("reports").start()
+    engine = CallCentre(replace(demo_plan(30, 2, language="ja"), utc_offset_min=centre), now - 2 * 3_600_000, seed=5)
     service = CallCentreService(engine, lambda clock: FeedServer(clock, heartbeat_s=0.5, anonymous=Principal(
         "sv", "supervisor")), history=str(tmp_path / "h.sqlite"), monitoring=False)
     service.catch_up(now)
@@ -94,6 +132,9 @@ def test_the_reports_window_shows_the_days_figures_and_saves_them(qtbot: Any, qa
         qtbot.waitUntil(lambda: window.agent_day.answers >= 1 and window.agent_day.isVisibleTo(window), timeout=10000)
         assert window.agent_day.heading.text() == f"本日：{name}"
         assert window.agent_day.figures.text().startswith(f"応答 {answered}件")
+        start, end = window.agent_day.bar.span
+        clock = [(datetime.fromtimestamp(t / 1000, UTC) + timedelta(minutes=centre)).strftime("%H:%M") for t in (start, end)]
+        assert window.agent_day.hours.text() == f"{clock[0]} – {clock[1]}" and clock[0] == "00:00"  # the centre's clock
         assert window.agent_day.bar.segments and {s[2] for s in window.agent_day.bar.segments} <= {
             "talk", "wrapup", "pause", "available"}
     finally:

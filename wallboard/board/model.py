@@ -18,6 +18,7 @@ from ..core.model import ON_A_CALL, Agent
 from ..core.profile import Profile
 from ..core.view import FloorView
 from .alerts import AlertMarks, BoardAlerts, Mark
+from .days import offset_of_day_start
 from .freshness import FreshnessReport, freshness
 from .monitoring import MonitorSession, Told
 from .order import MOVING_RESORT_S, MOVING_SORTS, SORTS, Keys, Section, order, sections
@@ -106,6 +107,12 @@ class BoardModel:
         queues = [q for q in self.view.queues.values() if q.interval_start <= now_ms] if self.view is not None else []
         full = [q.interval_start for q in queues if not q.interval_partial]
         return max(full) if full else min(q.interval_start for q in queues) if queues else now_ms - 86_400_000
+
+    def centre_offset_ms(self, now_ms: int, this_pc_ms: int) -> int:
+        """The centre's offset from UTC, read from when its day began; this PC's until queues are known."""
+        if self.view is None or not any(q.interval_start <= now_ms for q in self.view.queues.values()):
+            return this_pc_ms
+        return offset_of_day_start(self.day_start(now_ms))
 
     def server_now_ms(self, wall_ms: int) -> int:
         return wall_ms + (self.view.offset_ms if self.view is not None else 0)

@@ -8,7 +8,6 @@ Only where the server keeps history (``caps.reports``); elsewhere it stays hidde
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QRectF, QTimer
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from ..core.model import AgentState
 from ..core.protocol import CommandResult
 from ..core.view import FloorView
+from .days import centre_text
 from .feedlink import FeedLink
 from .i18n import tr
 from .reports import duration_text
@@ -60,9 +60,10 @@ class DayBar(QWidget):
 
 class AgentDayPanel(QWidget):
     def __init__(self, link: FeedLink, view: Callable[[], FloorView | None], now: Callable[[], int],
-                 day_start: Callable[[int], int], scale: float = 1.0, parent: QWidget | None = None) -> None:
+                 day_start: Callable[[int], int], offset: Callable[[], int], scale: float = 1.0,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.link, self.view, self.now, self.day_start = link, view, now, day_start
+        self.link, self.view, self.now, self.day_start, self.offset = link, view, now, day_start, offset
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel("")
@@ -124,5 +125,6 @@ class AgentDayPanel(QWidget):
             self.figures.setText("\n".join(lines))
         start, end = int(day["start"]), int(day["end"])
         self.bar.show_day(start, end, [(int(a), int(b), str(s)) for a, b, s in day.get("timeline", [])])
-        self.hours.setText(f"{datetime.fromtimestamp(start / 1000):%H:%M} – {datetime.fromtimestamp(end / 1000):%H:%M}")
+        off = self.offset()
+        self.hours.setText(f"{centre_text(start, off, '%H:%M')} – {centre_text(end, off, '%H:%M')}")
         self.setVisible(True)

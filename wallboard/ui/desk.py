@@ -110,7 +110,8 @@ class DeskWindow(BoardShell):
         self.trend = TrendPanel(s)
         self.trend.setFixedHeight(round(150 * s))
         self.side = DeskSide(s)
-        self.agent_day = AgentDayPanel(link, lambda: self.view, self.server_now_ms, self.model.day_start, s)
+        self.agent_day = AgentDayPanel(link, lambda: self.view, self.server_now_ms, self.model.day_start,
+                                       self.centre_offset_ms, s)
         self.side.add_day(self.agent_day)
         self.alerts_panel = self.side.alerts
         self.alerts_panel.agent_chosen.connect(self._alert_chosen)
@@ -396,7 +397,7 @@ class DeskWindow(BoardShell):
             CredentialsDialog(self.link.credentials, self).open()
 
     def show_reports(self) -> None:
-        self.reports = ReportsDialog(self.link, lambda: self.view, self)
+        self.reports = ReportsDialog(self.link, lambda: self.view, self.server_now_ms, self.centre_offset_ms, self)
         self.reports.show()
 
     def show_about(self) -> None:

@@ -8,7 +8,7 @@ manager's spreadsheet can sum them, and are shown as times and percentages here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ..board.export import to_csv, to_xlsx
 from ..core.protocol import CommandResult
 from ..core.view import FloorView
+from .days import centre_date, centre_text, day_span
 from .feedlink import FeedLink
 from .i18n import QT_TR_NOOP, tr
 from .words import PAUSE_REASONS, known
@@ -61,8 +62,6 @@ ERRORS = {"forbidden": QT_TR_NOOP("Reports are for supervisors on this server.")
           "view-only": QT_TR_NOOP("Not connected.")}
 
 
-def clock_text(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000).strftime("%m-%d %H:%M")
 
 
 def duration_text(seconds: float) -> str:
@@ -71,15 +70,18 @@ def duration_text(seconds: float) -> str:
 
 
 class ReportsDialog(QDialog):
-    def __init__(self, link: FeedLink, view: Callable[[], FloorView | None], parent: QWidget | None = None) -> None:
+    def __init__(self, link: FeedLink, view: Callable[[], FloorView | None], now: Callable[[], int],
+                 offset: Callable[[], int], parent: QWidget | None = None) -> None:
+        """``offset``: the centre's zone (its days and clock times, which the live cards count in)."""
         super().__init__(parent)
         self.setWindowTitle(tr("Reports"))
-        self.link, self.view = link, view
+        self.link, self.view, self.offset = link, view, offset
         self.resize(1000, 560)
         self.kind = QComboBox()
         for action, label in KINDS:
             self.kind.addItem(tr(label), action)
-        today = QDate.currentDate()
+        day = centre_date(now(), offset())
+        today = QDate(day.year, day.month, day.day)
         self.first, self.last = QDateEdit(today), QDateEdit(today)
         for d in (self.first, self.last):
             d.setCalendarPopup(True)
@@ -152,11 +154,10 @@ class ReportsDialog(QDialog):
                                    else ERRORS["forbidden"]))
 
     def span(self) -> tuple[int, int]:
-        """The chosen days, this computer's midnight to midnight (the centre's, on its own PCs)."""
+        """The chosen days, the centre's day start to day start (as its live cards count them)."""
         first, last = self.first.date(), self.last.date()
-        lo = datetime(first.year(), first.month(), first.day())
-        hi = datetime(last.year(), last.month(), last.day()) + timedelta(days=1)
-        return int(lo.timestamp() * 1000), int(max(hi, lo + timedelta(days=1)).timestamp() * 1000)
+        return day_span(date(first.year(), first.month(), first.day()), date(last.year(), last.month(), last.day()),
+                        self.offset())
 
     def run(self) -> None:
         start, end = self.span()
@@ -225,12 +226,11 @@ class ReportsDialog(QDialog):
             return v.queues[value].name
         return value
 
-    @staticmethod
-    def _shown(value: Any, how: str) -> str:
+    def _shown(self, value: Any, how: str) -> str:
         if value is None:
             return "—"
         if how == "time":
-            return clock_text(int(value))
+            return centre_text(int(value), self.offset(), "%m-%d %H:%M")
         if how == "secs":
             return duration_text(float(value))
         if how == "pct":
@@ -249,7 +249,7 @@ class ReportsDialog(QDialog):
                 if value is None or how in ("text", "count"):
                     cells.append(value)
                 elif how == "time":
-                    cells.append(datetime.fromtimestamp(int(value) / 1000).strftime("%Y-%m-%d %H:%M"))
+                    cells.append(centre_text(int(value), self.offset(), "%Y-%m-%d %H:%M"))
                 elif how == "pct":
                     cells.append(round(float(value) * 100, 1))
                 else:

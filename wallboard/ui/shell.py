@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
@@ -90,6 +91,11 @@ class BoardShell(QMainWindow):
 
     def server_now_ms(self) -> int:
         return self.model.server_now_ms(int(self._wall() * 1000))
+
+    def centre_offset_ms(self) -> int:
+        """The centre's zone, for dates and times the board writes (reports, an agent's day)."""
+        here = datetime.fromtimestamp(self._wall()).astimezone().utcoffset()
+        return self.model.centre_offset_ms(self.server_now_ms(), int(here.total_seconds() * 1000) if here else 0)
 
     # -- data ------------------------------------------------------------------------------
 
