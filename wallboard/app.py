@@ -152,6 +152,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 async def _start_demo(agents: int, queues: int, speed: float, seed: int,
                       language: str = "en") -> tuple[str, Callable[[], Coroutine[Any, Any, None]]]:
     """The embedded call centre on loopback: its URL, and how to stop it."""
+    from .callcentre.dialler import Dialler, demo_campaign
     from .callcentre.engine import CallCentre
     from .callcentre.service import CallCentreService
     from .callcentre.traffic import demo_plan
@@ -166,6 +167,7 @@ async def _start_demo(agents: int, queues: int, speed: float, seed: int,
         engine, lambda clock: FeedServer(clock, heartbeat_s=2.0, name="demo call centre",
                                          anonymous=Principal("demo supervisor", "supervisor")),
         speed=speed, history=os.path.join(history, "history.sqlite"),
+        diallers=(Dialler(demo_campaign(language, max(4, agents // 4)), now - 3_600_000, seed, language, agents),),
     )
     service.catch_up(now)
     port = await service.server.start("127.0.0.1", 0)

@@ -130,6 +130,10 @@ class CallCentre:
 
     # -- set-up ------------------------------------------------------------------
 
+    def day_start(self, t: int) -> int:
+        """When the centre's day that holds ``t`` began (its local midnight)."""
+        return self._midnight(t)
+
     def _midnight(self, t: int) -> int:
         off = self.plan.utc_offset_min * 60_000
         return (t + off) // DAY_MS * DAY_MS - off

@@ -257,7 +257,7 @@ class AgentCounts:
         total_waiting = 0
         waiting_states = _WAITING_STRINGS
         for call in calls:
-            if call.state not in waiting_states:
+            if call.state not in waiting_states or call.direction == "out":  # a dialler's ringing call waits for no one
                 continue
             total_waiting += 1
             qid = call.queue

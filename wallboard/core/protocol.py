@@ -25,6 +25,7 @@ import msgspec
 
 from .errors import FrameRejected, FrameTooLarge, MalformedFrame, UnknownMessageType
 from .model import Agent, Call, Count, EpochMs, Id, Queue, Text
+from .outbound import OutboundRules, Outcome, Tally
 
 PROTOCOL_VERSION: Final = 1
 SUBPROTOCOL: Final = "callstate.v1"
@@ -33,7 +34,7 @@ DEFAULT_MAX_FRAME_BYTES: Final = 16 * 1024 * 1024
 #: The most deltas one ``batch`` frame carries (a server splits a longer run).
 BATCH_MAX: Final = 1000
 #: What this code takes beyond v1's frames, said in ``hello.accept``.
-ACCEPTS: Final = ("batch", "trend")
+ACCEPTS: Final = ("batch", "trend", "outbound")
 
 MONITOR_MODES: Final = ("listen", "whisper", "barge")
 #: Modes in which the supervisor's voice reaches the call: the only ones a microphone frame is sent or taken in.
@@ -67,6 +68,8 @@ class Caps(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     audio: bool = False
     #: This board may ask for reports from the server's history (``report.*`` commands, §7.2).
     reports: bool = False
+    #: The server counts outbound results: ``whiteboard`` and ``tally`` come to a board that accepts ``outbound``.
+    outbound: bool = False
 
 
 #: What a server's own source can be: ``up`` (the data is the PBX's, live), ``connecting`` (not
@@ -251,6 +254,29 @@ class Trend(_Msg, tag="trend", frozen=True):
                       msgspec.Meta(max_length=4096)] = {}
 
 
+#: The latest positives a joining board is given for its ticker.
+RECENT_OUTCOMES: Final = 20
+
+
+class Whiteboard(_Msg, tag="whiteboard", frozen=True):
+    """Today's outbound results (§6.2): the centre's outcome kinds and goals, every agent's tally and the latest
+    positives. Sent after each snapshot to a board whose ``hello.accept`` holds ``outbound``; no ``seq``."""
+
+    ts: EpochMs
+    rules: OutboundRules
+    tallies: Annotated[tuple[Tally, ...], Many] = ()
+    recent: Annotated[tuple[Outcome, ...], msgspec.Meta(max_length=RECENT_OUTCOMES)] = ()
+
+
+class TallyUpdate(_Msg, tag="tally", frozen=True):
+    """An agent's tally changed (a dial, a connect, a login, a new day); ``outcome``: the one it counted, if
+    that was the cause. Idempotent: the tally replaces the board's; an outcome id seen before is not shown twice."""
+
+    ts: EpochMs
+    tally: Tally
+    outcome: Outcome | None = None
+
+
 class Hello(_Msg, tag="hello", frozen=True):
     versions: Annotated[tuple[int, ...], msgspec.Meta(min_length=1, max_length=16)]
     client: Text = ""
@@ -275,7 +301,7 @@ class Command(_Msg, tag="command", frozen=True):
 
 ServerMessage = Union[
     Welcome, Snapshot, AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate,
-    Heartbeat, CommandResult, MonitorUpdate, ServerError, AlertAck, Batch, Trend,
+    Heartbeat, CommandResult, MonitorUpdate, ServerError, AlertAck, Batch, Trend, Whiteboard, TallyUpdate,
 ]
 ClientMessage = Union[Hello, Resync, Command]
 Delta = Union[AgentUpdate, AgentRemove, QueueUpdate, QueueRemove, CallUpdate]
@@ -507,7 +533,7 @@ __all__ = [
     "CallUpdate", "Heartbeat", "CommandResult", "MonitorUpdate", "ServerError", "ErrorInfo", "Caps",
     "Source", "SOURCE_STATES", "Gone", "BadRecord", "Damaged", "STATE_TYPES", "AlertAck",
     "Hello", "Resync", "Command", "ServerMessage", "ClientMessage", "Delta", "DELTA_TYPES", "Batch", "BATCH_MAX", "ACCEPTS",
-    "Trend", "TREND_STEP_S", "TREND_SAMPLES",
+    "Trend", "TREND_STEP_S", "TREND_SAMPLES", "Whiteboard", "TallyUpdate", "RECENT_OUTCOMES",
     "batch_frames",
     "decode_server", "decode_client", "encode", "error_message", "delta", "Count", "Id",
 ]

@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from .model import Agent, Call, Queue
+from .outbound import OutboundRules, Outcome, Tally
 from .protocol import AlertAck, Caps, MonitorUpdate, Source, Trend
 from .reducer import Changes
 
@@ -61,6 +62,16 @@ class LinkStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class OutboundView:
+    """Today's outbound results as the server counts them (``whiteboard`` then ``tally`` messages)."""
+
+    rules: OutboundRules
+    tallies: Mapping[str, Tally]
+    recent: tuple[Outcome, ...]  # the latest positives, oldest first
+    version: int  # grows with every change: a page repaints only when it moved
+
+
+@dataclass(frozen=True, slots=True)
 class FloorView:
     """An immutable picture of the floor for the GUI; safe to read from any thread."""
 
@@ -83,6 +94,7 @@ class FloorView:
     unreadable: Mapping[tuple[str, str], str] = field(default_factory=dict)
     acks: Mapping[tuple[str, str], AlertAck] = field(default_factory=dict)  # alerts supervisors acknowledged
     trend: Trend | None = None  # the server's last hour of callers waiting, per queue (given once on joining)
+    outbound: OutboundView | None = None  # today's outbound results, where the server counts them
 
     @property
     def source_up(self) -> bool:

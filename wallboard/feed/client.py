@@ -50,6 +50,7 @@ from ..core.protocol import (
     DELTA_TYPES,
     MONITOR_MODES,
     PROTOCOL_VERSION,
+    RECENT_OUTCOMES,
     RECORD_TYPES,
     SPEAKING_MODES,
     SUBPROTOCOL,
@@ -67,13 +68,15 @@ from ..core.protocol import (
     ServerMessage,
     Snapshot,
     Source,
+    TallyUpdate,
     Trend,
     Welcome,
+    Whiteboard,
     decode_server,
     encode,
 )
 from ..core.reducer import FloorState, Verdict
-from ..core.view import FloorView, LinkReason, LinkState, LinkStatus
+from ..core.view import FloorView, LinkReason, LinkState, LinkStatus, OutboundView
 from .backoff import Failure, retry_delay
 
 #: What a batch may hold besides DELTA_TYPES: a delta whose record could not be read.
@@ -125,6 +128,7 @@ class FeedClient:
         self.caps = Caps()
         self.source: Source | None = None
         self.trend: Trend | None = None  # the server's trend history, once given
+        self.outbound: OutboundView | None = None  # today's outbound results, once given
         self.last_frame_mono = 0.0
         self._last_stamp = (0, 0)  # (server stamp, local ms) of the newest frame
         self._resync_at: float | None = None  # when we last asked for a snapshot we still wait for
@@ -339,6 +343,10 @@ class FeedClient:
             self.trend = msg  # the server's last hour: the board's chart starts full
             self._schedule_publish()
             return
+        if isinstance(msg, (Whiteboard, TallyUpdate)):
+            self.outbound = outbound_after(self.outbound, msg)
+            self._schedule_publish()
+            return
         if isinstance(msg, Snapshot) or (isinstance(msg, Damaged) and msg.type == "snapshot"):
             self.acks = {(a.kind, a.subject): a for a in msg.acks}
         if isinstance(msg, ServerError):
@@ -504,6 +512,7 @@ class FeedClient:
             unreadable=MappingProxyType(dict(s.unreadable)) if s.unreadable else _NOTHING,
             acks=MappingProxyType(dict(self.acks)),
             trend=self.trend,
+            outbound=self.outbound,
         )
         try:
             self.on_view(view)
@@ -512,6 +521,24 @@ class FeedClient:
 
 
 _NOTHING: Mapping[tuple[str, str], str] = MappingProxyType({})
+
+
+def outbound_after(before: OutboundView | None, msg: Whiteboard | TallyUpdate) -> OutboundView | None:
+    """The outbound view after a message: a whiteboard replaces it; a tally replaces its agent's and adds
+    its outcome to the ticker when it is a positive not shown yet (a tally before any whiteboard waits)."""
+    version = before.version + 1 if before is not None else 1
+    if isinstance(msg, Whiteboard):
+        return OutboundView(msg.rules, MappingProxyType({t.agent: t for t in msg.tallies}), msg.recent, version)
+    if before is None:
+        return None
+    tallies = dict(before.tallies)
+    tallies[msg.tally.agent] = msg.tally
+    recent = before.recent
+    o = msg.outcome
+    kind = before.rules.kind(o.kind) if o is not None else None
+    if o is not None and kind is not None and kind.positive and all(r.id != o.id for r in recent):
+        recent = (*recent, o)[-RECENT_OUTCOMES:]
+    return OutboundView(before.rules, MappingProxyType(tallies), recent, version)
 
 
 

@@ -11,6 +11,10 @@ Schema (version 1; ``resources/docs/history.md`` says the same for people who qu
   order — what a restarted bridge rebuilds today from, exactly, without reading the file twice.
 - ``source_position(source, inode, offset, seq)``: where the next line of that file starts; written in the
   same transaction as the lines it covers, so a line is stored once, whatever stops the bridge when.
+- ``outcomes(id, agent, kind, at, campaign, call, amount, source)``, key id: outbound results
+  (:class:`~wallboard.core.outbound.Outcome`); a second write of an id is ignored (idempotent).
+- ``dials(call, agent, at, connected)``, key call: outbound call attempts seen on the floor; ``connected``
+  the time it was answered, NULL if never.
 
 Writes are upserts by key: writing a record again (a rebuilt day, a replay) changes nothing. Another backend
 would implement the same five methods (:class:`HistoryStore` is the only one today).
@@ -24,6 +28,7 @@ from pathlib import Path
 
 from ..core.history import CallRecord, Interval, QueueRules
 from ..core.metrics import QueueCounters
+from ..core.outbound import Outcome
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -42,6 +47,11 @@ CREATE INDEX IF NOT EXISTS intervals_start ON intervals(start);
 CREATE TABLE IF NOT EXISTS source_lines(source TEXT NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,
   line TEXT NOT NULL, PRIMARY KEY(source, seq));
 CREATE INDEX IF NOT EXISTS source_lines_ts ON source_lines(source, ts);
+CREATE TABLE IF NOT EXISTS outcomes(id TEXT PRIMARY KEY, agent TEXT NOT NULL, kind TEXT NOT NULL,
+  at INTEGER NOT NULL, campaign TEXT NOT NULL DEFAULT '', call TEXT, amount REAL, source TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS outcomes_at ON outcomes(at);
+CREATE TABLE IF NOT EXISTS dials(call TEXT PRIMARY KEY, agent TEXT NOT NULL, at INTEGER NOT NULL, connected INTEGER);
+CREATE INDEX IF NOT EXISTS dials_at ON dials(at);
 CREATE TABLE IF NOT EXISTS source_position(source TEXT PRIMARY KEY, inode INTEGER NOT NULL,
   offset INTEGER NOT NULL, seq INTEGER NOT NULL);
 """
@@ -101,6 +111,44 @@ class HistoryStore:
             cur = self._db.execute(f'UPDATE intervals SET "end" = MAX(start, ?) WHERE "end" IS NULL AND kind IN '
                                    f"({', '.join('?' * len(ks))})", [at, *ks])
         return int(cur.rowcount)
+
+    def add_outcome(self, o: Outcome, source: str = "") -> bool:
+        """Store an outbound result once; False if its id was stored before (a replay)."""
+        with self._transaction():
+            cur = self._db.execute("INSERT OR IGNORE INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                   (o.id, o.agent, o.kind, o.at, o.campaign, o.call, o.amount, source))
+        return cur.rowcount == 1
+
+    def add_dials(self, dials: Iterable[tuple[str, str, int, int | None]]) -> None:
+        """(call, agent, at, connected) of outbound attempts; a connect once known is kept."""
+        with self._transaction():
+            self._db.executemany("INSERT INTO dials VALUES (?, ?, ?, ?) ON CONFLICT(call) DO UPDATE SET "
+                                 "connected = COALESCE(dials.connected, excluded.connected)", list(dials))
+
+    def outcomes(self, start: int, end: int) -> list[Outcome]:
+        rows = self._db.execute("SELECT id, agent, kind, at, campaign, call, amount FROM outcomes WHERE at >= ? AND "
+                                "at < ? ORDER BY at", (start, end))
+        return [Outcome(id=r[0], agent=r[1], kind=r[2], at=r[3], campaign=r[4], call=r[5], amount=r[6]) for r in rows]
+
+    def dials(self, start: int, end: int) -> list[tuple[str, str, int, int | None]]:
+        return [tuple(r) for r in self._db.execute(
+            "SELECT call, agent, at, connected FROM dials WHERE at >= ? AND at < ? ORDER BY at", (start, end))]
+
+    def login_today(self, keys: Iterable[str], day_start: int, now: int) -> tuple[int, int | None]:
+        """Logged-in time of an agent (by any of ``keys``: id, member name) since ``day_start``: (closed ms,
+        the open span's start or None)."""
+        ks = [k for k in keys if k]
+        marks = ", ".join("?" * len(ks))
+        rows = self._db.execute('SELECT start, "end" FROM intervals WHERE kind = \'login\' AND agent IN '
+                                f'({marks}) AND start < ? AND ("end" IS NULL OR "end" > ?)',
+                                [*ks, now, day_start]).fetchall()
+        closed, since = 0, None
+        for start, end in rows:
+            if end is None:
+                since = max(start, day_start) if since is None else min(since, max(start, day_start))
+            else:
+                closed += max(0, min(end, now) - max(start, day_start))
+        return closed, since
 
     def _upsert(self, records: Iterable[CallRecord | Interval]) -> None:
         calls, intervals = [], []

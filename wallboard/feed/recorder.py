@@ -49,7 +49,7 @@ class HistoryRecorder:
     def observe(self, updates: Iterable[object], now: int) -> None:
         out: list[CallRecord | Interval] = []
         for u in updates:
-            if isinstance(u, Call) and self.record_calls:
+            if isinstance(u, Call) and self.record_calls and u.direction != "out":  # outbound: the outbound desk's
                 self._call(u, now, out)
             elif isinstance(u, Agent):
                 self._agent(u, now, out)

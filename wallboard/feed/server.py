@@ -36,6 +36,7 @@ from websockets.protocol import State
 from ..core.audio import AUDIO_TAG, AudioFrame, unpack_audio
 from ..core.errors import FrameRejected
 from ..core.model import Agent, Call, CallState, Queue
+from ..core.outbound import Outcome
 from ..core.protocol import (
     PROTOCOL_VERSION,
     SUBPROTOCOL,
@@ -50,6 +51,7 @@ from ..core.protocol import (
     Resync,
     Snapshot,
     Source,
+    TallyUpdate,
     Welcome,
     batch_frames,
     decode_client,
@@ -57,6 +59,7 @@ from ..core.protocol import (
     encode,
     error_message,
 )
+from .outbound import OutboundDesk
 from .trendlog import TrendLog
 
 log = logging.getLogger(__name__)
@@ -96,6 +99,7 @@ class Peer:
     principal: Principal
     batch: bool = False  # it takes ``batch`` frames (said so in its hello)
     trend: bool = False  # it takes the ``trend`` history after its snapshot
+    outbound: bool = False  # it takes the ``whiteboard`` after its snapshot, and ``tally`` messages
 
 
 class FeedServer:
@@ -148,6 +152,8 @@ class FeedServer:
         #: ``report.*`` commands (a ReportDesk's handle), and who may send them: "supervisor" or "all".
         self.reports: Callable[[Command], Awaitable[CommandResult]] | None = None
         self.reports_for = "supervisor"
+        #: Today's outbound results (an OutboundDesk), counted from what is published and from outcomes.
+        self.outbound: OutboundDesk | None = None
         self.refused = 0
         self._source_ready = asyncio.Event()
         self._source_ready.set()
@@ -203,11 +209,15 @@ class FeedServer:
         self.seq += 1
         snap = self._snapshot_frame()
         self._broadcast(snap)
+        if self.outbound is not None:
+            self.outbound.observe([*self.agents.values(), *self.calls.values()], self.clock())
+            self._send_whiteboard(list(self.peers))
 
     def publish(self, updates: Iterable[Agent | Queue | Call | Gone]) -> int:
         """Number, store and broadcast each change in order; returns how many were sent."""
         frames = []
         ts = self.clock()
+        updates = updates if isinstance(updates, list) else list(updates)
         for obj in updates:
             if isinstance(obj, Gone) and obj.id not in (self.agents if obj.kind == "agent" else self.queues):
                 continue  # never shown: nothing to remove
@@ -225,6 +235,8 @@ class FeedServer:
             msg = delta(obj, self.stream, self.seq, ts)
             frames.append(encode(msg))
         self.trend.sample(ts, self.calls, self.source_live)
+        if self.outbound is not None:
+            tallies = self.outbound.observe(updates, ts)
         batched = [ws for ws, peer in self.peers.items() if peer.batch] if len(frames) > 1 else []
         if batched:  # one frame for a run of deltas to the boards that take it; one per delta to the rest
             for frame in batch_frames(frames):
@@ -235,7 +247,33 @@ class FeedServer:
         else:
             for frame in frames:
                 self._broadcast(frame)
+        if self.outbound is not None and tallies:  # after the deltas: a board has the call the tally counts
+            self._send_tallies(tallies)
         return len(frames)
+
+    def outcome(self, o: Outcome, source: str = "") -> bool:
+        """An outbound result (a bridge's UserEvent, the webhook, the dialler): counted once, stored, and its
+        tally sent to the boards that take it. False: counted before (a replay), not today's, or no desk."""
+        if self.outbound is None:
+            return False
+        update = self.outbound.record(o, source)
+        if update is None:
+            return False
+        self._send_tallies([update])
+        return True
+
+    def _outbound_peers(self) -> list[ServerConnection]:
+        return [ws for ws, peer in self.peers.items() if peer.outbound]
+
+    def _send_tallies(self, updates: list[TallyUpdate]) -> None:
+        peers = self._outbound_peers()
+        for u in updates if peers else ():
+            self._broadcast(encode(u), peers)
+
+    def _send_whiteboard(self, to: list[ServerConnection]) -> None:
+        peers = [ws for ws in to if ws in self.peers and self.peers[ws].outbound]
+        if self.outbound is not None and peers:
+            self._broadcast(encode(self.outbound.whiteboard(self.clock())), peers)
 
     def _snapshot_frame(self) -> bytes:
         return encode(Snapshot(
@@ -320,12 +358,13 @@ class FeedServer:
         if principal is None:
             await self._refuse(ws, "unauthorized", "missing or wrong token")
             return
-        peer = Peer(ws, hello.client[:64], principal, batch="batch" in hello.accept, trend="trend" in hello.accept)
+        peer = Peer(ws, hello.client[:64], principal, batch="batch" in hello.accept, trend="trend" in hello.accept,
+                    outbound="outbound" in hello.accept)
         supervisor = principal.role == "supervisor"
         caps = Caps(monitor=self.monitor_modes if supervisor else (),
                     role=principal.role, monitor_off=self.monitor_off if supervisor and not self.monitor_modes else "",
                     audio=self.audio and supervisor and bool(self.monitor_modes),
-                    reports=self._may_report(principal))
+                    reports=self._may_report(principal), outbound=self.outbound is not None)
         welcome = encode(Welcome(
             version=PROTOCOL_VERSION, stream=self.stream, ts=self.clock(), heartbeat_s=self.heartbeat_s,
             caps=caps, server=self.name, source=self._source,
@@ -338,6 +377,8 @@ class FeedServer:
         history = self.trend.message(self.clock(), self.queues) if peer.trend else None
         if history is not None:
             broadcast([ws], encode(history), text=True)
+        if peer.outbound and self.outbound is not None:
+            broadcast([ws], encode(self.outbound.whiteboard(self.clock())), text=True)
         self.peers[ws] = peer
         log.info("board connected from %s (%s); %d boards", ws.remote_address, peer.client, len(self.peers))
         try:
@@ -420,6 +461,7 @@ class FeedServer:
             return
         if isinstance(msg, Resync):
             broadcast([peer.connection], self._snapshot_frame(), text=True)
+            self._send_whiteboard([peer.connection])
         elif isinstance(msg, Command):
             # Each command runs on its own: a slow backend never stalls this board's stream
             # (resyncs included), and stop() can cancel what is still pending.

@@ -24,7 +24,7 @@ class TrendLog:
         if live:
             counts = {}
             for c in calls.values():
-                if c.status in WAITING_CALL_STATES:
+                if c.status in WAITING_CALL_STATES and c.direction != "out":
                     counts[c.queue] = counts.get(c.queue, 0) + 1
         self.samples.append((slot, counts))
 
