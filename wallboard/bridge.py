@@ -42,11 +42,14 @@ from .bridgecli import (
     utc_offset_of,
 )
 from .core.history import QueueRules
+from .core.outbound import DEFAULT_RULES, OutboundRules, OutcomeRefused, rules_from
 from .feed.historystore import HistoryStore
+from .feed.outbound import OutboundDesk
 from .feed.recorder import HistoryRecorder
 from .feed.reports import ReportDesk
 from .feed.server import FeedServer
 from .feed.serving import Serving, add_serving_arguments, serving_from
+from .feed.webhook import OutcomeWebhook
 
 SERVICE = "wallboard-asterisk"
 DEFAULT_QUEUE_LOG = "/var/log/asterisk/queue_log"
@@ -59,7 +62,8 @@ def ami_account(host: str, port: int, user: str) -> str:
 
 def load_config(raw: dict[str, Any]) -> tuple[dict[str, QueueConfig], dict[str, str], int]:
     """Queues, teams (member name or interface → team) and the UTC offset, each key checked."""
-    check_keys(raw, "", {"queues", "teams", "utc_offset_min", "day_start"})
+    check_keys(raw, "", {"queues", "teams", "utc_offset_min", "day_start", "outbound"})
+    outbound_of(raw)  # checked here; read by the caller
     day_start_of(raw)  # checked here; read by the caller
     queues: dict[str, QueueConfig] = {}
     for qid, table in queue_tables(raw, {"name", "wrapup_s", "sl_target_pct", "short_abandon_s"},
@@ -94,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     h = add_history_arguments(p, "history (today's counters from Asterisk's queue_log: they survive any restart)")
     h.add_argument("--queue-log", metavar="PATH",
                    help="Asterisk's queue_log (default /var/log/asterisk/queue_log when it is on this machine)")
+    w = p.add_argument_group("outbound results (UserEvent WallboardOutcome from AMI; a CRM's signed webhook)")
+    w.add_argument("--webhook", metavar="HOST:PORT", help="listen for the CRM's POST /outcomes here (default: off)")
+    w.add_argument("--webhook-secret-env", metavar="VAR", help="the environment variable holding its HMAC secret")
     p.add_argument("--config", metavar="TOML", help="queues (names, wrap-up, targets), teams, time zone, day_start")
     p.add_argument("--check", action="store_true",
                    help="check the flags, the config, the secret and the tokens, say what would run, and exit")
@@ -113,12 +120,12 @@ def main(argv: list[str] | None = None) -> int:
                                    "AMI secret", "use --ami-secret-env VAR instead")
     queues: dict[str, QueueConfig] = {}
     teams: dict[str, str] = {}
-    offset, day_start = 540, 0
+    offset, day_start, rules = 540, 0, DEFAULT_RULES
     if args.config:
         try:
             raw = read_config(args.config, p)
             queues, teams, offset = load_config(raw)
-            day_start = day_start_of(raw)
+            day_start, rules = day_start_of(raw), outbound_of(raw)
         except ConfigError as err:
             p.error(f"--config {args.config}: {err}")
     secret = secret_from(p, args.ami_secret_env, account, SERVICE, "AMI secret",
@@ -129,18 +136,20 @@ def main(argv: list[str] | None = None) -> int:
     serving = serving_from(args, p)
     audio = audio_from(args, p)
     history = history_from(args, p)
+    webhook = webhook_from(args, p)
     if args.check:
         print(f"wallboard-asterisk-bridge: ok: AMI {args.ami_host}:{args.ami_port} as {args.ami_user}, "
               f"{len(queues)} queues configured, serving {'wss' if serving.tls else 'ws'}://{serving.host}:"
               f"{serving.port} to {len(serving.principals)} token(s)"
               f"{' and anonymous viewers' if serving.anonymous else ''}; in-app listening "
               f"{'off' if audio is None else 'on ' + audio[0] + ':' + str(audio[1])}; history "
-              f"{'off' if history is None else 'from ' + history[1] + ' in ' + history[0]}")
+              f"{'off' if history is None else 'from ' + history[1] + ' in ' + history[0]}; outcome webhook "
+              f"{'off' if webhook is None else 'on ' + webhook[0] + ':' + str(webhook[1])}")
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return run_bridge("wallboard-asterisk-bridge", serve(
         AmiSettings(args.ami_host, args.ami_port, args.ami_user, secret), queues, teams, offset, serving, args.resync,
-        audio, args.audio_advertise or "", history, day_start))
+        audio, args.audio_advertise or "", history, day_start, rules, webhook))
 
 
 def _host_port(text: str, flag: str, p: argparse.ArgumentParser) -> tuple[str, int]:
@@ -164,6 +173,35 @@ def history_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[
     return history_path(args.history), log_path
 
 
+def outbound_of(raw: dict[str, Any]) -> OutboundRules:
+    """The ``[outbound]`` table: ``kinds`` (id, label, positive, connected), ``goals``, ``currency``, ``headline``."""
+    table = raw.get("outbound")
+    if table is None:
+        return DEFAULT_RULES
+    if not isinstance(table, dict):
+        raise ConfigError("outbound: expected a table")
+    check_keys(table, "outbound.", {"kinds", "goals", "currency", "headline"})
+    try:
+        return rules_from({"kinds": [{"id": k.id, "positive": k.positive, "connected": k.connected}
+                                     for k in DEFAULT_RULES.kinds], **table})
+    except OutcomeRefused as err:
+        raise ConfigError(str(err)) from None
+
+
+def webhook_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[str, int, str] | None:
+    if args.webhook is None:
+        if args.webhook_secret_env:
+            p.error("--webhook-secret-env without --webhook HOST:PORT")
+        return None
+    host, port = _host_port(args.webhook, "--webhook", p)
+    if not args.webhook_secret_env:
+        p.error("--webhook needs --webhook-secret-env VAR (the HMAC secret the CRM signs with)")
+    secret = os.environ.get(args.webhook_secret_env) or ""
+    if len(secret) < 16:
+        p.error(f"--webhook-secret-env: {args.webhook_secret_env} is unset or shorter than 16 characters")
+    return host, port, secret
+
+
 def audio_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[str, int] | None:
     """Where the audio hub listens (None: no in-app listening)."""
     if args.no_audio:
@@ -181,14 +219,15 @@ def audio_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[st
 
 async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[str, str], utc_offset_min: int,
                 serving: Serving, resync_s: float = 60.0, audio: tuple[str, int] | None = None,
-                advertise: str = "", history: tuple[str, str] | None = None, day_start_min: int = 0) -> None:
+                advertise: str = "", history: tuple[str, str] | None = None, day_start_min: int = 0,
+                outbound: OutboundRules = DEFAULT_RULES, webhook: tuple[str, int, str] | None = None) -> None:
     def now() -> int:
         return int(time.time() * 1000)
     server = FeedServer(now, principals=serving.principals, anonymous=serving.anonymous,
                         heartbeat_s=serving.heartbeat_s, name=f"asterisk {ami.host}")
     hub = AudioHub(lambda sid, pcm: None, host=audio[0], port=audio[1], advertise=advertise) if audio else None
     floor = AsteriskFloor(now(), queues, teams, utc_offset_min, day_start_min)
-    qlog = None
+    qlog, store = None, None
     if history is not None:
         store = HistoryStore(history[0])
         qlog = QueueLogHistory(store, history[1], floor.day_start_of(now()),
@@ -205,6 +244,13 @@ async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[st
         if history is not None else None
     if reports is not None:
         server.reports = reports.handle
+    server.outbound = OutboundDesk(outbound, floor.day_start_of, now(), store)
+    hook = OutcomeWebhook(server, webhook[2]) if webhook is not None else None
+    if hook is not None and webhook is not None:
+        try:
+            await hook.start(webhook[0], webhook[1])
+        except OSError as err:
+            raise OSError(f"the outcome webhook on {webhook[0]}:{webhook[1]}: {err.strerror or err}") from None
     if hub is not None:
         try:
             await hub.start()
@@ -220,6 +266,8 @@ async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[st
         await bridge.run()
     finally:
         await server.stop()
+        if hook is not None:
+            await hook.stop()
         if hub is not None:
             await hub.stop()
         if qlog is not None:

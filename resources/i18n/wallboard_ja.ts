@@ -832,6 +832,10 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>レポート…</translation>
     </message>
     <message>
+        <source>Outbound results…</source>
+        <translation>発信ボード…</translation>
+    </message>
+    <message>
         <source>{0} of {1} agents shown</source>
         <translation>{1}人中{0}人を表示</translation>
     </message>
@@ -1295,6 +1299,107 @@ Enter it for this session (leave empty if the feed needs none):</source>
     <message>
         <source>Whisper and barge: hold Space or the Talk button to be heard.</source>
         <translation>ささやき・割り込みでは、Space または「話す」ボタンを押している間だけ声が届きます。</translation>
+    </message>
+    <message>
+        <source>Sale</source>
+        <extracomment>The board&apos;s words for the outcome kinds it knows; a centre&apos;s own label wins, an unknown id shows as sent.</extracomment>
+        <translation>成約</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>アポ</translation>
+    </message>
+    <message>
+        <source>Prospect</source>
+        <translation>見込み</translation>
+    </message>
+    <message>
+        <source>Call back</source>
+        <translation>再架電</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>受付NG</translation>
+    </message>
+    <message>
+        <source>Not there</source>
+        <translation>担当不在</translation>
+    </message>
+    <message>
+        <source>No answer</source>
+        <translation>不在</translation>
+    </message>
+    <message>
+        <source>Answering machine</source>
+        <translation>留守電</translation>
+    </message>
+    <message>
+        <source>Dead number</source>
+        <translation>現アナ</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>成果</translation>
+    </message>
+    <message>
+        <source>No outbound results today yet</source>
+        <translation>本日の発信結果はまだありません</translation>
+    </message>
+    <message>
+        <source>Today&apos;s {0}: {1}</source>
+        <translation>本日の{0}：{1}</translation>
+    </message>
+    <message>
+        <source>goal {0}</source>
+        <translation>目標 {0}</translation>
+    </message>
+    <message>
+        <source>dials {0} · connects {1} · contact rate {2} · conversion {3} · {4}</source>
+        <translation>架電 {0} · 通話 {1} · コンタクト率 {2} · 成約率 {3} · {4}</translation>
+    </message>
+    <message>
+        <source>Dials</source>
+        <translation>架電数</translation>
+    </message>
+    <message>
+        <source>Connects</source>
+        <translation>通話数</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>コンタクト率</translation>
+    </message>
+    <message>
+        <source>Conv.</source>
+        <translation>成約率</translation>
+    </message>
+    <message>
+        <source>Per hour</source>
+        <translation>時間あたり</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <source>{0} / goal</source>
+        <translation>{0} / 目標</translation>
+    </message>
+    <message>
+        <source>places {0}–{1} of {2}</source>
+        <translation>{2}名中 {0}–{1}位</translation>
+    </message>
+    <message>
+        <source>Teams</source>
+        <translation>チーム</translation>
+    </message>
+    <message>
+        <source>Latest results</source>
+        <translation>最新の成果</translation>
+    </message>
+    <message>
+        <source>Outbound results</source>
+        <translation>発信ボード</translation>
     </message>
 </context>
 </TS>

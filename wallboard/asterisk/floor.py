@@ -64,6 +64,9 @@ DEVICE_STATES = {
     "RINGING": 6, "RINGINUSE": 7, "ONHOLD": 8,
 }
 OFFLINE, IN_USE, RINGING, ON_HOLD = {4, 5}, {2, 3}, {6, 7}, {8}
+#: A WallboardHelp UserEvent's ``State``: raised or cleared, in the spellings a dialplan may use.
+HELP_STATES = {"raised": True, "raise": True, "on": True, "1": True, "cleared": False, "clear": False, "off": False,
+               "0": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,7 @@ class _Member:
     shown: Agent | None = None
     hint_device: str = ""  # what a ``hint:`` state interface resolved to ("" = not resolved)
     started: int | None = None  # when its next state began, if not now (a call found already up)
+    help: bool = False  # raised by the agent (UserEvent WallboardHelp), until cleared
 
     @property
     def hint(self) -> tuple[str, str] | None:
@@ -181,7 +185,7 @@ class AsteriskFloor(FloorBase):
             if old is not None:
                 m.call_id, m.ringing_call, m.wrapup_until, m.wrapup_handle = (
                     old.call_id, old.ringing_call, old.wrapup_until, old.wrapup_handle)
-                m.since, m.shown = old.since, old.shown
+                m.since, m.shown, m.help = old.since, old.shown, old.help
                 m.hint_device = m.hint_device or old.hint_device
         for qid, q in queues.items():
             old_q = self.queues.get(qid)
@@ -284,6 +288,29 @@ class AsteriskFloor(FloorBase):
             if d in (m.state_interface.lower(), m.interface.lower(), m.spy_device.lower()):
                 return m
         return None
+
+    def member_of(self, msg: AmiMessage) -> _Member | None:
+        """Whose a UserEvent is: its ``Agent`` header (member name or interface), else the member whose device
+        runs the channel that raised it (a feature code dialled from the agent's phone)."""
+        who = msg.get("Agent")
+        if who:
+            low = who.lower()
+            return self.members.get(who) or next((m for m in self.members.values()
+                                                  if low in (m.name.lower(), m.interface.lower())), None)
+        channel = msg.get("Channel")
+        return next((m for m in self.members.values() if channel and m.owns_channel(channel)), None)
+
+    def _user_event(self, msg: AmiMessage, now: int, ch: Changes) -> None:
+        """``UserEvent: WallboardHelp`` (手上げ) with ``State: raised`` (the default) or ``cleared``."""
+        if msg.get("UserEvent").lower() != "wallboardhelp":
+            return  # WallboardOutcome is the bridge's (the outbound desk); others are not ours
+        m = self.member_of(msg)
+        state = msg.get("State", "raised").strip().lower()
+        if m is None or state not in HELP_STATES:
+            self._odd("a WallboardHelp UserEvent " + ("for no known agent" if m is None else "with an unknown State"))
+            return
+        m.help = HELP_STATES[state]
+        ch.agents.add(m.interface)
 
     def _slots(self) -> Mapping[str, _Member]:
         return self.members
@@ -544,7 +571,7 @@ class AsteriskFloor(FloorBase):
         team = self.teams.get(m.name) or self.teams.get(m.interface) or ""
         agent = Agent(id=m.interface, name=m.name, state=state.value, since=max(0, m.since), team=_clip(team),
                       reason=reason, queues=tuple(sorted(m.memberships)), call_id=m.call_id, ext=m.state_interface,
-                      direction="in" if m.call_id else "")
+                      direction="in" if m.call_id else "", help=m.help and state is not AgentState.LOGGED_OUT)
         m.shown = agent
         return agent
 
@@ -589,4 +616,5 @@ _HANDLERS = {
     "agentcomplete": AsteriskFloor._agent_complete,
     "queuecallerabandon": AsteriskFloor._caller_abandon,
     "hangup": AsteriskFloor._hangup,
+    "userevent": AsteriskFloor._user_event,
 }

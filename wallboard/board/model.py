@@ -25,6 +25,7 @@ from .order import MOVING_RESORT_S, MOVING_SORTS, SORTS, Keys, Section, order, s
 from .scope import Scope
 from .trend import TrendBuffer
 from .waiting import WaitingCaller, waiting_callers
+from .whiteboard import Board, whiteboard
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,11 @@ class BoardModel:
         if self.view is None or not any(q.interval_start <= now_ms for q in self.view.queues.values()):
             return this_pc_ms
         return offset_of_day_start(self.day_start(now_ms))
+
+    def whiteboard(self, now_ms: int) -> Board:
+        """Today's outbound ranking, teams and latest results (empty where the server counts none)."""
+        v = self.view
+        return whiteboard(v.outbound if v is not None else None, v.agents if v is not None else {}, now_ms)
 
     def server_now_ms(self, wall_ms: int) -> int:
         return wall_ms + (self.view.offset_ms if self.view is not None else 0)

@@ -31,10 +31,11 @@ class Page(str, Enum):
     ALERTS = "alerts"
     EXCEPTIONS = "exceptions"
     WAITING = "waiting"
+    WHITEBOARD = "whiteboard"  # outbound results: shown once the server counts any today
 
 
 #: Pages that may need several screens.
-MULTI = frozenset({Page.AGENTS, Page.QUEUES, Page.EXCEPTIONS, Page.WAITING})
+MULTI = frozenset({Page.AGENTS, Page.QUEUES, Page.EXCEPTIONS, Page.WAITING, Page.WHITEBOARD})
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ LANGUAGES = ("system", "en", "ja")
 THEMES = ("standard", "high-contrast")
 DENSITIES = ("comfortable", "compact")
 SORTS = ("team", "name", "state", "time")
-PAGES = ("agents", "queues", "trend", "alerts", "exceptions", "waiting")
+PAGES = ("agents", "queues", "trend", "alerts", "exceptions", "waiting", "whiteboard")
 VIEWS = ("auto", "cards", "strip")
 TRENDS = ("auto", "show", "hide")
 STATES = tuple(s.value for s in AgentState if s is not AgentState.UNKNOWN)
@@ -236,7 +236,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("board.states", "states", "--states", (), words(STATES), "show only agents in these states", "S1,S2"),
     Setting("tv.screen", "screen", "--screen", "0", screen, "tv: the screen, by index (0, 1…) or name (HDMI-1)",
             "N|NAME"),
-    Setting("tv.pages", "pages", "--pages", ("agents", "queues", "alerts", "trend"), words(PAGES, unique=True),
+    Setting("tv.pages", "pages", "--pages", ("agents", "queues", "alerts", "trend", "whiteboard"), words(PAGES, unique=True),
             f"tv: the pages to rotate through, of {', '.join(PAGES)}; a page with nothing to show is skipped",
             "P1,P2"),
     Setting("tv.dwell_s", "dwell_s", "--dwell", 15.0, number(3, 3600, "seconds"), "tv: seconds on each page",
@@ -279,7 +279,7 @@ class Profile:
     trend: str = "auto"
     states: tuple[str, ...] = ()
     screen: str = "0"
-    pages: tuple[str, ...] = ("agents", "queues", "alerts", "trend")
+    pages: tuple[str, ...] = ("agents", "queues", "alerts", "trend", "whiteboard")
     dwell_s: float = 15.0
     viewing_distance_m: float = 4.0
     screen_height_mm: float = 0.0

@@ -55,6 +55,7 @@ from .style import MUTED, css_colour, font
 from .tiles import TileBoard
 from .topbar import set_text
 from .trend import TrendPanel
+from .whiteboard import WhiteboardWindow
 from .words import SL_FORMULAS, local_hm
 
 #: Below this window height the queues show as a strip and the trend is off ("auto").
@@ -112,6 +113,7 @@ class DeskWindow(BoardShell):
         self.side = DeskSide(s)
         self.agent_day = AgentDayPanel(link, lambda: self.view, self.server_now_ms, self.model.day_start,
                                        self.centre_offset_ms, s)
+        self.whiteboard: WhiteboardWindow | None = None
         self.side.add_day(self.agent_day)
         self.alerts_panel = self.side.alerts
         self.alerts_panel.agent_chosen.connect(self._alert_chosen)
@@ -185,7 +187,8 @@ class DeskWindow(BoardShell):
         actions = [(tr("Legend (F1)"), self.show_legend)]
         actions += [(tr("Feed credentials…"), self.edit_credentials)] if self.link.credentials is not None else []
         actions += [(tr("Listening…"), lambda: self.monitor.edit_listening(self.settings))] if self.link.sound else []
-        actions += [(tr("Reports…"), self.show_reports), (tr("About"), self.show_about)]
+        actions += [(tr("Reports…"), self.show_reports), (tr("Outbound results…"), self.show_whiteboard),
+                    (tr("About"), self.show_about)]
         return board_menu(self, {"desk/queues": self.queue_view, "desk/trend": self.trend_view}, self._set_view,
                           actions)
 
@@ -257,6 +260,8 @@ class DeskWindow(BoardShell):
             self.monitor.told(taken.told)
         if taken.caps or taken.told or (self.model.monitoring.alive and taken.agents):
             self.refresh_monitoring()
+        if self.whiteboard is not None and self.whiteboard.isVisible():
+            self.whiteboard.refresh()
 
     def show_figures(self, now: int) -> None:
         m = self.model
@@ -395,6 +400,10 @@ class DeskWindow(BoardShell):
     def edit_credentials(self) -> None:
         if self.link.credentials is not None:
             CredentialsDialog(self.link.credentials, self).open()
+
+    def show_whiteboard(self) -> None:
+        self.whiteboard = WhiteboardWindow(self.model, self.server_now_ms, self.centre_offset_ms, self.scale, self)
+        self.whiteboard.show()
 
     def show_reports(self) -> None:
         self.reports = ReportsDialog(self.link, lambda: self.view, self.server_now_ms, self.centre_offset_ms, self)

@@ -112,6 +112,7 @@ TEXT_ON: list[tuple[str, QColor, list[QColor]]] = [
     ("not-live veil", NOT_LIVE, [ON_STRONG]),
     ("listen banner and badge", SILENT, [ON_STRONG]),
     ("whisper/barge banner and badge", AUDIBLE, [ON_STRONG]),
+    ("a new outbound result's toast", GOOD, [ON_STRONG]),
 ]
 
 

@@ -30,6 +30,7 @@ from .strip import KeyStrip
 from .tiles import TileBoard
 from .trend import TrendPanel
 from .waiting import WaitingList
+from .whiteboard import WhiteboardPanel
 from .words import PAGES
 
 
@@ -48,9 +49,11 @@ class TvWindow(BoardShell):
         self.trend = TrendPanel(scale)
         self.alerts_panel = AlertsPanel(scale, controls=False)
         self.waiting = WaitingList(scale, paged=True)
+        self.whiteboard = WhiteboardPanel(scale)
+        self._outbound_version = -1
         self.page_widgets: dict[Page, QWidget] = {
             Page.AGENTS: self.tiles, Page.QUEUES: self.cards, Page.TREND: self.trend, Page.ALERTS: self.alerts_panel,
-            Page.EXCEPTIONS: self.exceptions, Page.WAITING: self.waiting}
+            Page.EXCEPTIONS: self.exceptions, Page.WAITING: self.waiting, Page.WHITEBOARD: self.whiteboard}
         frame = QWidget()
         self.frame_layout = QVBoxLayout(frame)
         self.margin = round(8 * scale) + profile.burn_in_shift_px
@@ -96,6 +99,7 @@ class TvWindow(BoardShell):
             Page.ALERTS: 1 if marks.alerts else 0,
             Page.EXCEPTIONS: self.exceptions.pages if marks.exceptions else 0,
             Page.WAITING: self.waiting.pages if self.waiting.callers else 0,
+            Page.WHITEBOARD: 0 if self.whiteboard.board.empty else self.whiteboard.pages,
         }
 
     def next_page(self) -> None:
@@ -115,6 +119,8 @@ class TvWindow(BoardShell):
             self.exceptions.show_page(slot.index)
         elif slot.page is Page.WAITING:
             self.waiting.show_page(slot.index)
+        elif slot.page is Page.WHITEBOARD:
+            self.whiteboard.show_page(slot.index)
         elif slot.page is Page.TREND:
             self.trend.draw(self.model.trend, force=True)
         self._show_page_name()
@@ -122,7 +128,7 @@ class TvWindow(BoardShell):
     def _show_page_name(self) -> None:
         slot = self.slot
         pages = {Page.AGENTS: self.tiles.pages, Page.QUEUES: self.cards.pages, Page.EXCEPTIONS: self.exceptions.pages,
-                 Page.WAITING: self.waiting.pages}.get(slot.page, 1)
+                 Page.WAITING: self.waiting.pages, Page.WHITEBOARD: self.whiteboard.pages}.get(slot.page, 1)
         words = tr(PAGES[slot.page])
         if pages > 1:
             words = tr("{0} {1}/{2}").format(words, min(slot.index, pages - 1) + 1, pages)
@@ -145,6 +151,17 @@ class TvWindow(BoardShell):
                                       self.server_now_ms())
         if taken.layout:
             self._show_page_name()  # "Agents 1/3" as soon as the agents are known
+        self.show_whiteboard()
+
+    def show_whiteboard(self, force: bool = False) -> None:
+        """The outbound page, when the server's results moved (or the minute did: results per hour)."""
+        v = self.view
+        out = v.outbound if v is not None else None
+        version = out.version if out is not None else 0
+        if version != self._outbound_version or force:
+            self._outbound_version = version
+            self.whiteboard.show_board(self.model.whiteboard(self.server_now_ms()), out.rules if out else None,
+                                        self.centre_offset_ms())
 
     def show_figures(self, now: int) -> None:
         m = self.model
@@ -169,4 +186,6 @@ class TvWindow(BoardShell):
             self.waiting.show_callers(self.model.waiting(now), self.model.wait_level)
         if self.slot.page is Page.TREND:
             self.trend.draw(self.model.trend)
+        if self.slot.page is Page.WHITEBOARD and now // 1000 % 30 == 0:
+            self.show_whiteboard(force=True)
         self._show_page_name()  # agents come and go: "Agents 2/3" stays true

@@ -240,7 +240,8 @@ def known(table: dict[str, str], token: str) -> str:
 
 PAGES = {Page.AGENTS: QT_TR_NOOP("Agents"), Page.QUEUES: QT_TR_NOOP("Queues"),
          Page.TREND: QT_TR_NOOP("Waiting calls, last hour"), Page.ALERTS: QT_TR_NOOP("Alerts"),
-         Page.EXCEPTIONS: QT_TR_NOOP("Needs attention"), Page.WAITING: QT_TR_NOOP("Callers waiting")}
+         Page.EXCEPTIONS: QT_TR_NOOP("Needs attention"), Page.WAITING: QT_TR_NOOP("Callers waiting"),
+         Page.WHITEBOARD: QT_TR_NOOP("Outbound results")}
 #: Pause reasons a PBX commonly sends, in the board's language; any other reason is shown as sent.
 PAUSE_REASONS = {"break": QT_TR_NOOP("break"), "lunch": QT_TR_NOOP("lunch"), "meeting": QT_TR_NOOP("meeting"),
                  "training": QT_TR_NOOP("training"), "coaching": QT_TR_NOOP("coaching"),
