@@ -11,7 +11,9 @@ from tests.feed.conftest import Board, wait_until
 from wallboard.asterisk.ami import AmiMessage
 from wallboard.asterisk.bridge import AmiSettings, AsteriskBridge
 from wallboard.asterisk.floor import AsteriskFloor, QueueConfig
+from wallboard.core.outbound import DEFAULT_RULES
 from wallboard.core.view import FloorView
+from wallboard.feed.outbound import OutboundDesk
 from wallboard.feed.server import FeedServer, Principal
 
 T0 = 1_795_343_640_000  # the bridge's clock at a capture's t = 0 (ms)
@@ -33,12 +35,16 @@ class Clock:
 
 
 async def bridge_and_boards(ami_port: int, clock: Callable[[], int], user: str = "admin", secret: str = "adminsecret",
-                            sv_kw: dict[str, Any] | None = None, **kw: Any) -> tuple[AsteriskBridge, Board, Board]:
+                            sv_kw: dict[str, Any] | None = None, outbound: bool = False,
+                            **kw: Any) -> tuple[AsteriskBridge, Board, Board]:
     server = FeedServer(clock, principals={"sv": Principal("sv-tanaka", "supervisor"), "tv": Principal("wall-tv")},
                         anonymous=None, heartbeat_s=0.3)
     kw.setdefault("resync_s", 3600)
-    bridge = AsteriskBridge(AmiSettings("127.0.0.1", ami_port, user, secret), server,
-                            AsteriskFloor(clock(), CONFIG, TEAMS), clock=clock, tick_s=0.05, **kw)
+    floor = AsteriskFloor(clock(), CONFIG, TEAMS)
+    if outbound:  # as the bridge's command line sets it up (without a store: the tests of the store are elsewhere)
+        server.outbound = OutboundDesk(DEFAULT_RULES, floor.day_start_of, clock())
+    bridge = AsteriskBridge(AmiSettings("127.0.0.1", ami_port, user, secret), server, floor, clock=clock, tick_s=0.05,
+                            **kw)
     port = await server.start()
     bridge.task = asyncio.get_running_loop().create_task(bridge.run())  # type: ignore[attr-defined]
     sv = Board(f"ws://127.0.0.1:{port}", token="sv", **(sv_kw or {})).start()

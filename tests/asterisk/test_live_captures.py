@@ -374,3 +374,30 @@ def test_a_switch_on_the_supervisors_keypad_as_a_live_asterisk_sent_it(run: Runn
             ("start", "listen", "ok"), ("set_mode", "whisper", "ok"), ("set_mode", "barge", "ok (phone keypad)"),
             ("stop", "barge", "ok"), ("end", "barge", "stopped")]
     run(go)
+
+
+def test_outbound_results_and_help_requests_as_a_live_asterisk_raised_them(run: Runner) -> None:
+    """captures/userevents: ``UserEvent`` s from the dialplan (the bridge's user with ``read = …,user``): a sale
+    for Alice by name reaches every board's whiteboard with its amount; a help flag raised from Alice's own
+    channel (no Agent header) and cleared by name; an outcome of a kind the centre does not have is skipped,
+    counted by its reason, and nothing else changes."""
+    async def go() -> None:
+        ami, bridge, sv, tv = await replay("userevents", 2.0, outbound=True)
+        try:
+            await wait_until(lambda: live(tv) and tv.last.outbound is not None and ALICE in tv.last.outbound.tallies,
+                             10, "Alice's sale on the whiteboard")
+            t = tv.last.outbound.tallies[ALICE]
+            assert (t.kinds, t.amount, t.dials, t.connects) == ({"sale": 1}, 38_000.0, 1, 1)
+            assert [(o.agent, o.kind, o.campaign) for o in tv.last.outbound.recent] == [(ALICE, "sale", "春の新規")]
+            assert tv.last.outbound.recent[0].id == "1796171541.9"  # the raising channel's Uniqueid: a call's result, once
+            await wait_until(lambda: tv.last.agents[ALICE].help, 10, "the help flag, from Alice's own channel")
+            helped = [v.agents[ALICE].help for v in tv.views if ALICE in v.agents]
+            await wait_until(lambda: not tv.last.agents[ALICE].help and len(bridge.outcomes_refused) == 1, 10,
+                             "cleared by name; the unknown kind skipped")
+            assert True in helped and sum(bridge.outcomes_refused.values()) == 1
+            assert "jackpot" in next(iter(bridge.outcomes_refused))
+            assert list(tv.last.outbound.tallies) == [ALICE] and tv.last.outbound.tallies[ALICE] == t  # nothing else
+            assert not bridge.floor.oddities
+        finally:
+            await close(bridge, sv, tv, ami)
+    run(go)

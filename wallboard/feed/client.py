@@ -107,8 +107,11 @@ class FeedClient:
         mono_clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
         on_audio: Callable[[AudioFrame], None] | None = None,
+        accept: tuple[str, ...] = ACCEPTS,
     ) -> None:
+        """``accept``: the frame types beyond v1's this board takes (an older board took fewer)."""
         self.url = url
+        self.accept = accept
         self.on_audio = on_audio
         self.on_view = on_view
         self._token = token
@@ -215,7 +218,7 @@ class FeedClient:
             self._ws = ws
             try:
                 await ws.send(encode(Hello(versions=(PROTOCOL_VERSION,), client=self.client_name,
-                                           token=self._token, accept=ACCEPTS)), text=True)
+                                           token=self._token, accept=self.accept)), text=True)
                 await self._handshake(ws)
                 await self._receive(ws)
                 return True

@@ -31,6 +31,8 @@ from wallboard.asterisk.audiosocket import AudioHub
 from wallboard.asterisk.bridge import AmiSettings, AsteriskBridge
 from wallboard.asterisk.floor import AsteriskFloor, QueueConfig
 from wallboard.core.audio import AudioFrame, tone_dbfs
+from wallboard.core.outbound import DEFAULT_RULES
+from wallboard.feed.outbound import OutboundDesk
 from wallboard.feed.server import FeedServer, Principal
 
 HERE = Path(__file__).resolve().parent
@@ -144,8 +146,11 @@ class Rig:
         if kw.pop("audio", False):
             self.hub = AudioHub(lambda sid, pcm: None, host=HUB[0], port=HUB[1], keys=hub_keys())
             kw["audio"] = self.hub
+        floor = AsteriskFloor(now(), CONFIG, TEAMS)
+        if kw.pop("outbound", False):
+            server.outbound = OutboundDesk(DEFAULT_RULES, floor.day_start_of, now())
         self.bridge = AsteriskBridge(AmiSettings("127.0.0.1", port, user, secret or USERS[user]), server,
-                                     AsteriskFloor(now(), CONFIG, TEAMS), spy_prefix="rec", rand=lambda: 0.5, **kw)
+                                     floor, spy_prefix="rec", rand=lambda: 0.5, **kw)
         if self.hub is not None:
             await self.hub.start()
         board_port = await server.start()
@@ -477,8 +482,32 @@ async def keypad(r: Rig) -> None:
     await r.check("after the keypad")
 
 
+async def userevents(r: Rig) -> None:
+    """Outbound results and help requests raised by the dialplan (``UserEvent``; the bridge's manager user
+    with ``read = agent,call,dtmf,user``): a sale for Alice by name (``Local/outcome@wbevents``), a help flag
+    raised from Alice's own channel (no Agent header: the channel says whose it is) and cleared by name, and an
+    outcome of a kind the centre does not have (refused, counted)."""
+    await r.start_bridge(outbound=True)
+    await r.synced()
+    await r.driver.ask("Originate", Channel="Local/outcome@wbevents", Application="Wait", Data="2", Async="true")
+    await wait_until(lambda: r.tv.last.outbound is not None and ALICE in r.tv.last.outbound.tallies, 10, "Alice's sale")
+    print(f"  Alice's tally: {r.tv.last.outbound.tallies[ALICE]}")
+    await r.driver.ask("Originate", Channel="Local/1001@agents", Application="UserEvent",
+                       Data="WallboardHelp,State: raised", Async="true")
+    await wait_until(lambda: r.tv.last.agents[ALICE].help, 10, "Alice's help flag raised")
+    await r.driver.ask("Originate", Channel="Local/help@wbevents", Application="Wait", Data="3", Async="true")
+    await wait_until(lambda: not r.tv.last.agents[ALICE].help, 10, "Alice's help flag cleared")
+    await r.driver.ask("Originate", Channel="Local/2000@wbevents", Application="UserEvent",
+                       Data="WallboardOutcome,Agent: Alice,Kind: jackpot", Async="true")
+    await asyncio.sleep(1.5)
+    print(f"  refused outcomes: {dict(r.bridge.outcomes_refused)}")
+    assert r.bridge.outcomes_refused["kind 'jackpot' is not one of this centre's (sale, appointment, prospect, "
+                                     "callback, refused, absent, no_answer, machine, dead)"] == 1
+    await r.check("after the user events")
+
+
 SCENARIOS: dict[str, Callable[[Rig], Awaitable[None]]] = {
-    "keypad": keypad, "inapp": inapp, "basic": basic, "hint": hint, "midcall": midcall, "blip": blip, "late": late,
+    "userevents": userevents, "keypad": keypad, "inapp": inapp, "basic": basic, "hint": hint, "midcall": midcall, "blip": blip, "late": late,
     "reload": reload, "norights": norights, "refused": refused}
 
 
