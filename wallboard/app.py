@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__
@@ -161,7 +162,11 @@ async def _start_demo(agents: int, queues: int, speed: float, seed: int,
     # Run the first simulated hour before "now", so the board opens on a floor in full
     # swing, with every stamp still on the real clock.
     now = int(time.time() * 1000)
-    engine = CallCentre(demo_plan(agents, queues, language=language), now - 3_600_000, seed=seed)
+    # The demo's centre is where the demo runs: its day and its clock are this computer's (a real centre's
+    # zone is its bridge's setting).
+    here = datetime.now().astimezone().utcoffset()
+    plan = replace(demo_plan(agents, queues, language=language), utc_offset_min=round(here.total_seconds() / 60) if here else 0)
+    engine = CallCentre(plan, now - 3_600_000, seed=seed)
     history = tempfile.mkdtemp(prefix="wallboard-demo-")  # the demo's history (its reports): gone when it stops
     service = CallCentreService(
         engine, lambda clock: FeedServer(clock, heartbeat_s=2.0, name="demo call centre",

@@ -31,25 +31,28 @@ from .asterisk.history import QueueLogHistory
 from .bridgecli import (
     ConfigError,
     add_history_arguments,
+    add_outcome_arguments,
     check_keys,
     day_start_of,
     history_path,
+    host_port,
+    outbound_of,
     queue_tables,
     read_config,
     run_bridge,
     secret_from,
+    start_outbound,
     teams_of,
     utc_offset_of,
+    webhook_from,
 )
 from .core.history import QueueRules
-from .core.outbound import DEFAULT_RULES, OutboundRules, OutcomeRefused, rules_from
+from .core.outbound import DEFAULT_RULES, OutboundRules
 from .feed.historystore import HistoryStore
-from .feed.outbound import OutboundDesk
 from .feed.recorder import HistoryRecorder
 from .feed.reports import ReportDesk
 from .feed.server import FeedServer
 from .feed.serving import Serving, add_serving_arguments, serving_from
-from .feed.webhook import OutcomeWebhook
 
 SERVICE = "wallboard-asterisk"
 DEFAULT_QUEUE_LOG = "/var/log/asterisk/queue_log"
@@ -98,9 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     h = add_history_arguments(p, "history (today's counters from Asterisk's queue_log: they survive any restart)")
     h.add_argument("--queue-log", metavar="PATH",
                    help="Asterisk's queue_log (default /var/log/asterisk/queue_log when it is on this machine)")
-    w = p.add_argument_group("outbound results (UserEvent WallboardOutcome from AMI; a CRM's signed webhook)")
-    w.add_argument("--webhook", metavar="HOST:PORT", help="listen for the CRM's POST /outcomes here (default: off)")
-    w.add_argument("--webhook-secret-env", metavar="VAR", help="the environment variable holding its HMAC secret")
+    add_outcome_arguments(p, "outbound results (UserEvent WallboardOutcome from AMI; a CRM's signed webhook)")
     p.add_argument("--config", metavar="TOML", help="queues (names, wrap-up, targets), teams, time zone, day_start")
     p.add_argument("--check", action="store_true",
                    help="check the flags, the config, the secret and the tokens, say what would run, and exit")
@@ -152,13 +153,6 @@ def main(argv: list[str] | None = None) -> int:
         audio, args.audio_advertise or "", history, day_start, rules, webhook))
 
 
-def _host_port(text: str, flag: str, p: argparse.ArgumentParser) -> tuple[str, int]:
-    host, _, port = text.rpartition(":")
-    if not host or not port.isdigit() or not 0 <= int(port) < 65536:  # 0: a free one
-        p.error(f"{flag}: expected HOST:PORT (e.g. 127.0.0.1:8766), got {text!r}")
-    return host.strip("[]"), int(port)
-
-
 def history_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[str, str] | None:
     """(the store, the queue_log) or None: no history."""
     if args.no_history:
@@ -173,35 +167,6 @@ def history_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[
     return history_path(args.history), log_path
 
 
-def outbound_of(raw: dict[str, Any]) -> OutboundRules:
-    """The ``[outbound]`` table: ``kinds`` (id, label, positive, connected), ``goals``, ``currency``, ``headline``."""
-    table = raw.get("outbound")
-    if table is None:
-        return DEFAULT_RULES
-    if not isinstance(table, dict):
-        raise ConfigError("outbound: expected a table")
-    check_keys(table, "outbound.", {"kinds", "goals", "currency", "headline"})
-    try:
-        return rules_from({"kinds": [{"id": k.id, "positive": k.positive, "connected": k.connected}
-                                     for k in DEFAULT_RULES.kinds], **table})
-    except OutcomeRefused as err:
-        raise ConfigError(str(err)) from None
-
-
-def webhook_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[str, int, str] | None:
-    if args.webhook is None:
-        if args.webhook_secret_env:
-            p.error("--webhook-secret-env without --webhook HOST:PORT")
-        return None
-    host, port = _host_port(args.webhook, "--webhook", p)
-    if not args.webhook_secret_env:
-        p.error("--webhook needs --webhook-secret-env VAR (the HMAC secret the CRM signs with)")
-    secret = os.environ.get(args.webhook_secret_env) or ""
-    if len(secret) < 16:
-        p.error(f"--webhook-secret-env: {args.webhook_secret_env} is unset or shorter than 16 characters")
-    return host, port, secret
-
-
 def audio_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[str, int] | None:
     """Where the audio hub listens (None: no in-app listening)."""
     if args.no_audio:
@@ -209,9 +174,9 @@ def audio_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[st
             p.error("--no-audio and --audio-listen: choose one")
         return None
     if args.audio_advertise:
-        _host_port(args.audio_advertise, "--audio-advertise", p)
+        host_port(args.audio_advertise, "--audio-advertise", p)
     if args.audio_listen:
-        return _host_port(args.audio_listen, "--audio-listen", p)
+        return host_port(args.audio_listen, "--audio-listen", p)
     if args.ami_host in ("127.0.0.1", "::1", "localhost"):
         return "127.0.0.1", 8766
     return None
@@ -244,13 +209,7 @@ async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[st
         if history is not None else None
     if reports is not None:
         server.reports = reports.handle
-    server.outbound = OutboundDesk(outbound, floor.day_start_of, now(), store)
-    hook = OutcomeWebhook(server, webhook[2]) if webhook is not None else None
-    if hook is not None and webhook is not None:
-        try:
-            await hook.start(webhook[0], webhook[1])
-        except OSError as err:
-            raise OSError(f"the outcome webhook on {webhook[0]}:{webhook[1]}: {err.strerror or err}") from None
+    hook = await start_outbound(server, outbound, floor.day_start_of, now(), store, webhook)
     if hub is not None:
         try:
             await hub.start()

@@ -7,12 +7,16 @@ import asyncio
 import os
 import sys
 import tomllib
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from . import credentials
+from .core.outbound import DEFAULT_RULES, OutboundRules, OutcomeRefused, rules_from
 from .core.profile import settings_text
-from .feed.historystore import HistoryError
+from .feed.historystore import HistoryError, HistoryStore
+from .feed.outbound import OutboundDesk
+from .feed.server import FeedServer
+from .feed.webhook import OutcomeWebhook
 
 
 class ConfigError(ValueError):
@@ -131,3 +135,59 @@ def teams_of(raw: dict[str, Any]) -> dict[str, str]:
             raise ConfigError(f"teams.{team}: expected a list of member names or interfaces")
         teams.update(dict.fromkeys(members, team))
     return teams
+
+
+def host_port(text: str, flag: str, p: argparse.ArgumentParser) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) < 65536:  # 0: a free one
+        p.error(f"{flag}: expected HOST:PORT (e.g. 127.0.0.1:8766), got {text!r}")
+    return host.strip("[]"), int(port)
+
+
+def outbound_of(raw: dict[str, Any]) -> OutboundRules:
+    """The ``[outbound]`` table: ``kinds`` (id, label, positive, connected), ``goals``, ``currency``, ``headline``."""
+    table = raw.get("outbound")
+    if table is None:
+        return DEFAULT_RULES
+    if not isinstance(table, dict):
+        raise ConfigError("outbound: expected a table")
+    check_keys(table, "outbound.", {"kinds", "goals", "currency", "headline"})
+    try:
+        return rules_from({"kinds": [{"id": k.id, "positive": k.positive, "connected": k.connected}
+                                     for k in DEFAULT_RULES.kinds], **table})
+    except OutcomeRefused as err:
+        raise ConfigError(str(err)) from None
+
+
+def webhook_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[str, int, str] | None:
+    if args.webhook is None:
+        if args.webhook_secret_env:
+            p.error("--webhook-secret-env without --webhook HOST:PORT")
+        return None
+    host, port = host_port(args.webhook, "--webhook", p)
+    if not args.webhook_secret_env:
+        p.error("--webhook needs --webhook-secret-env VAR (the HMAC secret the CRM signs with)")
+    secret = os.environ.get(args.webhook_secret_env) or ""
+    if len(secret) < 16:
+        p.error(f"--webhook-secret-env: {args.webhook_secret_env} is unset or shorter than 16 characters")
+    return host, port, secret
+
+
+def add_outcome_arguments(p: argparse.ArgumentParser, title: str) -> None:
+    w = p.add_argument_group(title)
+    w.add_argument("--webhook", metavar="HOST:PORT", help="listen for the CRM's POST /outcomes here (default: off)")
+    w.add_argument("--webhook-secret-env", metavar="VAR", help="the environment variable holding its HMAC secret")
+
+
+async def start_outbound(server: FeedServer, rules: OutboundRules, day_start: Callable[[int], int], now: int,
+                         store: HistoryStore | None, webhook: tuple[str, int, str] | None) -> OutcomeWebhook | None:
+    """The server's outbound desk (today from the store), and the CRM webhook when asked for."""
+    server.outbound = OutboundDesk(rules, day_start, now, store)
+    if webhook is None:
+        return None
+    hook = OutcomeWebhook(server, webhook[2])
+    try:
+        await hook.start(webhook[0], webhook[1])
+    except OSError as err:
+        raise OSError(f"the outcome webhook on {webhook[0]}:{webhook[1]}: {err.strerror or err}") from None
+    return hook

@@ -24,17 +24,22 @@ from . import __version__, credentials
 from .bridgecli import (
     ConfigError,
     add_history_arguments,
+    add_outcome_arguments,
     check_keys,
     day_start_of,
     history_path,
+    outbound_of,
     queue_tables,
     read_config,
     run_bridge,
     secret_from,
+    start_outbound,
     teams_of,
     utc_offset_of,
+    webhook_from,
 )
 from .core.history import QueueRules
+from .core.outbound import DEFAULT_RULES, OutboundRules
 from .feed.historystore import HistoryStore
 from .feed.recorder import HistoryRecorder
 from .feed.reports import ReportDesk
@@ -54,8 +59,9 @@ def esl_account(host: str, port: int) -> str:
 
 def load_config(raw: dict[str, Any]) -> tuple[dict[str, QueueConfig], dict[str, str], dict[str, str], int]:
     """Queues, teams (agent → team), names (agent → shown name) and the UTC offset, each key checked."""
-    check_keys(raw, "", {"queues", "teams", "names", "utc_offset_min", "day_start"})
+    check_keys(raw, "", {"queues", "teams", "names", "utc_offset_min", "day_start", "outbound"})
     day_start_of(raw)  # checked here; read by the caller
+    outbound_of(raw)
     queues = {qid: QueueConfig(name=table.get("name", ""), sl_target_pct=float(table.get("sl_target_pct", 80.0)),
                                sl_threshold_s=int(table.get("sl_threshold_s", 20)),
                                short_abandon_s=int(table.get("short_abandon_s", 0)))
@@ -81,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="take the whole floor again this often: tiers and agents change without an event "
                         "(default 60; 10…3600)")
     add_history_arguments(p, "history (today's counters survive a restart; reports on the desks)")
+    add_outcome_arguments(p, "outbound results (a CRM's signed webhook)")
     p.add_argument("--config", metavar="TOML", help="queues (names, targets), agents' names, teams, time zone")
     p.add_argument("--check", action="store_true",
                    help="check the flags, the config, the password and the tokens, say what would run, and exit")
@@ -103,12 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     queues: dict[str, QueueConfig] = {}
     teams: dict[str, str] = {}
     names: dict[str, str] = {}
-    offset, day_start = 540, 0
+    offset, day_start, outbound = 540, 0, DEFAULT_RULES
     if args.config:
         try:
             raw = read_config(args.config, p)
             queues, teams, names, offset = load_config(raw)
-            day_start = day_start_of(raw)
+            day_start, outbound = day_start_of(raw), outbound_of(raw)
         except ConfigError as err:
             p.error(f"--config {args.config}: {err}")
     password = secret_from(p, args.esl_password_env, account, SERVICE, "event socket password",
@@ -120,20 +127,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_history and args.history:
         p.error("--no-history with --history: choose")
     history = None if args.no_history else history_path(args.history)
+    webhook = webhook_from(args, p)
     if args.check:
         print(f"{PROG}: ok: event socket {args.esl_host}:{args.esl_port}, {len(queues)} queues configured, "
               f"serving {'wss' if serving.tls else 'ws'}://{serving.host}:{serving.port} to "
               f"{len(serving.principals)} token(s){' and anonymous viewers' if serving.anonymous else ''}; "
-              f"history {'off' if history is None else 'in ' + history}")
+              f"history {'off' if history is None else 'in ' + history}; outcome webhook "
+              f"{'off' if webhook is None else 'on ' + webhook[0] + ':' + str(webhook[1])}")
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return run_bridge(PROG, serve(EslSettings(args.esl_host, args.esl_port, password), queues, teams, names, offset,
-                                  serving, args.resync, history, day_start))
+                                  serving, args.resync, history, day_start, outbound, webhook))
 
 
 async def serve(esl: EslSettings, queues: dict[str, QueueConfig], teams: dict[str, str], names: dict[str, str],
                 utc_offset_min: int, serving: Serving, resync_s: float = 60.0, history: str | None = None,
-                day_start_min: int = 0) -> None:
+                day_start_min: int = 0, outbound: OutboundRules = DEFAULT_RULES,
+                webhook: tuple[str, int, str] | None = None) -> None:
     def now() -> int:
         return int(time.time() * 1000)
     server = FeedServer(now, principals=serving.principals, anonymous=serving.anonymous,
@@ -147,6 +157,8 @@ async def serve(esl: EslSettings, queues: dict[str, QueueConfig], teams: dict[st
         server.reports = reports.handle
         log.info("history in %s (today from the store, then what the bridge sees)", history)
     bridge = FreeSwitchBridge(esl, server, floor, resync_s=resync_s, history=recorder, rules=rules)
+    hook = await start_outbound(server, outbound, floor.day_start_of, now(), recorder.store if recorder else None,
+                                webhook)
     port = await server.start(serving.host, serving.port, ssl=serving.tls)
     print(f"serving feed protocol v1 on {'wss' if serving.tls else 'ws'}://{serving.host}:{port} "
           f"from the event socket {esl.host}:{esl.port}", flush=True)
@@ -154,6 +166,8 @@ async def serve(esl: EslSettings, queues: dict[str, QueueConfig], teams: dict[st
         await bridge.run()
     finally:
         await server.stop()
+        if hook is not None:
+            await hook.stop()
         if recorder is not None:
             recorder.store.close()
         if reports is not None:

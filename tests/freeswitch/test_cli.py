@@ -48,3 +48,14 @@ def test_check_says_what_would_run(capsys: pytest.CaptureFixture[str], monkeypat
                           "--supervisor-token-env", "PW"]) == 0
     out = capsys.readouterr().out
     assert "ok: event socket pbx:8021, 2 queues configured" in out and "s3cret" not in out
+
+
+def test_the_outcome_webhook_is_offered_on_freeswitch_too(capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PW", "s3cret")
+    monkeypatch.setenv("HOOK", "a-long-enough-shared-secret")
+    assert fsbridge.main(["--esl-password-env", "PW", "--no-history", "--webhook", "127.0.0.1:8767",
+                          "--webhook-secret-env", "HOOK", "--check"]) == 0
+    assert "outcome webhook on 127.0.0.1:8767" in capsys.readouterr().out
+    assert "--webhook needs --webhook-secret-env" in refuse(["--esl-password-env", "PW", "--webhook", "127.0.0.1:1",
+                                                             "--check"], capsys)

@@ -42,13 +42,14 @@ class BoardSettings:
     may_monitor: bool = False
     endpoint: str = ""
     in_app: bool = True  # hear monitored calls on the desk when the feed offers it
+    goal: int = 0  # the outbound whiteboard's goal per agent where the server sets none
 
 
 def settings_of(profile: Profile, may_monitor: bool) -> BoardSettings:
     """What a profile says of the board's content; ``may_monitor``: this board may send commands."""
     return BoardSettings(Scope(profile.teams, profile.queues, profile.states), profile.sort, profile.formula,
                          dict(profile.groups), profile.alerts, profile.supervisor, may_monitor and not profile.tv,
-                         profile.endpoint, profile.listen_in == "app")
+                         profile.endpoint, profile.listen_in == "app", profile.whiteboard_goal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,8 @@ class BoardModel:
     def whiteboard(self, now_ms: int) -> Board:
         """Today's outbound ranking, teams and latest results (empty where the server counts none)."""
         v = self.view
-        return whiteboard(v.outbound if v is not None else None, v.agents if v is not None else {}, now_ms)
+        return whiteboard(v.outbound if v is not None else None, v.agents if v is not None else {}, now_ms,
+                          self.settings.goal)
 
     def server_now_ms(self, wall_ms: int) -> int:
         return wall_ms + (self.view.offset_ms if self.view is not None else 0)

@@ -245,6 +245,8 @@ SETTINGS: tuple[Setting, ...] = (
             "tv: how far the furthest reader sits; text is sized for it", "M"),
     Setting("tv.screen_height_mm", "screen_height_mm", "--screen-height-mm", 0.0, number(0, 5000, "mm"),
             "tv: the picture's physical height (0: a 55-inch 16:9 panel, 685 mm)", "MM"),
+    Setting("whiteboard.goal", "whiteboard_goal", "--goal", 0, integer(0, 10_000, "results"),
+            "outbound whiteboard: each agent's goal in results today where the server sets none (0: none)", "N"),
     Setting("tv.burn_in_shift_px", "burn_in_shift_px", None, 6, integer(0, 40, "pixels"),
             "tv: how far the picture wanders, slowly, against burn-in (0: never)"),
     Setting("tv.burn_in_period_s", "burn_in_period_s", None, 120.0, number(10, 86400, "seconds"),
@@ -285,6 +287,7 @@ class Profile:
     screen_height_mm: float = 0.0
     burn_in_shift_px: int = 6
     burn_in_period_s: float = 120.0
+    whiteboard_goal: int = 0
     alerts: AlertRules = field(default_factory=AlertRules)
 
     @property

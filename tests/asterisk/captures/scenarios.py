@@ -507,7 +507,8 @@ async def userevents(r: Rig) -> None:
 
 
 SCENARIOS: dict[str, Callable[[Rig], Awaitable[None]]] = {
-    "userevents": userevents, "keypad": keypad, "inapp": inapp, "basic": basic, "hint": hint, "midcall": midcall, "blip": blip, "late": late,
+    "userevents": userevents,
+    "keypad": keypad, "inapp": inapp, "basic": basic, "hint": hint, "midcall": midcall, "blip": blip, "late": late,
     "reload": reload, "norights": norights, "refused": refused}
 
 
