@@ -22,6 +22,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .benchfanout import bench_fanout
+from .benchfanout import headline as fanout_headline
+
 TARGETS = {
     "core": "≥ 40 % of raw decode",
     "latency": "p99 ≤ 50 ms, CPU ≤ 35 %",
@@ -35,6 +38,7 @@ TARGETS = {
     "big": "≤ 100 ms",
     "audio": "ours: ≤ 1 % of a core per session, p99 ≤ 20 ms",
     "history": "write ≤ 5 % of a core at 5,000 ev/s; a day's report ≤ 2 s",
+    "fanout": "≤ 0.1 % of a core per board per 1,000 ev/s",
 }
 
 
@@ -226,8 +230,10 @@ def bench_big(quick: bool, agents: int = 10_000) -> dict[str, Any]:
 # --- a load server for 2, 4 ---------------------------------------------------------------
 
 
-def serve_load(agents: int, queues: int, rate: float, port_file: str) -> None:
-    """Random but valid traffic at ``rate`` events/s, stamped with the real clock."""
+def serve_load(agents: int, queues: int, rate: float, port_file: str, per_event: bool = False,
+               coalesce_ms: float = 0.0) -> None:
+    """Random but valid traffic at ``rate`` events/s, stamped with the real clock; ``per_event``: each event
+    published alone, as a bridge publishes a PBX's (else 10 ms of them at once, as the simulator's tick)."""
     import asyncio
     import random
 
@@ -243,7 +249,7 @@ def serve_load(agents: int, queues: int, rate: float, port_file: str) -> None:
         cc = CallCentre(demo_plan(agents, queues), now() - 3_600_000, seed=5)
         cc.advance(now())
         a, q, c = cc.snapshot()
-        server = FeedServer(now, heartbeat_s=2.0)
+        server = FeedServer(now, heartbeat_s=2.0, coalesce_s=coalesce_ms / 1000)
         server.load(a, q, c)
         port = await server.start("127.0.0.1", 0)
         with open(port_file, "w") as f:
@@ -271,7 +277,11 @@ def serve_load(agents: int, queues: int, rate: float, port_file: str) -> None:
                                        "state": rng.choice(states), "since": stamp, "call_id": None})
                 agent_list[i] = new
                 updates.append(new)
-            server.publish(updates)
+            if per_event:
+                for u in updates:
+                    server.publish([u])
+            else:
+                server.publish(updates)
 
     asyncio.run(main())
 
@@ -835,7 +845,7 @@ SECTIONS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "core": bench_core, "latency": bench_latency, "slow": bench_slow, "flood": bench_flood,
     "slowflood": bench_slow_flood, "repaint": bench_repaint,
     "idle": bench_idle, "memory": bench_memory, "cold": bench_cold, "big": bench_big, "audio": bench_audio,
-    "history": bench_history,
+    "history": bench_history, "fanout": bench_fanout,
 }
 TITLES = {
     "core": "1 core throughput (2,000 agents, 50 queues)", "latency": "2 event→pixel, 5,000 ev/s",
@@ -845,6 +855,7 @@ TITLES = {
     "memory": "7 memory after hours of traffic", "cold": "8 cold start to first paint (demo)",
     "big": "9 10,000 agents: frame time", "audio": "10 in-app audio: 10 sessions on the bridge",
     "history": "11 history: write cost, reports on a big store",
+    "fanout": "12 fan-out: the server's cost per board",
 }
 
 
@@ -885,7 +896,11 @@ def _headline(name: str, r: dict[str, Any]) -> str:
                            f"{r['store_mb']} MB: day's intervals {r['report_intervals_day_s']} s, agents "
                            f"{r['report_agents_day_s']} s; {r['store_days']} days' outcomes "
                            f"{r['report_outcomes_30d_s']} s, agents {r['report_agents_30d_s']} s",
+        "fanout": lambda: fanout_headline(r),
     }[name]()
+
+
+
 
 
 #: How long a figure may take before it is reported as never finished (a board that falls behind without
@@ -927,9 +942,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--speed", type=float, default=120, help=argparse.SUPPRESS)
     p.add_argument("--port-file", help=argparse.SUPPRESS)
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--per-event", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--coalesce-ms", type=float, default=0.0, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.section == "serve-load":
-        serve_load(args.agents, args.queues, args.rate, args.port_file)
+        serve_load(args.agents, args.queues, args.rate, args.port_file, args.per_event, args.coalesce_ms)
         return 0
     if args.section == "serve-audio":
         serve_audio(args.port_file, args.agents)

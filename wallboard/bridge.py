@@ -189,7 +189,7 @@ async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[st
     def now() -> int:
         return int(time.time() * 1000)
     server = FeedServer(now, principals=serving.principals, anonymous=serving.anonymous,
-                        heartbeat_s=serving.heartbeat_s, name=f"asterisk {ami.host}")
+                        heartbeat_s=serving.heartbeat_s, name=f"asterisk {ami.host}", coalesce_s=serving.coalesce_s)
     hub = AudioHub(lambda sid, pcm: None, host=audio[0], port=audio[1], advertise=advertise) if audio else None
     floor = AsteriskFloor(now(), queues, teams, utc_offset_min, day_start_min)
     qlog, store = None, None

@@ -147,7 +147,7 @@ async def serve(esl: EslSettings, queues: dict[str, QueueConfig], teams: dict[st
     def now() -> int:
         return int(time.time() * 1000)
     server = FeedServer(now, principals=serving.principals, anonymous=serving.anonymous,
-                        heartbeat_s=serving.heartbeat_s, name=f"freeswitch {esl.host}")
+                        heartbeat_s=serving.heartbeat_s, name=f"freeswitch {esl.host}", coalesce_s=serving.coalesce_s)
     floor = FreeSwitchFloor(now(), queues, teams, names, utc_offset_min, day_start_min)
     rules = {q: QueueRules(c.sl_threshold_s, c.short_abandon_s) for q, c in queues.items()}
     recorder = reports = None

@@ -100,12 +100,13 @@ def plan_from(args: argparse.Namespace) -> FloorPlan:
 
 async def serve_forever(plan: FloorPlan, seed: int, host: str, port: int, speed: float,
                         principals: dict[str, Principal], anonymous: Principal | None, heartbeat_s: float,
-                        tls: Any = None, campaign: Campaign | None = None) -> None:
+                        tls: Any = None, campaign: Campaign | None = None, coalesce_s: float = 0.0) -> None:
     start = int(time.time() * 1000)
     engine = CallCentre(plan, start, seed=seed)
     service = CallCentreService(
         engine, lambda clock: FeedServer(clock, principals=principals, anonymous=anonymous,
-                                         heartbeat_s=heartbeat_s, name="embedded call centre"),
+                                         heartbeat_s=heartbeat_s, name="embedded call centre",
+                                         coalesce_s=coalesce_s),
         speed=speed, diallers=(Dialler(campaign, start, seed, first_agent=plan.agents),) if campaign else (),
     )
     bound = await service.server.start(host, port, ssl=tls)
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         asyncio.run(serve_forever(plan, args.seed, serving.host, serving.port, args.speed, serving.principals,
-                                  serving.anonymous, serving.heartbeat_s, serving.tls, campaign))
+                                  serving.anonymous, serving.heartbeat_s, serving.tls, campaign, serving.coalesce_s))
     except KeyboardInterrupt:
         return 0
     except OSError as err:

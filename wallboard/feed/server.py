@@ -118,10 +118,13 @@ class FeedServer:
         on_command: CommandHandler | None = None,
         on_disconnect: Callable[[Peer], None] | None = None,
         on_audio: AudioHandler | None = None,
+        coalesce_s: float = 0.0,
     ) -> None:
         """``principals`` maps tokens to who they are; a board without a token is
         ``anonymous`` (None: refused). ``token`` is a shorthand for one viewer token
-        and no anonymous access."""
+        and no anonymous access. ``coalesce_s``: deltas published within this long go out together, as
+        one ``batch`` frame to each board that takes them (a bridge publishes each PBX event alone:
+        without it every event cost every board a frame of its own); 0 sends each publish at once."""
         self.clock = clock
         self.stream = uuid.uuid4().hex
         self.seq = 0
@@ -160,6 +163,10 @@ class FeedServer:
         self._server: Server | None = None
         self._beat: asyncio.Task[None] | None = None
         self._commands: set[asyncio.Task[None]] = set()
+        self.coalesce_s = coalesce_s
+        #: held until the next flush, in order: ("d", a delta's frame) or ("t", a tally's frame)
+        self._held: list[tuple[str, bytes]] = []
+        self._flush_at: asyncio.TimerHandle | None = None
 
     # -- the source side -------------------------------------------------------------
 
@@ -235,21 +242,50 @@ class FeedServer:
             msg = delta(obj, self.stream, self.seq, ts)
             frames.append(encode(msg))
         self.trend.sample(ts, self.calls, self.source_live)
-        if self.outbound is not None:
-            tallies = self.outbound.observe(updates, ts)
+        held = self._held
+        held.extend(("d", f) for f in frames)
+        if self.outbound is not None:  # after the deltas: a board has the call a tally counts
+            held.extend(("t", encode(t)) for t in self.outbound.observe(updates, ts))
+        if held and self._flush_at is None:
+            loop = _running_loop() if self.coalesce_s > 0 else None
+            if loop is None:
+                self.flush()
+            else:
+                self._flush_at = loop.call_later(self.coalesce_s, self.flush)
+        return len(frames)
+
+    def flush(self) -> None:
+        """Send what publishing held back, in order: each run of deltas as one frame to the boards that take
+        ``batch`` (one per delta to the rest), each tally to the boards that take ``outbound``. Every other
+        frame a board gets is sent after a flush, so nothing overtakes a delta (a heartbeat's ``seq`` never
+        runs ahead of the deltas a board has)."""
+        if self._flush_at is not None:
+            self._flush_at.cancel()
+            self._flush_at = None
+        held, self._held = self._held, []
+        run: list[bytes] = []
+        for kind, frame in held:
+            if kind == "d":
+                run.append(frame)
+                continue
+            self._send_deltas(run)
+            run = []
+            self._write(frame, self._outbound_peers())
+        self._send_deltas(run)
+
+    def _send_deltas(self, frames: list[bytes]) -> None:
+        if not frames or not self.peers:
+            return
         batched = [ws for ws, peer in self.peers.items() if peer.batch] if len(frames) > 1 else []
         if batched:  # one frame for a run of deltas to the boards that take it; one per delta to the rest
             for frame in batch_frames(frames):
-                self._broadcast(frame, batched)
+                self._write(frame, batched)
             singles = [ws for ws, peer in self.peers.items() if not peer.batch]
             for frame in frames if singles else ():
-                self._broadcast(frame, singles)
+                self._write(frame, singles)
         else:
             for frame in frames:
-                self._broadcast(frame)
-        if self.outbound is not None and tallies:  # after the deltas: a board has the call the tally counts
-            self._send_tallies(tallies)
-        return len(frames)
+                self._write(frame)
 
     def outcome(self, o: Outcome, source: str = "") -> bool:
         """An outbound result (a bridge's UserEvent, the webhook, the dialler): counted once, stored, and its
@@ -267,8 +303,10 @@ class FeedServer:
 
     def _send_tallies(self, updates: list[TallyUpdate]) -> None:
         peers = self._outbound_peers()
+        if peers:
+            self.flush()
         for u in updates if peers else ():
-            self._broadcast(encode(u), peers)
+            self._write(encode(u), peers)
 
     def _send_whiteboard(self, to: list[ServerConnection]) -> None:
         peers = [ws for ws in to if ws in self.peers and self.peers[ws].outbound]
@@ -282,7 +320,22 @@ class FeedServer:
         ))
 
     def _broadcast(self, frame: bytes, to: list[ServerConnection] | None = None) -> None:
-        """To every board (or those ``to``); a board that lets too much pile up is told to come back."""
+        """To every board (or those ``to``), after what publishing held back."""
+        if self._held:
+            self.flush()
+        self._write(frame, to)
+
+    def _send(self, ws: ServerConnection, frame: bytes, text: bool = True) -> None:
+        """To one board, after what publishing held back."""
+        if self._held:
+            self.flush()
+        if text:
+            write_text([ws], frame)
+        else:
+            broadcast([ws], frame, text=False)
+
+    def _write(self, frame: bytes, to: list[ServerConnection] | None = None) -> None:
+        """To every board (or those ``to``) now; a board that lets too much pile up is told to come back."""
         peers = self.peers if to is None else to
         if not peers:
             return
@@ -293,7 +346,7 @@ class FeedServer:
                         ws.transport.get_write_buffer_size())
             self.peers.pop(ws, None)
             asyncio.ensure_future(ws.close(1013, "too slow; reconnect and resync"))
-        broadcast([ws for ws in peers if ws in self.peers] if slow else peers, frame, text=True)
+        write_text([ws for ws in peers if ws in self.peers] if slow else peers, frame)
 
     # -- the network side ------------------------------------------------------------
 
@@ -369,16 +422,16 @@ class FeedServer:
             version=PROTOCOL_VERSION, stream=self.stream, ts=self.clock(), heartbeat_s=self.heartbeat_s,
             caps=caps, server=self.name, source=self._source,
         ))
-        broadcast([ws], welcome, text=True)
+        self._send(ws, welcome)
         if not self._source_ready.is_set() and not await self._wait_for_source(ws, principal):
             return
         # snapshot + joining the broadcast set: one synchronous step.
-        broadcast([ws], self._snapshot_frame(), text=True)
+        self._send(ws, self._snapshot_frame())
         history = self.trend.message(self.clock(), self.queues) if peer.trend else None
         if history is not None:
-            broadcast([ws], encode(history), text=True)
+            self._send(ws, encode(history))
         if peer.outbound and self.outbound is not None:
-            broadcast([ws], encode(self.outbound.whiteboard(self.clock())), text=True)
+            self._send(ws, encode(self.outbound.whiteboard(self.clock())))
         self.peers[ws] = peer
         log.info("board connected from %s (%s); %d boards", ws.remote_address, peer.client, len(self.peers))
         try:
@@ -423,7 +476,7 @@ class FeedServer:
     def send_to(self, peer: Peer, message: Any) -> None:
         """One message to one board (command lifecycles), in order with the broadcast."""
         if peer.connection in self.peers:
-            broadcast([peer.connection], encode(message), text=True)
+            self._send(peer.connection, encode(message))
 
     def send_audio(self, peer: Peer, frame: bytes) -> bool:
         """One packed audio frame to one board (its session's owner); False if it was not sent."""
@@ -460,7 +513,7 @@ class FeedServer:
             log.info("dropped a frame from %s: %s", peer.connection.remote_address, err.detail)
             return
         if isinstance(msg, Resync):
-            broadcast([peer.connection], self._snapshot_frame(), text=True)
+            self._send(peer.connection, self._snapshot_frame())
             self._send_whiteboard([peer.connection])
         elif isinstance(msg, Command):
             # Each command runs on its own: a slow backend never stalls this board's stream
@@ -518,6 +571,46 @@ class FeedServer:
             await peer.connection.send(encode(result), text=True)
         except ConnectionClosed:
             pass
+
+
+def text_frame(payload: bytes) -> bytes:
+    """A server's WebSocket text frame (RFC 6455 §5.2: final, unmasked, no extension), made once for every board."""
+    n = len(payload)
+    if n < 126:
+        head = bytes((0x81, n))
+    elif n < 65536:
+        head = bytes((0x81, 126)) + n.to_bytes(2, "big")
+    else:
+        head = bytes((0x81, 127)) + n.to_bytes(8, "big")
+    return head + payload
+
+
+def write_text(connections: Iterable[ServerConnection], payload: bytes) -> None:
+    """``websockets.broadcast`` for a text frame, with the frame made once and written to each open board's
+    transport: websockets framed it again for every board (its protocol object, its buffer, then the write),
+    which was most of what a board cost the server. A connection where websockets must frame (an extension
+    negotiated, a fragmented message being sent) or that is not open gets websockets' own way, or nothing."""
+    data: bytes | None = None
+    rest: list[ServerConnection] = []
+    for ws in connections:
+        transport, protocol = ws.transport, ws.protocol
+        if protocol.state is not State.OPEN or transport is None:
+            continue
+        if protocol.extensions or ws.send_in_progress is not None:
+            rest.append(ws)
+            continue
+        if data is None:
+            data = text_frame(payload)
+        transport.write(data)
+    if rest:
+        broadcast(rest, payload, text=True)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # published from outside a loop (a test, a tool): sent at once
+        return None
 
 
 def dumps(obj: Any) -> str:

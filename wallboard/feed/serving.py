@@ -31,6 +31,8 @@ def add_serving_arguments(p: argparse.ArgumentParser, default_port: int = 8765) 
     g.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     g.add_argument("--port", type=int, default=default_port, help=f"port (default {default_port}; 0 picks a free one)")
     g.add_argument("--heartbeat", type=float, default=2.0, help="heartbeat interval in s (default 2)")
+    g.add_argument("--coalesce-ms", type=float, default=10.0, metavar="MS",
+                   help="deltas published within this long go to each board as one frame (default 10; 0: each at once)")
     g.add_argument("--token-env", metavar="VAR",
                    help="a view-only board token, read from environment variable VAR (never a flag)")
     g.add_argument("--supervisor-token-env", metavar="VAR",
@@ -51,6 +53,7 @@ class Serving:
     principals: dict[str, Principal]
     anonymous: Principal | None
     tls: ssl.SSLContext | None
+    coalesce_s: float = 0.01
 
 
 class TokenFileError(ValueError):
@@ -101,6 +104,8 @@ def serving_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> S
     """The flags checked, or ``parser.error`` with one line naming the flag."""
     if args.heartbeat <= 0:
         parser.error("--heartbeat must be > 0")
+    if not 0 <= args.coalesce_ms <= 1000:
+        parser.error(f"--coalesce-ms: 0…1000 ms, got {args.coalesce_ms:g}")
     principals: dict[str, Principal] = {}
     for flag, var, role in (("--token-env", args.token_env, "viewer"),
                             ("--supervisor-token-env", args.supervisor_token_env, "supervisor")):
@@ -125,4 +130,4 @@ def serving_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> S
         except (OSError, ssl.SSLError) as err:
             parser.error(f"--tls-cert/--tls-key: {err}")
     anonymous = None if anonymous_role == "none" else Principal("anonymous", anonymous_role)
-    return Serving(args.host, args.port, args.heartbeat, principals, anonymous, tls)
+    return Serving(args.host, args.port, args.heartbeat, principals, anonymous, tls, args.coalesce_ms / 1000)
