@@ -401,3 +401,29 @@ def test_todays_counters_survive_a_bridge_restart_from_its_history(run: Runner, 
             store.close()
     run(first)
     run(second)
+
+
+def test_results_and_help_requests_raised_on_a_live_freeswitch(run: Runner) -> None:
+    """captures/userevents: the dialplan's ``event`` application (as a feature code or a CRM hook would run it):
+    a help flag raised from 1001's own channel (no Agent header: its ANI says whose), cleared by name, a sale
+    for 1002 with its amount, and a result of a kind the centre does not have (skipped, counted)."""
+    from wallboard.core.outbound import DEFAULT_RULES
+    from wallboard.feed.outbound import OutboundDesk
+
+    async def go() -> None:
+        speed = 2.0
+        esl = Replay(records("userevents"), speed)
+        bridge, sv, tv = await bridge_and_boards(await esl.start(), Clock(t0_ms("userevents"), speed))
+        bridge.server.outbound = OutboundDesk(DEFAULT_RULES, bridge.floor.day_start_of, bridge.clock())
+        try:
+            await wait_until(lambda: live(tv) and tv.last.agents[TANAKA].help, 10, "田中's hand up, from his channel")
+            await wait_until(lambda: tv.last.outbound is not None and SATO in tv.last.outbound.tallies, 10, "佐藤's sale")
+            t = tv.last.outbound.tallies[SATO]
+            assert (t.kinds, t.amount) == ({"sale": 1}, 38_000.0)
+            assert [(o.agent, o.kind, o.campaign) for o in tv.last.outbound.recent] == [(SATO, "sale", "spring")]
+            await wait_until(lambda: not tv.last.agents[TANAKA].help and len(bridge.outcomes_refused) == 1, 10,
+                             "the hand down by name; the unknown kind skipped")
+            assert "jackpot" in next(iter(bridge.outcomes_refused)) and list(tv.last.outbound.tallies) == [SATO]
+        finally:
+            await close(bridge, sv, tv, esl)
+    run(go)

@@ -52,7 +52,19 @@ import msgspec
 
 from ..core.metrics import QueueCounters
 from ..core.model import Agent, AgentState, Call, CallState, Queue
-from ..core.pbxfloor import DAY_MS, LEAVE_GRACE_MS, MAX_ID, MAX_QUEUES, Changes, FloorBase, Update, clip, is_id, number
+from ..core.pbxfloor import (
+    DAY_MS,
+    HELP_STATES,
+    LEAVE_GRACE_MS,
+    MAX_ID,
+    MAX_QUEUES,
+    Changes,
+    FloorBase,
+    Update,
+    clip,
+    is_id,
+    number,
+)
 from ..core.protocol import Gone
 from .ami import AmiMessage
 
@@ -64,9 +76,6 @@ DEVICE_STATES = {
     "RINGING": 6, "RINGINUSE": 7, "ONHOLD": 8,
 }
 OFFLINE, IN_USE, RINGING, ON_HOLD = {4, 5}, {2, 3}, {6, 7}, {8}
-#: A WallboardHelp UserEvent's ``State``: raised or cleared, in the spellings a dialplan may use.
-HELP_STATES = {"raised": True, "raise": True, "on": True, "1": True, "cleared": False, "clear": False, "off": False,
-               "0": False}
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,10 @@ DAY_MS = 86_400_000
 MAX_ID, MAX_TEXT, MAX_QUEUES = 128, 256, 256
 #: A caller who left the queue (or whose channel went) with no word of how is ended ``exited`` after this long.
 LEAVE_GRACE_MS = 2_000
+#: A help request's ``State`` (an AMI WallboardHelp UserEvent, a FreeSWITCH wallboard::help event): raised or
+#: cleared, in the spellings a dialplan may use.
+HELP_STATES = {"raised": True, "raise": True, "on": True, "1": True, "cleared": False, "clear": False, "off": False,
+               "0": False}
 
 Update = Agent | Queue | Call | Gone
 

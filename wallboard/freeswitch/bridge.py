@@ -36,6 +36,7 @@ import random
 import re
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,7 @@ import msgspec
 from ..core.history import QueueRules
 from ..core.metrics import QueueCounters
 from ..core.model import Agent, Call, Queue
+from ..core.outbound import DEFAULT_RULES, OutcomeRefused, outcome_from
 from ..core.protocol import SourceReason
 from ..feed.monitoring import MODES, Session
 from ..feed.pbxlink import Leg, LinkRefused, PbxLink, SnapshotFailed, Update
@@ -56,7 +58,8 @@ from .floor import FreeSwitchFloor
 log = logging.getLogger(__name__)
 
 #: What the bridge subscribes to. CUSTOM goes last: every word after it is read as a subclass (found live).
-EVENTS = "CHANNEL_HANGUP_COMPLETE CHANNEL_EXECUTE CHANNEL_HOLD CHANNEL_UNHOLD BACKGROUND_JOB CUSTOM callcenter::info"
+EVENTS = ("CHANNEL_HANGUP_COMPLETE CHANNEL_EXECUTE CHANNEL_HOLD CHANNEL_UNHOLD BACKGROUND_JOB "
+          "CUSTOM callcenter::info wallboard::outcome wallboard::help")
 #: The channel variables of each mode's leg (eavesdrop on the agent's channel).
 MODE_VARS = {
     "listen": {},
@@ -114,6 +117,7 @@ class FreeSwitchBridge(PbxLink[_Leg]):
         self.rules = dict(rules or {})
         self._take_day()
         self.bad_events = 0  # events whose JSON or shape could not be used (each logged once per kind)
+        self.outcomes_refused: Counter[str] = Counter()  # wallboard::outcome events not counted, by why
         self._jobs: dict[str, _Leg] = {}  # bgapi Job-UUID → leg
         self._replies: list[asyncio.Future[EslMessage]] = []  # in the order sent: ESL answers in order
         self._greeted: asyncio.Future[EslMessage] | None = None
@@ -214,6 +218,9 @@ class FreeSwitchBridge(PbxLink[_Leg]):
             if name == "BACKGROUND_JOB":
                 self._on_job(event)
                 return
+            if name == "CUSTOM" and event.get("Event-Subclass") == "wallboard::outcome":
+                self._on_outcome(event)
+                return
             if name == "CHANNEL_HANGUP_COMPLETE":
                 for leg in self.legs.values():
                     leg.target_gone = leg.target_gone or leg.target == event.get("Unique-ID")
@@ -228,6 +235,26 @@ class FreeSwitchBridge(PbxLink[_Leg]):
                          {k: v for k, v in event.items() if k.startswith(("CC-", "Unique-ID"))})
         for oddity in self.floor.take_new_oddities():
             log.warning("ESL sent %s: skipped (counted, logged once per kind)", oddity)
+
+    def _on_outcome(self, event: Mapping[str, str]) -> None:
+        """``CUSTOM wallboard::outcome``: an outbound result raised by the dialplan (``event`` application) or an
+        agent desktop (``sendevent``): Agent (else the raising channel's agent), Kind, optional Amount, Campaign,
+        Id (else the channel's Unique-ID: a call's result counts once) and Call."""
+        agent = self.floor.agent_of(event)
+        fields = {"id": event.get("Id") or event.get("Unique-ID", ""), "agent": agent or "",
+                  "kind": event.get("Kind", "").strip().lower(), "amount": event.get("Amount"),
+                  "campaign": event.get("Campaign"), "call": event.get("Call") or event.get("Unique-ID"), "at": ""}
+        try:
+            outcome = outcome_from(fields, self.clock(), self.server.outbound.rules if self.server.outbound
+                                   else DEFAULT_RULES)
+        except OutcomeRefused as err:
+            reason = "for no known agent" if agent is None else str(err)
+            self.outcomes_refused[reason] += 1
+            if self.outcomes_refused[reason] == 1:
+                log.warning("ESL wallboard::outcome skipped: %s (%s; counted, logged once per reason)", reason,
+                            event.get("Agent") or event.get("Unique-ID") or "no Agent header")
+            return
+        self.server.outcome(outcome, "esl")
 
     def _bad(self, why: str) -> None:
         self.bad_events += 1

@@ -48,7 +48,18 @@ import msgspec
 
 from ..core.metrics import QueueCounters
 from ..core.model import Agent, AgentState, Call, CallState, Queue
-from ..core.pbxfloor import LEAVE_GRACE_MS, MAX_ID, MAX_QUEUES, MAX_TEXT, Changes, FloorBase, Update, clip, number
+from ..core.pbxfloor import (
+    HELP_STATES,
+    LEAVE_GRACE_MS,
+    MAX_ID,
+    MAX_QUEUES,
+    MAX_TEXT,
+    Changes,
+    FloorBase,
+    Update,
+    clip,
+    number,
+)
 from ..core.protocol import Gone
 
 __all__ = ["CANCEL_REASONS", "LEAVE_GRACE_MS", "FreeSwitchFloor", "QueueConfig", "Update"]
@@ -80,6 +91,7 @@ class _Agent:
     ringing_call: str | None = None
     held: bool = False
     no_answer_break: bool = False
+    help: bool = False  # raised by the agent (CUSTOM wallboard::help), until cleared
     wrapup_until: int = 0
     wrapup_handle: tuple[str, int] | None = None  # (queue, handle ms so far) counted when wrap-up ends
     since: int = 0
@@ -146,7 +158,7 @@ class FreeSwitchFloor(FloorBase):
                 a.call_id, a.channel, a.ringing_call, a.held = old.call_id, old.channel, old.ringing_call, old.held
                 a.wrapup_until, a.wrapup_handle, a.no_answer_break = old.wrapup_until, old.wrapup_handle, \
                     old.no_answer_break
-                a.since, a.shown = old.since, old.shown
+                a.since, a.shown, a.help = old.since, old.shown, old.help
             else:
                 changed_s = max(_int(row.get("last_status_change")), _int(row.get("last_bridge_start")),
                                 _int(row.get("last_bridge_end")))
@@ -231,6 +243,10 @@ class FreeSwitchFloor(FloorBase):
         """Apply one event (its headers); returns the feed objects it changed, in order."""
         name = event.get("Event-Name", "")
         if name == "CUSTOM":
+            if event.get("Event-Subclass") == "wallboard::help":
+                changed = Changes()
+                self._help(event, changed)
+                return changed.out(self, now)
             if event.get("Event-Subclass") != "callcenter::info":
                 return []
             handler = _ACTIONS.get(event.get("CC-Action", ""))
@@ -249,6 +265,31 @@ class FreeSwitchFloor(FloorBase):
 
     def _slots(self) -> Mapping[str, _Agent]:
         return self.agents
+
+    def agent_of(self, event: Mapping[str, str]) -> str | None:
+        """Whose a ``wallboard::…`` event is: its ``Agent`` header (the mod_callcenter agent, ``1001@default``, or
+        its user part), else the channel that raised it: its ``cc_agent`` variable, or who an agent's own phone
+        is (its user name, caller id or ANI: ``1001`` for ``1001@default``)."""
+        for who in (event.get("Agent", ""), event.get("variable_cc_agent", ""), event.get("Caller-Username", ""),
+                    event.get("Caller-Caller-ID-Number", ""), event.get("Caller-ANI", "")):
+            if not who:
+                continue
+            if who in self.agents:
+                return who
+            named = [n for n in self.agents if n.partition("@")[0] == who]
+            if len(named) == 1:
+                return named[0]
+        return None
+
+    def _help(self, ev: Mapping[str, str], ch: Changes) -> None:
+        """``CUSTOM wallboard::help`` (手上げ) with ``State: raised`` (the default) or ``cleared``."""
+        name = self.agent_of(ev)
+        state = ev.get("State", "raised").strip().lower()
+        if name is None or state not in HELP_STATES:
+            self._odd("a wallboard::help event " + ("for no known agent" if name is None else "with an unknown State"))
+            return
+        self.agents[name].help = HELP_STATES[state]
+        ch.agents.add(name)
 
     # -- handlers ---------------------------------------------------------------------------------
 
@@ -510,7 +551,7 @@ class FreeSwitchFloor(FloorBase):
         agent = Agent(id=a.name, name=_clip(self.names.get(a.name) or self.names.get(user) or a.name),
                       state=state.value, since=max(0, a.since), team=_clip(team), reason=reason,
                       queues=tuple(sorted(a.queues)), call_id=a.call_id, ext=_clip(a.contact),
-                      direction="in" if a.call_id else "")
+                      direction="in" if a.call_id else "", help=a.help and state is not AgentState.LOGGED_OUT)
         a.shown = agent
         return agent
 
