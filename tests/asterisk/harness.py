@@ -72,11 +72,11 @@ def states(views: list[FloorView], agent: str) -> list[tuple[str, str, int]]:
 
 
 def session_states(board: Board, sid: str) -> list[tuple[str, str]]:
-    """(state, reason) of one monitoring session, each change once, as its board saw them."""
+    """(state, reason) of one monitoring session, each change once, as its board was told them (every update,
+    not the views: two updates a few ms apart reach the GUI as one view)."""
     out: list[tuple[str, str]] = []
-    for v in board.views:
-        s = v.sessions.get(sid)
-        if s is not None and (not out or out[-1] != (s.state, s.reason)):
+    for s in board.monitor_updates:
+        if s.session_id == sid and (not out or out[-1] != (s.state, s.reason)):
             out.append((s.state, s.reason))
     return out
 

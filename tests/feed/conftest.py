@@ -6,12 +6,14 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from wallboard.callcentre.engine import CallCentre
 from wallboard.callcentre.traffic import demo_plan
+from wallboard.core.protocol import MonitorUpdate
 from wallboard.core.view import FloorView
 from wallboard.feed.client import FeedClient
 from wallboard.feed.server import FeedServer
@@ -34,6 +36,15 @@ class Board:
         self.views: list[FloorView] = []
         self.client = FeedClient(url, self.views.append, **kw)  # type: ignore[arg-type]
         self.task: asyncio.Task[None] | None = None
+        #: every monitor.update as it came: views are coalesced (two updates a few ms apart make one view)
+        self.monitor_updates: list[MonitorUpdate] = []
+        handle = self.client._message
+
+        async def message(ws: Any, msg: Any) -> None:
+            if isinstance(msg, MonitorUpdate):
+                self.monitor_updates.append(msg)
+            await handle(ws, msg)
+        self.client._message = message  # type: ignore[method-assign]
 
     @property
     def last(self) -> FloorView:

@@ -61,7 +61,6 @@ import logging
 import random
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -69,7 +68,6 @@ from typing import Any, Generic, TypeVar
 from ..core.history import QueueRules
 from ..core.metrics import QueueCounters
 from ..core.model import Agent, Call, Queue
-from ..core.outbound import DEFAULT_RULES, OutcomeRefused, outcome_from
 from ..core.protocol import SourceReason
 from ..feed.monitoring import MODES, Session
 from ..feed.pbxlink import Leg, LinkRefused, PbxLink, SnapshotFailed, snapshot_delay
@@ -165,7 +163,6 @@ class AsteriskBridge(PbxLink[_Leg]):
         self.ami_version = 0  # AMI's major version, from the greeting
         self.live_switch = False  # mode changes by PlayDTMF, no re-ring
         self.rights: frozenset[str] = frozenset()  # AMI actions our manager user may send (lower case)
-        self.outcomes_refused: Counter[str] = Counter()  # WallboardOutcome events not counted, by why
         self._parser = AmiParser()
         self._pending: list[tuple[str, asyncio.Future[AmiMessage]]] = []  # in the order sent
         self._awaited: set[str] = set()  # actions whose answer we wait for
@@ -404,21 +401,12 @@ class AsteriskBridge(PbxLink[_Leg]):
         desktop — Agent (member name or interface; else the raising channel's member), Kind, optional Amount,
         Campaign, Id (else the channel's Uniqueid: a call's result counts once) and Uniqueid (the call)."""
         m = self.floor.member_of(msg)
-        fields = {"id": msg.get("Id") or msg.get("OutcomeId") or msg.get("Uniqueid"),
-                  "agent": m.interface if m is not None else "", "kind": msg.get("Kind").strip().lower(),
-                  "amount": msg.get("Amount"), "campaign": msg.get("Campaign"),
-                  "call": msg.get("CallId") or msg.get("Uniqueid"), "at": ""}
-        try:
-            outcome = outcome_from(fields, self.clock(), self.server.outbound.rules if self.server.outbound
-                                   else DEFAULT_RULES)
-        except OutcomeRefused as err:
-            reason = "for no known agent" if m is None else str(err)
-            self.outcomes_refused[reason] += 1
-            if self.outcomes_refused[reason] == 1:
-                log.warning("AMI WallboardOutcome skipped: %s (%s; counted, logged once per reason)", reason,
-                            msg.get("Agent") or msg.get("Channel") or "no Agent header")
-            return
-        self.server.outcome(outcome, "ami")
+        fields: dict[str, object] = {
+            "id": msg.get("Id") or msg.get("OutcomeId") or msg.get("Uniqueid"), "agent": m.interface if m else "",
+            "kind": msg.get("Kind").strip().lower(), "amount": msg.get("Amount"), "campaign": msg.get("Campaign"),
+            "call": msg.get("CallId") or msg.get("Uniqueid"), "at": ""}
+        self._outcome(fields, m is not None, "AMI WallboardOutcome", msg.get("Agent") or msg.get("Channel") or "no Agent",
+                      "ami")
 
     def _answer(self, msg: AmiMessage) -> None:
         """A response goes to the action with its ActionID. A peer that does not echo ours answers,

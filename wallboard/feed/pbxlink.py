@@ -36,6 +36,7 @@ from typing import Generic, TypeVar
 
 from ..core.metrics import QueueCounters
 from ..core.model import Agent, Call, Queue
+from ..core.outbound import DEFAULT_RULES, OutcomeRefused, outcome_from
 from ..core.pbxfloor import FloorBase, Update
 from ..core.protocol import Source, SourceReason
 from .backoff import Failure, reconnect_delay, retry_delay
@@ -147,6 +148,7 @@ class PbxLink(Generic[L]):
         self.logins = 0
         self.snapshots = 0
         self.handler_failures: Counter[str] = Counter()
+        self.outcomes_refused: Counter[str] = Counter()  # outbound results the PBX raised that were not counted, by why
         self._stopping = asyncio.Event()
         self._resync_now = asyncio.Event()
         self._not_up_since = self.clock()
@@ -450,6 +452,20 @@ class PbxLink(Generic[L]):
             self.recorder.observe(updates, self.clock())
         self.server.publish([self.desk.mark(u) if isinstance(u, Agent) else u for u in updates])
         self.desk.after_publish()
+
+    def _outcome(self, fields: dict[str, object], agent_known: bool, what: str, who: str, source: str) -> None:
+        """An outbound result the PBX raised (``what``: its event, ``who``: whose it says it is), counted on the
+        server's outbound desk; one that cannot be is skipped and counted by why, logged the first time."""
+        try:
+            outcome = outcome_from(fields, self.clock(), self.server.outbound.rules if self.server.outbound
+                                   else DEFAULT_RULES)
+        except OutcomeRefused as err:
+            reason = str(err) if agent_known else "for no known agent"
+            self.outcomes_refused[reason] += 1
+            if self.outcomes_refused[reason] == 1:
+                log.warning("%s skipped: %s (%s; counted, logged once per reason)", what, reason, who)
+            return
+        self.server.outcome(outcome, source)
 
     def _failed(self, kind: str, what: str, *args: object) -> None:
         """A bug of ours in handling ``kind``: counted, logged the first time, and the bridge carries on."""

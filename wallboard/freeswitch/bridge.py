@@ -36,7 +36,6 @@ import random
 import re
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +45,6 @@ import msgspec
 from ..core.history import QueueRules
 from ..core.metrics import QueueCounters
 from ..core.model import Agent, Call, Queue
-from ..core.outbound import DEFAULT_RULES, OutcomeRefused, outcome_from
 from ..core.protocol import SourceReason
 from ..feed.monitoring import MODES, Session
 from ..feed.pbxlink import Leg, LinkRefused, PbxLink, SnapshotFailed, Update
@@ -117,7 +115,6 @@ class FreeSwitchBridge(PbxLink[_Leg]):
         self.rules = dict(rules or {})
         self._take_day()
         self.bad_events = 0  # events whose JSON or shape could not be used (each logged once per kind)
-        self.outcomes_refused: Counter[str] = Counter()  # wallboard::outcome events not counted, by why
         self._jobs: dict[str, _Leg] = {}  # bgapi Job-UUID → leg
         self._replies: list[asyncio.Future[EslMessage]] = []  # in the order sent: ESL answers in order
         self._greeted: asyncio.Future[EslMessage] | None = None
@@ -241,20 +238,12 @@ class FreeSwitchBridge(PbxLink[_Leg]):
         agent desktop (``sendevent``): Agent (else the raising channel's agent), Kind, optional Amount, Campaign,
         Id (else the channel's Unique-ID: a call's result counts once) and Call."""
         agent = self.floor.agent_of(event)
-        fields = {"id": event.get("Id") or event.get("Unique-ID", ""), "agent": agent or "",
-                  "kind": event.get("Kind", "").strip().lower(), "amount": event.get("Amount"),
-                  "campaign": event.get("Campaign"), "call": event.get("Call") or event.get("Unique-ID"), "at": ""}
-        try:
-            outcome = outcome_from(fields, self.clock(), self.server.outbound.rules if self.server.outbound
-                                   else DEFAULT_RULES)
-        except OutcomeRefused as err:
-            reason = "for no known agent" if agent is None else str(err)
-            self.outcomes_refused[reason] += 1
-            if self.outcomes_refused[reason] == 1:
-                log.warning("ESL wallboard::outcome skipped: %s (%s; counted, logged once per reason)", reason,
-                            event.get("Agent") or event.get("Unique-ID") or "no Agent header")
-            return
-        self.server.outcome(outcome, "esl")
+        fields: dict[str, object] = {
+            "id": event.get("Id") or event.get("Unique-ID", ""), "agent": agent or "",
+            "kind": event.get("Kind", "").strip().lower(), "amount": event.get("Amount"),
+            "campaign": event.get("Campaign"), "call": event.get("Call") or event.get("Unique-ID"), "at": ""}
+        self._outcome(fields, agent is not None, "ESL wallboard::outcome",
+                      event.get("Agent") or event.get("Unique-ID") or "no Agent", "esl")
 
     def _bad(self, why: str) -> None:
         self.bad_events += 1
