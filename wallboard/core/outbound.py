@@ -218,7 +218,7 @@ class TallyBook:
         self.days: dict[str, _Day] = {}
         self.seen: set[str] = set()  # outcome ids counted today
 
-    def new_day(self, day_start: int) -> list[Tally]:
+    def new_day(self, day_start: int) -> None:
         """Midnight (or the reset time): every tally starts again; logged-in agents stay logged in."""
         self.day_start = day_start
         open_ = {a: d.login_since for a, d in self.days.items() if d.login_since is not None}
@@ -226,7 +226,6 @@ class TallyBook:
         self.seen = set()
         for agent, since in open_.items():
             self._day(agent).login_since = max(since, day_start)
-        return [self.tally(a) for a in self.days]
 
     def _day(self, agent: str) -> _Day:
         d = self.days.get(agent)

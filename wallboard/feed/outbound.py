@@ -59,12 +59,11 @@ class OutboundDesk:
         for obj in objects:
             if isinstance(obj, Call):
                 if obj.direction == "out" and obj.agent_id:
-                    connected = obj.answered_at is not None
-                    if self._calls.get(obj.id) != (obj.agent_id, connected) and \
-                            self.book.dial(obj.agent_id, obj.id, obj.queued_at, connected):
-                        out[obj.agent_id] = None
-                    if self._calls.get(obj.id) != (obj.agent_id, connected):
-                        self._calls[obj.id] = (obj.agent_id, connected)
+                    seen = (obj.agent_id, obj.answered_at is not None)
+                    if self._calls.get(obj.id) != seen:  # a new attempt, or now connected
+                        if self.book.dial(obj.agent_id, obj.id, obj.queued_at, seen[1]):
+                            out[obj.agent_id] = None
+                        self._calls[obj.id] = seen
                         dials.append((obj.id, obj.agent_id, obj.queued_at, obj.answered_at))
             elif isinstance(obj, Agent):
                 self._agent(obj, now, out)

@@ -50,7 +50,6 @@ class TvWindow(BoardShell):
         self.alerts_panel = AlertsPanel(scale, controls=False)
         self.waiting = WaitingList(scale, paged=True)
         self.whiteboard = WhiteboardPanel(scale)
-        self._outbound_version = -1
         self.page_widgets: dict[Page, QWidget] = {
             Page.AGENTS: self.tiles, Page.QUEUES: self.cards, Page.TREND: self.trend, Page.ALERTS: self.alerts_panel,
             Page.EXCEPTIONS: self.exceptions, Page.WAITING: self.waiting, Page.WHITEBOARD: self.whiteboard}
@@ -155,13 +154,7 @@ class TvWindow(BoardShell):
 
     def show_whiteboard(self, force: bool = False) -> None:
         """The outbound page, when the server's results moved (or the minute did: results per hour)."""
-        v = self.view
-        out = v.outbound if v is not None else None
-        version = out.version if out is not None else 0
-        if version != self._outbound_version or force:
-            self._outbound_version = version
-            self.whiteboard.show_board(self.model.whiteboard(self.server_now_ms()), out.rules if out else None,
-                                        self.centre_offset_ms())
+        self.whiteboard.follow(self.model, self.server_now_ms(), self.centre_offset_ms(), force)
 
     def show_figures(self, now: int) -> None:
         m = self.model

@@ -77,6 +77,7 @@ class WhiteboardPanel(QWidget):
         self._glide_at = 0.0
         self.toast: tuple[str, float] | None = None  # the newest result's words and when it came
         self._seen: set[str] = set()
+        self._version = -1  # the outbound view's version last shown (follow)
         self.shown_rows = 0  # agents' rows drawn on this page (a test reads it)
         self.page = 0  # a TV pages through the ranking (it never scrolls); a desk window shows page 0
         self._timer = QTimer(self)
@@ -92,6 +93,16 @@ class WhiteboardPanel(QWidget):
         self.f_big = font(base, "list", s * 1.7, bold=True)  # places and counts: the figures read from afar
         self.f_small = font(base, "note", s * 1.1)
         self.row_h = round(QFontMetrics(self.f_big).height() + 8 * s)
+
+    def follow(self, model: BoardModel, now_ms: int, offset_ms: int, force: bool = False) -> None:
+        """The model's whiteboard, when the server's results moved (or ``force``: the clock did, for the
+        results per hour)."""
+        v = model.view
+        out = v.outbound if v is not None else None
+        version = out.version if out is not None else 0
+        if version != self._version or force:
+            self._version = version
+            self.show_board(model.whiteboard(now_ms), out.rules if out else None, offset_ms)
 
     def show_board(self, board: Board, rules: OutboundRules | None, offset_ms: int = 0) -> None:
         """A new picture: rows that changed place glide there; a result not seen before is toasted.
@@ -362,16 +373,10 @@ class WhiteboardWindow(QDialog):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.panel)
         self.resize(round(1100 * scale), round(620 * scale))
-        self._version = -1
         self._minute = QTimer(self)
         self._minute.timeout.connect(lambda: self.refresh(force=True))  # results per hour move with the clock
         self._minute.start(30_000)
         self.refresh()
 
     def refresh(self, force: bool = False) -> None:
-        v = self.model.view
-        out = v.outbound if v is not None else None
-        version = out.version if out is not None else 0
-        if version != self._version or force:
-            self._version = version
-            self.panel.show_board(self.model.whiteboard(self.now()), out.rules if out else None, self.offset())
+        self.panel.follow(self.model, self.now(), self.offset(), force)
