@@ -96,7 +96,7 @@ def test_listen_whisper_barge_stop_on_a_live_asterisk(run: Runner) -> None:
             assert (await wait_for_action(ami, "Hangup", 1)).get("Channel") == "wbspy-rec-1"
             await wait_until(lambda: sv.client.sessions[sid].state == "ended", 10, "Asterisk hung the leg up")
             assert session_states(sv, sid)[-2:] == [("ending", "stopped"), ("ended", "stopped")]
-            assert tv.last.agents[BOB].monitor == ""
+            await wait_until(lambda: tv.last.agents[BOB].monitor == "", 1, "the mark off the TV's tile")
 
             await wait_until(lambda: tv.last.agents[CAROL].state == "paused", 20, "Carol paused")
             assert tv.last.agents[CAROL].reason == "lunch"

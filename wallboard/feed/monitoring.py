@@ -162,8 +162,7 @@ class MonitorDesk:
         why = s.reason or "hung_up"
         s.state = "ended"
         self._record(s.supervisor, "end", s, why)
-        self._tell(s, why)
-        self._publish_mark(s.agent_id)
+        self._tell_marked(s, why)
 
     def stuck(self, sid: str, code: str, detail: str = "") -> None:
         """The leg could not be ended (``code`` one of :data:`STUCK_REASONS`): say so, plainly.
@@ -190,8 +189,7 @@ class MonitorDesk:
         was, s.mode = s.mode, mode
         self._record(s.supervisor, "set_mode", s, result)
         log.warning("monitor %s: %s on the PBX, not %s (%s: %s)", sid, mode, was, reason, result)
-        self._tell(s, reason)
-        self._publish_mark(s.agent_id)
+        self._tell_marked(s, reason)
 
     # -- audio -----------------------------------------------------------------------------
 
@@ -252,8 +250,7 @@ class MonitorDesk:
             s.mode = str(mode)
             self._record(peer.principal.name, "set_mode", s, "ok")
             self.dialer.switch(s, s.mode)
-            self._tell(s)
-            self._publish_mark(s.agent_id)
+            self._tell_marked(s)
             return self._ok(cmd.req_id, s.id)
         return self._error(cmd.req_id, "not_supported", f"unknown action {cmd.action!r}")
 
@@ -294,8 +291,7 @@ class MonitorDesk:
         s = Session(f"m{next(self._ids)}", peer, who.name, endpoint, aid, a.call_id, str(mode), audio=audio)
         self.sessions[s.id] = s
         self._record(who.name, "start", s, "ok")
-        self._tell(s)
-        self._publish_mark(aid)
+        self._tell_marked(s)
         self.dialer.dial(s)
         return self._ok(req_id, s.id)
 
@@ -307,12 +303,15 @@ class MonitorDesk:
             call_id=s.call_id, reason=reason, audio=s.audio,
         ))
 
-    def _publish_mark(self, agent_id: str) -> None:
-        a = self.server.agents.get(agent_id)
+    def _tell_marked(self, s: Session, reason: str = "") -> None:
+        """The agent's tile marked (or unmarked) first, then the session told: the tell flushes the mark to
+        every board, so no board sees a tile's mark outlive its session or a session run ahead of its mark."""
+        a = self.server.agents.get(s.agent_id)
         if a is not None:
             marked = self.mark(a)
             if marked is not a:
                 self.server.publish([marked])
+        self._tell(s, reason)
 
     def _record(self, who: str, action: str, s: Session, result: str) -> None:
         via = "app" if s.audio else s.endpoint
