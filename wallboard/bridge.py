@@ -30,8 +30,11 @@ from .asterisk.floor import AsteriskFloor, QueueConfig
 from .asterisk.history import QueueLogHistory
 from .bridgecli import (
     ConfigError,
+    add_broker_arguments,
     add_history_arguments,
     add_outcome_arguments,
+    broker_from,
+    broker_words,
     check_keys,
     day_start_of,
     history_path,
@@ -41,13 +44,16 @@ from .bridgecli import (
     read_config,
     run_bridge,
     secret_from,
+    start_mirror,
     start_outbound,
+    stop_mirror,
     teams_of,
     utc_offset_of,
     webhook_from,
 )
 from .core.history import QueueRules
 from .core.outbound import DEFAULT_RULES, OutboundRules
+from .feed.broker import Broker
 from .feed.historystore import HistoryStore
 from .feed.recorder import HistoryRecorder
 from .feed.reports import ReportDesk
@@ -106,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true",
                    help="check the flags, the config, the secret and the tokens, say what would run, and exit")
     p.add_argument("--version", action="version", version=f"wallboard-asterisk-bridge {__version__}")
+    add_broker_arguments(p, "fan-out through a NATS JetStream broker, for wallboard-relay (optional)")
     add_serving_arguments(p)
     return p
 
@@ -138,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     audio = audio_from(args, p)
     history = history_from(args, p)
     webhook = webhook_from(args, p)
+    broker = broker_from(args, p)
     if args.check:
         print(f"wallboard-asterisk-bridge: ok: AMI {args.ami_host}:{args.ami_port} as {args.ami_user}, "
               f"{len(queues)} queues configured, serving {'wss' if serving.tls else 'ws'}://{serving.host}:"
@@ -145,12 +153,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{' and anonymous viewers' if serving.anonymous else ''}; in-app listening "
               f"{'off' if audio is None else 'on ' + audio[0] + ':' + str(audio[1])}; history "
               f"{'off' if history is None else 'from ' + history[1] + ' in ' + history[0]}; outcome webhook "
-              f"{'off' if webhook is None else 'on ' + webhook[0] + ':' + str(webhook[1])}")
+              f"{'off' if webhook is None else 'on ' + webhook[0] + ':' + str(webhook[1])}{broker_words(broker)}")
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return run_bridge("wallboard-asterisk-bridge", serve(
         AmiSettings(args.ami_host, args.ami_port, args.ami_user, secret), queues, teams, offset, serving, args.resync,
-        audio, args.audio_advertise or "", history, day_start, rules, webhook))
+        audio, args.audio_advertise or "", history, day_start, rules, webhook, broker))
 
 
 def history_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[str, str] | None:
@@ -185,7 +193,8 @@ def audio_from(args: argparse.Namespace, p: argparse.ArgumentParser) -> tuple[st
 async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[str, str], utc_offset_min: int,
                 serving: Serving, resync_s: float = 60.0, audio: tuple[str, int] | None = None,
                 advertise: str = "", history: tuple[str, str] | None = None, day_start_min: int = 0,
-                outbound: OutboundRules = DEFAULT_RULES, webhook: tuple[str, int, str] | None = None) -> None:
+                outbound: OutboundRules = DEFAULT_RULES, webhook: tuple[str, int, str] | None = None,
+                broker: Broker | None = None) -> None:
     def now() -> int:
         return int(time.time() * 1000)
     server = FeedServer(now, principals=serving.principals, anonymous=serving.anonymous,
@@ -218,6 +227,7 @@ async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[st
                           f"--audio-listen HOST:PORT elsewhere, or --no-audio)") from None
     else:
         log.info("in-app listening is off (Asterisk is not on this machine: give --audio-listen HOST:PORT)")
+    mirror = await start_mirror(server, broker)
     port = await server.start(serving.host, serving.port, ssl=serving.tls)
     print(f"serving feed protocol v1 on {'wss' if serving.tls else 'ws'}://{serving.host}:{port} "
           f"from AMI {ami.host}:{ami.port}" + (f"; audio from Asterisk on {hub.advertise}" if hub else ""), flush=True)
@@ -225,6 +235,7 @@ async def serve(ami: AmiSettings, queues: dict[str, QueueConfig], teams: dict[st
         await bridge.run()
     finally:
         await server.stop()
+        await stop_mirror(mirror)
         if hook is not None:
             await hook.stop()
         if hub is not None:

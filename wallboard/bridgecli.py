@@ -13,6 +13,7 @@ from typing import Any
 from . import credentials
 from .core.outbound import DEFAULT_RULES, OutboundRules, OutcomeRefused, rules_from
 from .core.profile import settings_text
+from .feed.broker import Broker, BrokerError, SiteMirror, bucket_of, check_site, connect
 from .feed.historystore import HistoryError, HistoryStore
 from .feed.outbound import OutboundDesk
 from .feed.server import FeedServer
@@ -21,6 +22,10 @@ from .feed.webhook import OutcomeWebhook
 
 class ConfigError(ValueError):
     """A bad bridge config; the message names the key."""
+
+
+class BrokerUnreachable(OSError):
+    """The broker could not be reached at start (a person's setting, or the broker down): one line."""
 
 
 def read_config(path: str, p: argparse.ArgumentParser) -> dict[str, Any]:
@@ -112,6 +117,9 @@ def run_bridge(prog: str, main: Coroutine[Any, Any, None]) -> int:
     except HistoryError as err:
         print(f"{prog}: {err}", file=sys.stderr)
         return 2
+    except BrokerUnreachable as err:
+        print(f"{prog}: {err}", file=sys.stderr)
+        return 1
     except OSError as err:
         print(f"{prog}: cannot listen: {err.strerror or err}", file=sys.stderr)
         return 1
@@ -191,3 +199,89 @@ async def start_outbound(server: FeedServer, rules: OutboundRules, day_start: Ca
     except OSError as err:
         raise OSError(f"the outcome webhook on {webhook[0]}:{webhook[1]}: {err.strerror or err}") from None
     return hook
+
+
+NATS_SERVICE = "wallboard-nats"
+
+
+def nats_account(url: str, user: str) -> str:
+    host = url.split("://", 1)[-1].split(",", 1)[0]
+    return f"nats://{user}@{host}"
+
+
+def add_broker_arguments(p: argparse.ArgumentParser, title: str, relay: bool = False) -> None:
+    b = p.add_argument_group(title)
+    b.add_argument("--nats", metavar="URL", help="the NATS JetStream broker (nats://host:4222, tls://host:4222)"
+                   + ("" if relay else "; off by default: boards connect to this bridge only"))
+    b.add_argument("--site", action="append" if relay else "store", metavar="NAME",
+                   help="the site's name (letters, digits, - or _)" + (": again for each site to merge" if relay else ""))
+    b.add_argument("--nats-user", metavar="USER", help="the broker's user (its password from the keychain: "
+                   "`credentials set --nats URL --nats-user USER`, or --nats-password-env)")
+    b.add_argument("--nats-password-env", metavar="VAR", help="the broker's password, from environment variable VAR")
+    b.add_argument("--nats-creds", metavar="FILE", help="a NATS .creds file (JWT and seed) instead of a password")
+
+
+def broker_from(args: argparse.Namespace, p: argparse.ArgumentParser, relay: bool = False) -> Broker | None:
+    """The broker's settings, checked (None: not asked for); the password looked up as the AMI secret is."""
+    if not args.nats:
+        if args.site or args.nats_user or args.nats_creds or args.nats_password_env:
+            p.error("--site/--nats-user/--nats-creds need --nats URL")
+        if relay:
+            p.error("--nats URL: the broker to serve the sites from")
+        return None
+    if not args.nats.startswith(("nats://", "tls://")):
+        p.error(f"--nats: expected nats://host:port or tls://host:port, got {args.nats!r}")
+    sites = args.site if relay else [args.site] if args.site else []
+    if not sites:
+        p.error("--site NAME: the site this bridge publishes" if not relay else "--site NAME: the site(s) to serve")
+    try:
+        for s in sites:
+            check_site(s)
+    except BrokerError as err:
+        p.error(f"--site: {err}")
+    if args.nats_creds and args.nats_user:
+        p.error("--nats-creds or --nats-user: choose one")
+    if args.nats_creds and not os.path.isfile(args.nats_creds):
+        p.error(f"--nats-creds {args.nats_creds}: no such file")
+    password = ""
+    if args.nats_user:
+        password = secret_from(p, args.nats_password_env, nats_account(args.nats, args.nats_user), NATS_SERVICE,
+                               "broker password", f"{p.prog} credentials set --nats {args.nats} --nats-user "
+                               f"{args.nats_user}", "--nats-password-env")
+    elif args.nats_password_env:
+        p.error("--nats-password-env needs --nats-user USER")
+    return Broker(url=args.nats, user=args.nats_user or "", password=password, creds=args.nats_creds or "",
+                  sites=tuple(sites))
+
+
+def broker_words(broker: Broker | None) -> str:
+    """For ``--check``: where the floor goes."""
+    return "; no broker" if broker is None else f"; publishing site {broker.sites[0]} to {broker.url}"
+
+
+async def start_mirror(server: FeedServer, broker: Broker | None) -> SiteMirror | None:
+    """The site's floor kept on the broker for relays (None: no broker asked for)."""
+    if broker is None:
+        return None
+    site = broker.sites[0]
+    holder: list[SiteMirror] = []
+    try:
+        nc = await connect(broker, f"wallboard bridge {site}", lambda: None,
+                           lambda: holder[0].broker_back() if holder else None)
+    except Exception as err:  # noqa: BLE001 - nats-py raises its own, OSError or TimeoutError: one line
+        raise BrokerUnreachable(f"the broker {broker.url}: {err or type(err).__name__}") from None
+    mirror = SiteMirror(server, nc, site, beat_s=server.heartbeat_s)
+    holder.append(mirror)
+    try:
+        await mirror.start()
+    except Exception as err:  # noqa: BLE001 - JetStream off on that broker, or no rights to the bucket
+        await nc.close()
+        raise BrokerUnreachable(f"the broker {broker.url}: cannot keep bucket {bucket_of(site)} "
+                                f"({err or type(err).__name__}; JetStream on?)") from None
+    return mirror
+
+
+async def stop_mirror(mirror: SiteMirror | None) -> None:
+    if mirror is not None:
+        await mirror.stop()
+        await mirror.nc.close()

@@ -23,8 +23,11 @@ from typing import Any
 from . import __version__, credentials
 from .bridgecli import (
     ConfigError,
+    add_broker_arguments,
     add_history_arguments,
     add_outcome_arguments,
+    broker_from,
+    broker_words,
     check_keys,
     day_start_of,
     history_path,
@@ -33,13 +36,16 @@ from .bridgecli import (
     read_config,
     run_bridge,
     secret_from,
+    start_mirror,
     start_outbound,
+    stop_mirror,
     teams_of,
     utc_offset_of,
     webhook_from,
 )
 from .core.history import QueueRules
 from .core.outbound import DEFAULT_RULES, OutboundRules
+from .feed.broker import Broker
 from .feed.historystore import HistoryStore
 from .feed.recorder import HistoryRecorder
 from .feed.reports import ReportDesk
@@ -92,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true",
                    help="check the flags, the config, the password and the tokens, say what would run, and exit")
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    add_broker_arguments(p, "fan-out through a NATS JetStream broker, for wallboard-relay (optional)")
     add_serving_arguments(p)
     return p
 
@@ -128,22 +135,23 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--no-history with --history: choose")
     history = None if args.no_history else history_path(args.history)
     webhook = webhook_from(args, p)
+    broker = broker_from(args, p)
     if args.check:
         print(f"{PROG}: ok: event socket {args.esl_host}:{args.esl_port}, {len(queues)} queues configured, "
               f"serving {'wss' if serving.tls else 'ws'}://{serving.host}:{serving.port} to "
               f"{len(serving.principals)} token(s){' and anonymous viewers' if serving.anonymous else ''}; "
               f"history {'off' if history is None else 'in ' + history}; outcome webhook "
-              f"{'off' if webhook is None else 'on ' + webhook[0] + ':' + str(webhook[1])}")
+              f"{'off' if webhook is None else 'on ' + webhook[0] + ':' + str(webhook[1])}{broker_words(broker)}")
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return run_bridge(PROG, serve(EslSettings(args.esl_host, args.esl_port, password), queues, teams, names, offset,
-                                  serving, args.resync, history, day_start, outbound, webhook))
+                                  serving, args.resync, history, day_start, outbound, webhook, broker))
 
 
 async def serve(esl: EslSettings, queues: dict[str, QueueConfig], teams: dict[str, str], names: dict[str, str],
                 utc_offset_min: int, serving: Serving, resync_s: float = 60.0, history: str | None = None,
                 day_start_min: int = 0, outbound: OutboundRules = DEFAULT_RULES,
-                webhook: tuple[str, int, str] | None = None) -> None:
+                webhook: tuple[str, int, str] | None = None, broker: Broker | None = None) -> None:
     def now() -> int:
         return int(time.time() * 1000)
     server = FeedServer(now, principals=serving.principals, anonymous=serving.anonymous,
@@ -159,6 +167,7 @@ async def serve(esl: EslSettings, queues: dict[str, QueueConfig], teams: dict[st
     bridge = FreeSwitchBridge(esl, server, floor, resync_s=resync_s, history=recorder, rules=rules)
     hook = await start_outbound(server, outbound, floor.day_start_of, now(), recorder.store if recorder else None,
                                 webhook)
+    mirror = await start_mirror(server, broker)
     port = await server.start(serving.host, serving.port, ssl=serving.tls)
     print(f"serving feed protocol v1 on {'wss' if serving.tls else 'ws'}://{serving.host}:{port} "
           f"from the event socket {esl.host}:{esl.port}", flush=True)
@@ -166,6 +175,7 @@ async def serve(esl: EslSettings, queues: dict[str, QueueConfig], teams: dict[st
         await bridge.run()
     finally:
         await server.stop()
+        await stop_mirror(mirror)
         if hook is not None:
             await hook.stop()
         if recorder is not None:

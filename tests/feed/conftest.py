@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
@@ -17,6 +19,8 @@ from wallboard.core.protocol import MonitorUpdate
 from wallboard.core.view import FloorView
 from wallboard.feed.client import FeedClient
 from wallboard.feed.server import FeedServer
+
+from .natsbroker import NatsServer
 
 
 async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> float:
@@ -63,8 +67,8 @@ class Board:
 class SimulatedFloor:
     """The embedded call centre behind a FeedServer, stepped by the test."""
 
-    def __init__(self, agents: int = 40, seed: int = 1, **server_kw: object) -> None:
-        self.t = 1_763_780_400_000
+    def __init__(self, agents: int = 40, seed: int = 1, t: int = 1_763_780_400_000, **server_kw: object) -> None:
+        self.t = t
         self.engine = CallCentre(demo_plan(agents, 3), self.t, seed=seed)
         self.server = FeedServer(lambda: self.engine.now, **server_kw)  # type: ignore[arg-type]
         self.server.load(*self.engine.snapshot())
@@ -126,3 +130,12 @@ class ScriptedServer:
     async def stop(self) -> None:
         self.server.close()
         await self.server.wait_closed()
+
+
+@pytest.fixture
+def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
+    broker = NatsServer(tmp_path / "jetstream").start()
+    try:
+        yield broker
+    finally:
+        broker.stop()

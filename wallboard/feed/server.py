@@ -26,7 +26,7 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
@@ -92,14 +92,34 @@ class Principal:
 
 @dataclass(slots=True)
 class Peer:
-    """One connected board, as the server sees it."""
+    """One connected board, as the server sees it: on a socket of its own, or behind a relay (``relay``
+    takes what is sent to it; ``connection`` is None)."""
 
-    connection: ServerConnection
+    connection: ServerConnection | None
     client: str
     principal: Principal
     batch: bool = False  # it takes ``batch`` frames (said so in its hello)
     trend: bool = False  # it takes the ``trend`` history after its snapshot
     outbound: bool = False  # it takes the ``whiteboard`` after its snapshot, and ``tally`` messages
+    relay: Callable[[bytes], None] | None = None
+
+    @property
+    def where(self) -> object:
+        """For the log: the board's address, or the relay it is behind."""
+        return self.connection.remote_address if self.connection is not None else self.client
+
+
+class Mirror(Protocol):
+    """Something that keeps a copy of the server's floor elsewhere (a broker's bucket, for relays)."""
+
+    def published(self, updates: list[Agent | Queue | Call | Gone]) -> None:
+        """These changes were just published, in this order."""
+
+    def loaded(self) -> None:
+        """The whole floor was just set anew (read it from the server)."""
+
+    def source_changed(self) -> None:
+        """:attr:`FeedServer.source` (or what the server offers) just changed."""
 
 
 class FeedServer:
@@ -167,6 +187,10 @@ class FeedServer:
         #: held until the next flush, in order: ("d", a delta's frame) or ("t", a tally's frame)
         self._held: list[tuple[str, bytes]] = []
         self._flush_at: asyncio.TimerHandle | None = None
+        self.mirror: Mirror | None = None
+        #: While the source is not up, a joining board waits for its snapshot (a bridge: its PBX is away, its
+        #: floor unknown). A relay merging sites serves what it has, the source saying which site is not live.
+        self.hold_when_down = True
 
     # -- the source side -------------------------------------------------------------
 
@@ -180,16 +204,23 @@ class FeedServer:
         if source == self._source:
             return
         self._source = source
-        if source is None or source.up:
+        if source is None or source.up or not self.hold_when_down:
             self._source_ready.set()
         else:
             self._source_ready.clear()
+        if self.mirror is not None:
+            self.mirror.source_changed()
         self._beat_now()  # every board hears of the change at once, not at the next heartbeat
 
     @property
     def source_live(self) -> bool:
         """Whether the data served is the source's, now (a bridge with its PBX)."""
-        return self._source_ready.is_set()
+        return self._source is None or self._source.up
+
+    def serve_when_down(self) -> None:
+        """From now on a joining board gets the floor at once, whatever the source (see :attr:`hold_when_down`)."""
+        self.hold_when_down = False
+        self._source_ready.set()
 
     @property
     def monitor_modes(self) -> tuple[str, ...]:
@@ -203,6 +234,8 @@ class FeedServer:
         if (tuple(modes), off, audio) == (self._monitor_modes, self.monitor_off, self.audio):
             return
         self._monitor_modes, self.monitor_off, self.audio = tuple(modes), off, audio
+        if self.mirror is not None:
+            self.mirror.source_changed()
         for ws, principal in [*((ws, p.principal) for ws, p in self.peers.items()), *self._waiting.items()]:
             if principal.role == "supervisor":
                 asyncio.ensure_future(ws.close(1012, "monitoring capabilities changed; reconnect"))
@@ -216,6 +249,8 @@ class FeedServer:
         self.seq += 1
         snap = self._snapshot_frame()
         self._broadcast(snap)
+        if self.mirror is not None:
+            self.mirror.loaded()
         if self.outbound is not None:
             self.outbound.observe([*self.agents.values(), *self.calls.values()], self.clock())
             self._send_whiteboard(list(self.peers))
@@ -242,6 +277,8 @@ class FeedServer:
             msg = delta(obj, self.stream, self.seq, ts)
             frames.append(encode(msg))
         self.trend.sample(ts, self.calls, self.source_live)
+        if self.mirror is not None:
+            self.mirror.published(updates)
         held = self._held
         held.extend(("d", f) for f in frames)
         if self.outbound is not None:  # after the deltas: a board has the call a tally counts
@@ -474,15 +511,18 @@ class FeedServer:
         return found
 
     def send_to(self, peer: Peer, message: Any) -> None:
-        """One message to one board (command lifecycles), in order with the broadcast."""
-        if peer.connection in self.peers:
+        """One message to one board (command lifecycles), in order with the broadcast (a relay's board: after
+        the deltas before it have gone to the relay's bucket)."""
+        if peer.relay is not None:
+            peer.relay(encode(message))
+        elif peer.connection in self.peers:
             self._send(peer.connection, encode(message))
 
     def send_audio(self, peer: Peer, frame: bytes) -> bool:
         """One packed audio frame to one board (its session's owner); False if it was not sent."""
         ws = peer.connection
-        if ws not in self.peers:
-            self.audio_dropped["board_gone"] += 1
+        if ws is None or ws not in self.peers:
+            self.audio_dropped["board_gone"] += 1  # or behind a relay, which carries no audio
             return False
         if ws.transport is not None and ws.transport.get_write_buffer_size() > AUDIO_BACKLOG:
             self.audio_dropped["board_slow"] += 1
@@ -496,7 +536,7 @@ class FeedServer:
         except FrameRejected as err:
             self.audio_dropped[err.reason] += 1
             if self.audio_dropped[err.reason] == 1:
-                log.info("dropped a binary frame from %s: %s", peer.connection.remote_address, err.detail)
+                log.info("dropped a binary frame from %s: %s", peer.where, err.detail)
             return
         if self.on_audio is None:
             self.audio_dropped["not_offered"] += 1
@@ -510,11 +550,12 @@ class FeedServer:
         try:
             msg = decode_client(raw)
         except FrameRejected as err:
-            log.info("dropped a frame from %s: %s", peer.connection.remote_address, err.detail)
+            log.info("dropped a frame from %s: %s", peer.where, err.detail)
             return
-        if isinstance(msg, Resync):
-            self._send(peer.connection, self._snapshot_frame())
-            self._send_whiteboard([peer.connection])
+        ws = peer.connection
+        if isinstance(msg, Resync) and ws is not None:
+            self._send(ws, self._snapshot_frame())
+            self._send_whiteboard([ws])
         elif isinstance(msg, Command):
             # Each command runs on its own: a slow backend never stalls this board's stream
             # (resyncs included), and stop() can cancel what is still pending.
@@ -567,6 +608,8 @@ class FeedServer:
                 log.exception("command %s failed", msg.action)
                 result = CommandResult(req_id=msg.req_id, ts=self.clock(), ok=False, error=ErrorInfo(
                     code="backend_error", message="the server failed to carry out the command"))
+        if peer.connection is None:
+            return
         try:
             await peer.connection.send(encode(result), text=True)
         except ConnectionClosed:

@@ -1,0 +1,308 @@
+"""Fan-out through a real NATS JetStream server (``nats-server`` from PyPI, started by the suite): a site's
+bridge keeps its floor in the broker, relays serve it to boards that do not change. What a board sees through
+a relay is the bridge's floor — after relays restart, boards move between relays, the broker restarts — and a
+site that goes silent is shown so, not dropped. Monitoring is asked of the site's bridge, which audits it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import nats
+
+from tests.feed.conftest import Board, SimulatedFloor, same_floor, wait_until
+from tests.feed.natsbroker import NatsServer
+from wallboard.callcentre.engine import CallCentre
+from wallboard.callcentre.service import CallCentreService
+from wallboard.callcentre.traffic import demo_plan
+from wallboard.core.model import AgentState
+from wallboard.core.protocol import CommandResult
+from wallboard.feed.broker import Broker, SiteMirror, connect, key_of
+from wallboard.feed.relay import Relay
+from wallboard.feed.server import FeedServer, Principal
+
+Runner = Callable[[Callable[[], Awaitable[None]]], None]
+
+
+async def ask(board: Board, action: str, **args: object) -> CommandResult:
+    return await board.client.command(f"r-{time.monotonic_ns()}", action, dict(args))
+
+
+def wall() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass
+class Site:
+    """A site's bridge, as far as the broker can tell: a floor behind a feed server, kept in the site's bucket."""
+
+    floor: SimulatedFloor
+    mirror: SiteMirror
+    nc: nats.NATS
+
+    @classmethod
+    async def start(cls, broker: NatsServer, name: str, agents: int = 30, seed: int = 1) -> Site:
+        floor = SimulatedFloor(agents=agents, seed=seed, t=wall(), heartbeat_s=0.2, coalesce_s=0.01)
+        holder: list[SiteMirror] = []
+        nc = await connect(Broker(url=broker.url), f"bridge {name}", lambda: None, lambda: holder[0].broker_back())
+        mirror = SiteMirror(floor.server, nc, name, beat_s=0.2)
+        holder.append(mirror)
+        await mirror.start()
+        return cls(floor, mirror, nc)
+
+    async def run(self, seconds: float, step_s: float = 2.0, tick: float = 0.02) -> None:
+        """The floor moves on: ``step_s`` of the centre every ``tick`` of ours."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.floor.step(step_s)
+            await asyncio.sleep(tick)
+
+    async def stop(self) -> None:
+        await self.mirror.stop()
+        await self.nc.close()
+
+
+@dataclass
+class RelayProcess:
+    """A relay as ``wallboard-relay`` runs it: its own broker connection, its own feed server."""
+
+    broker: NatsServer
+    sites: list[str]
+    name: str
+    silent_s: float = 1.0
+    port: int = 0
+    principals: dict[str, Principal] = field(default_factory=dict)
+    server: FeedServer | None = None
+    relay: Relay | None = None
+    nc: nats.NATS | None = None
+
+    async def start(self) -> RelayProcess:
+        self.server = FeedServer(wall, heartbeat_s=0.2, coalesce_s=0.01, principals=self.principals, name=f"relay {self.name}",
+                                 anonymous=Principal("anonymous") if not self.principals else None)
+        holder: list[Relay] = []
+        self.nc = await connect(Broker(url=self.broker.url), f"relay {self.name}", lambda: holder[0].broker_lost(),
+                                lambda: holder[0].broker_back())
+        self.relay = Relay(self.server, self.nc, self.sites, self.name, silent_s=self.silent_s, broker=self.broker.url)
+        holder.append(self.relay)
+        await self.relay.start()
+        self.port = await self.server.start(port=self.port)
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    async def stop(self) -> None:
+        assert self.server is not None and self.relay is not None and self.nc is not None
+        await self.server.stop()
+        await self.relay.stop()
+        await self.nc.close()
+
+
+def test_a_board_through_a_relay_gets_the_bridges_floor_snapshot_then_deltas(run: Runner, nats_server: NatsServer) -> None:
+    async def body() -> None:
+        site = await Site.start(nats_server, "tokyo")
+        await site.run(0.5)  # the bucket holds a history before the relay comes
+        relay = await RelayProcess(nats_server, ["tokyo"], "r1").start()
+        direct_port = await site.floor.server.start()
+        direct = Board(f"ws://127.0.0.1:{direct_port}").start()
+        board = Board(relay.url).start()
+        try:
+            await wait_until(lambda: bool(board.views) and same_floor(board.last, site.floor.server), 10,
+                             "the relay's snapshot equal to the bridge's floor")
+            assert len(board.last.agents) == 30 and board.last.source_up
+            await site.run(2.0)
+            await wait_until(lambda: same_floor(board.last, site.floor.server), 10, "the deltas after it, applied")
+            await wait_until(lambda: same_floor(direct.last, site.floor.server), 10, "the direct board too")
+            assert board.last.agents == direct.last.agents and board.last.calls == direct.last.calls
+            assert site.mirror.written > 0 and site.mirror.failed == 0
+            assert relay.relay is not None and not relay.relay.bad
+            assert site.floor.server.calls, "calls on the floor: the comparison covers them"
+        finally:
+            await board.close()
+            await direct.close()
+            await relay.stop()
+            await site.floor.server.stop()
+            await site.stop()
+    run(body)
+
+
+def test_relays_restart_and_boards_move_between_them_without_losing_anything(run: Runner, nats_server: NatsServer) -> None:
+    async def body() -> None:
+        site = await Site.start(nats_server, "tokyo")
+        a = await RelayProcess(nats_server, ["tokyo"], "ra").start()
+        b = await RelayProcess(nats_server, ["tokyo"], "rb").start()
+        board, late = Board(a.url).start(), None
+        moving = asyncio.create_task(site.run(4.0))
+        try:
+            await wait_until(lambda: bool(board.views) and board.last.synced, 10, "the board on relay A")
+            await asyncio.sleep(0.5)
+            board.client.url = b.url  # its next connection: relay B (as a TV's list of relays would)
+            await a.stop()  # relay A dies mid-stream
+            await wait_until(lambda: board.client.url == b.url and board.last.synced
+                             and board.client.link.detail.startswith("relay rb"), 10, "the board on relay B")
+            await asyncio.sleep(0.5)
+            a = await RelayProcess(nats_server, ["tokyo"], "ra", port=a.port).start()  # A back, on its port
+            late = Board(a.url).start()
+            await moving
+            for who in (board, late):
+                await wait_until(lambda who=who: same_floor(who.last, site.floor.server), 10,
+                                 "every board equal to the bridge's floor")
+        finally:
+            moving.cancel()
+            await board.close()
+            if late is not None:
+                await late.close()
+            await a.stop()
+            await b.stop()
+            await site.stop()
+    run(body)
+
+
+def test_the_broker_restarted_the_floor_is_written_again_and_served(run: Runner, nats_server: NatsServer) -> None:
+    async def body() -> None:
+        site = await Site.start(nats_server, "tokyo")
+        relay = await RelayProcess(nats_server, ["tokyo"], "r1").start()
+        board = Board(relay.url).start()
+        try:
+            await wait_until(lambda: bool(board.views) and same_floor(board.last, site.floor.server), 10, "served")
+            nats_server.stop()
+            await site.run(1.0)  # the floor moves while the broker is away
+            await wait_until(lambda: not board.last.source_up and board.last.source is not None
+                             and board.last.source.reason == "broker_lost", 10, "the board told the broker is away")
+            assert board.last.source.detail == nats_server.url
+            nats_server.start()
+            await site.run(1.0)
+            await wait_until(lambda: board.last.source_up and same_floor(board.last, site.floor.server), 20,
+                             "the floor again, equal to the bridge's, live")
+            assert site.mirror.failed >= 0
+        finally:
+            await board.close()
+            await relay.stop()
+            await site.stop()
+    run(body)
+
+
+def test_sites_merge_into_one_floor_and_a_silent_site_is_shown_not_dropped(run: Runner, nats_server: NatsServer) -> None:
+    async def body() -> None:
+        tokyo = await Site.start(nats_server, "tokyo", agents=20, seed=1)
+        osaka = await Site.start(nats_server, "osaka", agents=12, seed=2)
+        relay = await RelayProcess(nats_server, ["tokyo", "osaka"], "hq", silent_s=1.0).start()
+        board = Board(relay.url).start()
+
+        def merged() -> bool:
+            return bool(board.views) and ({f"tokyo/{i}" for i in tokyo.floor.server.agents}
+                                          | {f"osaka/{i}" for i in osaka.floor.server.agents}) == set(board.last.agents)
+        try:
+            await wait_until(merged, 10, "both sites' agents on one floor, named by site")
+            aid, a = next(iter(osaka.floor.server.agents.items()))
+            shown = board.last.agents[f"osaka/{aid}"]
+            assert shown.team == f"osaka/{a.team}" and all(q.startswith("osaka/") for q in shown.queues)
+            assert {q.name for q in board.last.queues.values()} >= {f"{q.name} (osaka)" for q in osaka.floor.server.queues.values()}
+            assert board.last.source_up
+            await osaka.stop()  # the Osaka bridge dies
+            t0 = time.monotonic()
+            await tokyo.run(2.5)
+            await wait_until(lambda: board.last.source is not None and board.last.source.reason == "site_silent", 5,
+                             "Osaka shown silent")
+            assert board.last.source.detail == "osaka" and not board.last.source_up
+            assert time.monotonic() - t0 < 4
+            assert merged(), "Osaka's floor kept, not dropped"
+            for aid, a in tokyo.floor.server.agents.items():  # Tokyo still followed
+                await wait_until(lambda aid=aid, a=a: board.last.agents[f"tokyo/{aid}"].state == a.state
+                                 and board.last.agents[f"tokyo/{aid}"].since == a.since, 5, "Tokyo's agents")
+            late = Board(relay.url).start()  # a board joining now gets the floor, told Osaka is not live
+            await wait_until(lambda: bool(late.views) and late.last.synced and len(late.last.agents) == 32, 5, "late")
+            assert late.last.source is not None and late.last.source.reason == "site_silent"
+            await late.close()
+        finally:
+            await board.close()
+            await relay.stop()
+            await tokyo.stop()
+    run(body)
+
+
+def test_monitoring_through_a_relay_is_asked_of_the_sites_bridge_and_audited_there(
+        run: Runner, nats_server: NatsServer) -> None:
+    async def body() -> None:
+        engine = CallCentre(demo_plan(20, 2), wall(), seed=3)
+        svc = CallCentreService(engine, lambda clock: FeedServer(clock, heartbeat_s=0.2, coalesce_s=0.01),
+                                speed=10.0, dial_s=0.2)
+        nc = await connect(Broker(url=nats_server.url), "bridge", lambda: None, lambda: None)
+        mirror = SiteMirror(svc.server, nc, "tokyo", beat_s=0.2)
+        await mirror.start()
+        stepping = asyncio.create_task(svc.run())
+        relay = await RelayProcess(nats_server, ["tokyo"], "r1",
+                                   principals={"sv-token": Principal("田中 (SV)", "supervisor"),
+                                               "tv-token": Principal("TV 1")}).start()
+        sv = Board(relay.url, token="sv-token").start()
+        tv = Board(relay.url, token="tv-token").start()
+        try:
+            await wait_until(lambda: sv.client.caps.monitor == ("listen", "whisper", "barge") and bool(sv.views)
+                             and sv.last.synced, 10, "monitoring offered through the relay")
+            assert tv.client.caps.monitor == ()
+            await wait_until(lambda: any(a.status is AgentState.ON_CALL for a in sv.last.agents.values()), 20,
+                             "an agent on a call")
+            agent = next(a for a in sv.last.agents.values() if a.status is AgentState.ON_CALL)
+            res = await ask(sv, "monitor.start", mode="listen", agent_id=agent.id,
+                                          supervisor={"endpoint": "PJSIP/sv-desk"})
+            assert res.ok, res.error
+            sid = res.result["session_id"]
+            await wait_until(lambda: sid in sv.client.sessions and sv.client.sessions[sid].state == "active", 5,
+                             "the supervisor on the call")
+            await wait_until(lambda: tv.last.agents[agent.id].monitor == "listen", 5, "the tile marked on the TV")
+            assert tv.last.agents[agent.id].monitored_by == "田中 (SV)"
+            assert (await ask(sv, "monitor.set_mode", session_id=sid, mode="whisper")).ok
+            await wait_until(lambda: tv.last.agents[agent.id].monitor == "whisper", 5, "whisper shown")
+            refused = await ask(tv, "monitor.start", mode="listen", agent_id=agent.id,
+                                              supervisor={"endpoint": "PJSIP/tv"})
+            assert not refused.ok and refused.error.code == "forbidden"
+            audio = await ask(sv, "monitor.start", mode="listen", agent_id=agent.id, audio=True)
+            assert not audio.ok and audio.error.code == "not_supported"
+            assert (await ask(sv, "monitor.stop", session_id=sid)).ok
+            await wait_until(lambda: sv.client.sessions[sid].state == "ended", 5, "ended")
+            await wait_until(lambda: tv.last.agents[agent.id].monitor == "", 5, "the mark off the tile")
+            assert svc.desk is not None
+            audit = [(r.who, r.action, r.mode, r.result) for r in svc.desk.audit]
+            assert audit[:4] == [("田中 (SV)", "start", "listen", "ok"), ("田中 (SV)", "set_mode", "whisper", "ok"),
+                                 ("TV 1", "refused", "listen", "forbidden"), ("田中 (SV)", "stop", "whisper", "ok")]
+            # a board that leaves its relay ends its session at the bridge, as one that leaves the bridge
+            again = next(a for a in sv.last.agents.values() if a.status is AgentState.ON_CALL)
+            res = await ask(sv, "monitor.start", mode="barge", agent_id=again.id,
+                                          supervisor={"endpoint": "PJSIP/sv-desk"})
+            assert res.ok
+            await wait_until(lambda: bool(svc.desk.sessions), 5, "a session at the bridge")
+            await sv.close()
+            await wait_until(lambda: not svc.desk.sessions, 5, "the session ended with its board")
+            assert svc.desk.audit[-1].result == "board_disconnected"
+        finally:
+            stepping.cancel()
+            await sv.close()
+            await tv.close()
+            await relay.stop()
+            await mirror.stop()
+            await nc.close()
+    run(body)
+
+
+def test_an_unreadable_entry_in_a_bucket_is_dropped_alone(run: Runner, nats_server: NatsServer) -> None:
+    async def body() -> None:
+        site = await Site.start(nats_server, "tokyo", agents=10)
+        relay = await RelayProcess(nats_server, ["tokyo"], "r1").start()
+        board = Board(relay.url).start()
+        try:
+            await wait_until(lambda: bool(board.views) and same_floor(board.last, site.floor.server), 10, "served")
+            kv = await site.nc.jetstream().key_value("wallboard_tokyo")
+            await kv.put(key_of("agent", "ghost"), b'{"id": "ghost", "name": 7}')  # a writer with a bug
+            await kv.put("robot.x1", b"{}")  # a key of no kind of ours
+            await site.run(1.0)
+            await wait_until(lambda: same_floor(board.last, site.floor.server), 10, "the rest applied")
+            assert relay.relay is not None and relay.relay.bad == {"bad_value": 1, "bad_key": 1}
+            assert "ghost" not in board.last.agents
+        finally:
+            await board.close()
+            await relay.stop()
+            await site.stop()
+    run(body)

@@ -1,0 +1,374 @@
+"""A relay: feed protocol v1 to any number of boards, from sites' buckets on a NATS JetStream broker.
+
+The relay keeps nothing of its own: each site's bucket (see :mod:`.broker`) is watched — every key's
+current value, then each change — and what it holds is served through an ordinary :class:`FeedServer`
+(handshake, tokens, roles, heartbeats, resync, TLS, coalesced frames: the boards do not change). Run as
+many as needed; a board may reconnect to any of them and gets the floor as it is now.
+
+Several sites merge into one floor (a head office's board): ids become ``<site>/<id>`` (agents, queues,
+calls, teams, sessions), a queue's name gets its site. A site whose bridge goes silent — no beat for
+``silent_s`` — is not dropped: its last floor stays, and the relay's source says which site is not live
+and since when, as a bridge says its PBX is away. So does a broker that is out of reach.
+
+Monitoring is asked of the bridge that owns the site's PBX (it decides, and audits); in-app audio is not
+carried through a relay (a supervisor listens on their phone).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+import nats
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js.errors import BucketNotFoundError
+
+from ..core.errors import FrameRejected
+from ..core.model import Agent, Call, CallState, Queue
+from ..core.protocol import Command, CommandResult, ErrorInfo, Gone, MonitorUpdate, Source, SourceReason, decode_server
+from ..core.protocol import encode as encode_message
+from .broker import (
+    META_KEY,
+    Forwarded,
+    Left,
+    SiteMeta,
+    bucket,
+    check_site,
+    command_subject,
+    id_of,
+    left_subject,
+    to_board_subject,
+)
+from .server import FeedServer, Peer
+
+log = logging.getLogger(__name__)
+Obj = Agent | Queue | Call
+_TYPES: dict[str, type[Obj]] = {"agent": Agent, "queue": Queue, "call": Call}
+
+
+@dataclass
+class SiteState:
+    name: str
+    objects: dict[str, Obj] = field(default_factory=dict)  # by key, ids as the site has them
+    meta: SiteMeta | None = None
+    heard: float = 0.0  # monotonic: when its bridge was last heard (a beat)
+    silent_since: int = 0  # the relay's clock, ms: when it stopped being live (0: it is)
+    read: bool = False  # its bucket's current values are in the floor served
+    missing: str = ""  # why it is not read (no bucket yet, the broker away)
+
+
+class Relay:
+    def __init__(self, server: FeedServer, nc: Client, sites: Sequence[str], relay_id: str, *,
+                 silent_s: float = 6.0, broker: str = "", mono: Callable[[], float] = time.monotonic) -> None:
+        if not sites or len(set(sites)) != len(sites):
+            raise ValueError("a relay serves one or more distinct sites")
+        self.server, self.nc, self.relay_id = server, nc, check_site(relay_id)
+        self.sites = {s: SiteState(check_site(s)) for s in sites}
+        self.multi = len(sites) > 1
+        self.silent_s, self.broker, self._mono = silent_s, broker, mono
+        self.bad: Counter[str] = Counter()  # entries dropped, by why
+        self.broker_up = True
+        self._tasks: list[asyncio.Task[None]] = []
+        self._watches: dict[str, asyncio.Task[None]] = {}
+        self._ids = itertools.count(1)
+        self._boards: dict[str, Peer] = {}  # board id → peer (boards that sent a command)
+        self._board_of: dict[int, str] = {}  # id(peer) → board id
+        server.on_command = self.command
+        server.on_disconnect = self._left
+        server.source = Source(state="syncing", since=server.clock(), reason=SourceReason.TAKING_FLOOR.value,
+                               detail=", ".join(sites))
+
+    # -- running -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        for site in self.sites:
+            await self.nc.subscribe(to_board_subject(site, self.relay_id, "*"), cb=self._to_board)
+        self._watch_all()
+        self._tasks.append(asyncio.create_task(self._watchdog()))
+
+    async def stop(self) -> None:
+        tasks = [*self._tasks, *self._watches.values()]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def broker_lost(self) -> None:
+        self.broker_up = False
+        self._judge()
+
+    def broker_back(self) -> None:
+        """The broker is back (it may have restarted): every site's bucket read anew."""
+        self.broker_up = True
+        self._watch_all()
+
+    def _watch_all(self) -> None:
+        for site in self.sites:
+            old = self._watches.pop(site, None)
+            if old is not None:
+                old.cancel()
+            self._watches[site] = asyncio.create_task(self._watch(self.sites[site]))
+
+    async def _watch(self, st: SiteState) -> None:
+        """The site's bucket: its current values (the site's floor, served at once), then each change."""
+        js = self.nc.jetstream()
+        while True:
+            try:
+                kv = await bucket(js, st.name, create=False)
+                watcher = await kv.watchall()
+                first: dict[str, Obj] = {}
+                while (entry := await watcher.updates(timeout=30)) is not None:
+                    self._initial(st, first, entry)
+                st.objects, st.read, st.missing = first, True, ""
+                st.heard = self._mono() - self._beat_age(st)
+                self._load()
+                self._judge()
+                log.info("site %s: %d objects read; following its changes", st.name, len(first))
+                quiet = 0.0
+                while True:
+                    try:
+                        entry = await watcher.updates(timeout=self.silent_s)
+                    except nats.errors.TimeoutError:
+                        quiet += self.silent_s
+                        if quiet >= 3 * self.silent_s:  # not even a beat: the watch itself may be dead
+                            raise
+                        continue
+                    quiet = 0.0
+                    if entry is not None:
+                        self._change(st, entry)
+            except asyncio.CancelledError:
+                raise
+            except BucketNotFoundError:
+                st.missing = "no bucket yet: the site's bridge has not published"
+            except (nats.errors.Error, OSError) as err:
+                st.missing = f"watch lost ({type(err).__name__})"
+            log.warning("site %s: %s; reading it again in 1 s", st.name, st.missing)
+            self._judge()
+            await asyncio.sleep(1.0)
+
+    async def _watchdog(self) -> None:
+        while True:
+            await asyncio.sleep(min(0.5, self.silent_s / 4))
+            self._judge()
+
+    # -- the sites' entries ---------------------------------------------------------------------
+
+    def _decode(self, st: SiteState, key: str, value: bytes) -> Obj | SiteMeta | None:
+        """The entry's object, or None: dropped alone (counted, its reason logged once)."""
+        why, detail = "", ""
+        try:
+            kind = "meta" if key == META_KEY else id_of(key)[0]
+        except ValueError as err:
+            why, detail = "bad_key", str(err)
+        else:
+            try:
+                return msgspec.json.decode(value, type=SiteMeta if kind == "meta" else _TYPES[kind])
+            except msgspec.DecodeError as err:  # a ValidationError too
+                why, detail = "bad_value", str(err)
+        self.bad[why] += 1
+        if self.bad[why] == 1:
+            log.warning("site %s: dropped an entry %s (%s): %s", st.name, key[:80], why, detail[:200])
+        return None
+
+    def _initial(self, st: SiteState, into: dict[str, Obj], entry: Any) -> None:
+        if entry.operation is not None:
+            return  # deleted: not on the floor
+        got = self._decode(st, entry.key, entry.value or b"")
+        if isinstance(got, SiteMeta):
+            st.meta = got
+        elif got is not None:
+            into[entry.key] = got
+
+    def _change(self, st: SiteState, entry: Any) -> None:
+        key: str = entry.key
+        if entry.operation is not None:  # deleted; an ended call's last state rides on its delete
+            gone = st.objects.pop(key, None)
+            if gone is None:
+                return
+            if isinstance(gone, Call):
+                got = self._decode(st, key, entry.value) if entry.value else None
+                last = got if isinstance(got, Call) else msgspec.structs.replace(
+                    gone, state=CallState.ENDED.value, ended_at=self.server.clock())
+                self.server.publish([self._named(st.name, last)])
+            else:
+                self.server.publish([Gone("agent" if isinstance(gone, Agent) else "queue",
+                                          self._id(st.name, gone.id))])
+            return
+        obj = self._decode(st, key, entry.value or b"")
+        if obj is None:
+            return
+        if isinstance(obj, SiteMeta):
+            offered = st.meta is None or st.meta.monitor != obj.monitor
+            st.meta, st.heard = obj, self._mono()
+            if offered:
+                self._offer()
+            self._judge()
+            return
+        st.objects[key] = obj
+        self.server.publish([self._named(st.name, obj)])
+
+    def _beat_age(self, st: SiteState) -> float:
+        """How old the site's last beat is, by the clocks (a bridge dead before the relay started shows at once)."""
+        return 0.0 if st.meta is None else max(0.0, (self.server.clock() - st.meta.beat) / 1000)
+
+    def _load(self) -> None:
+        floor: list[Obj] = [self._named(st.name, o) for st in self.sites.values() if st.read for o in st.objects.values()]
+        self.server.load([o for o in floor if isinstance(o, Agent)], [o for o in floor if isinstance(o, Queue)],
+                         [o for o in floor if isinstance(o, Call)])
+        if all(st.read for st in self.sites.values()):
+            self.server.serve_when_down()  # every site once read: a board gets what there is, told what is not live
+        self._offer()
+
+    def _offer(self) -> None:
+        """What the sites' bridges offer supervisors (their boards reconnect for it if it changed)."""
+        modes: list[str] = []
+        for st in self.sites.values():
+            for m in st.meta.monitor if st.meta is not None else ():
+                if m not in modes:
+                    modes.append(m)
+        self.server.set_monitoring(tuple(modes), "" if modes else "the sites' bridges offer no monitoring")
+
+    # -- is it live? ---------------------------------------------------------------------------
+
+    def _site_source(self, st: SiteState, now: int) -> Source | None:
+        """The site's source as the relay sees it (None: live)."""
+        if not self.broker_up:
+            return Source(state="down", since=now, reason="broker_lost", detail=self.broker)
+        if not st.read:
+            return Source(state="syncing", since=now, reason=SourceReason.TAKING_FLOOR.value, detail=st.missing)
+        if self._mono() - st.heard > self.silent_s:
+            return Source(state="down", since=now - round((self._mono() - st.heard) * 1000), reason="site_silent",
+                          detail=st.name)
+        src = st.meta.source if st.meta is not None else None
+        return None if src is None or src.up else src
+
+    def _judge(self) -> None:
+        now = self.server.clock()
+        worst: Source | None = None
+        for st in self.sites.values():
+            src = self._site_source(st, now)
+            if src is None:
+                st.silent_since = 0
+                continue
+            st.silent_since = st.silent_since or src.since or now
+            src = msgspec.structs.replace(src, since=st.silent_since)
+            if self.multi and src.reason != "site_silent":
+                src = msgspec.structs.replace(src, detail=f"{st.name}: {src.detail}" if src.detail else st.name)
+            if worst is None or src.since < worst.since:
+                worst = src
+        if worst is None:
+            self.server.source = Source(state="up", since=self._up_since(now))
+        else:
+            self.server.source = worst
+
+    def _up_since(self, now: int) -> int:
+        cur = self.server.source
+        return cur.since if cur is not None and cur.up else now
+
+    # -- names on a merged floor -----------------------------------------------------------------
+
+    def _id(self, site: str, oid: str) -> str:
+        return f"{site}/{oid}" if self.multi else oid
+
+    def _named(self, site: str, obj: Obj) -> Obj:
+        if not self.multi:
+            return obj
+        n = self._id
+        if isinstance(obj, Agent):
+            return msgspec.structs.replace(obj, id=n(site, obj.id), team=n(site, obj.team) if obj.team else "",
+                                           queues=tuple(n(site, q) for q in obj.queues),
+                                           call_id=n(site, obj.call_id) if obj.call_id else None)
+        if isinstance(obj, Queue):
+            return msgspec.structs.replace(obj, id=n(site, obj.id), name=f"{obj.name or obj.id} ({site})")
+        return msgspec.structs.replace(obj, id=n(site, obj.id), queue=n(site, obj.queue),
+                                       agent_id=n(site, obj.agent_id) if obj.agent_id else None)
+
+    def _site_of(self, oid: object) -> tuple[str, str] | None:
+        """(site, the site's id) of an id on the served floor."""
+        if not isinstance(oid, str):
+            return None
+        if not self.multi:
+            return next(iter(self.sites)), oid
+        site, sep, rest = oid.partition("/")
+        return (site, rest) if sep and site in self.sites else None
+
+    # -- monitoring through the relay --------------------------------------------------------------
+
+    async def command(self, cmd: Command, peer: Peer) -> CommandResult:
+        """A board's monitor.* command, asked of the bridge that owns the agent's site."""
+        def error(code: str, words: str) -> CommandResult:
+            return CommandResult(req_id=cmd.req_id, ts=self.server.clock(), ok=False,
+                                 error=ErrorInfo(code=code, message=words))
+        if not cmd.action.startswith("monitor."):
+            return error("not_supported", f"a relay does not take {cmd.action!r}")
+        if cmd.args.get("audio"):
+            return error("not_supported", "in-app audio is not carried through a relay: listen on your phone")
+        field_ = "agent_id" if cmd.action == "monitor.start" else "session_id"
+        where = self._site_of(cmd.args.get(field_))
+        if where is None:
+            return error("not_found", f"no {field_.replace('_', ' ')} {cmd.args.get(field_)!r} here")
+        site, local = where
+        teams = peer.principal.teams
+        if self.multi and teams is not None:
+            teams = frozenset(t.partition("/")[2] for t in teams if t.startswith(f"{site}/"))
+        board = self._board(peer)
+        fwd = Forwarded(relay=self.relay_id, board=board, name=peer.principal.name, role=peer.principal.role,
+                        teams=tuple(sorted(teams)) if teams is not None else None,
+                        command=msgspec.Raw(encode_message(msgspec.structs.replace(
+                            cmd, args={**cmd.args, field_: local}))))
+        try:
+            reply = await self.nc.request(command_subject(site), msgspec.json.encode(fwd), timeout=5)
+            result = decode_server(reply.data)
+        except (TimeoutError, nats.errors.Error, FrameRejected) as err:
+            log.warning("site %s: %s not answered: %s", site, cmd.action, type(err).__name__)
+            return error("backend_error", f"site {site}'s bridge did not answer")
+        if not isinstance(result, CommandResult):
+            return error("backend_error", f"site {site}'s bridge answered with {type(result).__name__}")
+        sid = (result.result or {}).get("session_id")
+        if isinstance(sid, str):
+            result = msgspec.structs.replace(result, result={**(result.result or {}), "session_id": self._id(site, sid)})
+        return msgspec.structs.replace(result, req_id=cmd.req_id)
+
+    def _board(self, peer: Peer) -> str:
+        board = self._board_of.get(id(peer))
+        if board is None:
+            board = f"b{next(self._ids)}"
+            self._board_of[id(peer)], self._boards[board] = board, peer
+        return board
+
+    async def _to_board(self, msg: Msg) -> None:
+        """A session's update from a site's bridge, to the board of ours that started it."""
+        site, board = msg.subject.split(".")[1], msg.subject.rsplit(".", 1)[1]
+        peer = self._boards.get(board)
+        try:
+            upd = decode_server(msg.data)
+        except FrameRejected as err:
+            self.bad["bad_update"] += 1
+            log.warning("site %s: dropped a session update: %s", site, err.detail[:200])
+            return
+        if peer is None or not isinstance(upd, MonitorUpdate) or site not in self.sites:
+            return
+        n = self._id
+        self.server.send_to(peer, msgspec.structs.replace(
+            upd, session_id=n(site, upd.session_id), agent_id=n(site, upd.agent_id),
+            call_id=n(site, upd.call_id) if upd.call_id else None))
+
+    def _left(self, peer: Peer) -> None:
+        board = self._board_of.pop(id(peer), None)
+        if board is None:
+            return
+        self._boards.pop(board, None)
+        frame = msgspec.json.encode(Left(relay=self.relay_id, board=board))
+        for site in self.sites:
+            asyncio.ensure_future(self.nc.publish(left_subject(site), frame))
+
+
+def sites_of(names: Iterable[str]) -> list[str]:
+    return [check_site(n) for n in names]
