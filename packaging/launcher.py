@@ -1,7 +1,8 @@
 """The frozen bundle's one entry point: which program runs depends on the name it was started by.
 
-``wallboard`` (the board), ``wallboard-asterisk-bridge``, ``wallboard-freeswitch-bridge``, ``wallboard-callcentre``; the .deb links
-each name in /usr/bin to this one executable, so the bundle carries one copy of Python and Qt.
+``wallboard`` (the board), ``wallboard-asterisk-bridge``, ``wallboard-freeswitch-bridge``, ``wallboard-relay``,
+``wallboard-callcentre``; the .deb links each name in /usr/bin to this one executable, so the bundle carries one
+copy of Python and Qt.
 """
 
 import os
@@ -14,6 +15,8 @@ def main() -> int:
         from wallboard.bridge import main as run
     elif name == "wallboard-freeswitch-bridge":
         from wallboard.fsbridge import main as run
+    elif name == "wallboard-relay":
+        from wallboard.relay import main as run
     elif name == "wallboard-callcentre":
         from wallboard.callcentre.cli import main as run
     else:

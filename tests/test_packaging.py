@@ -73,3 +73,24 @@ def test_the_freeswitch_units_command_line_is_accepted(monkeypatch: pytest.Monke
     assert fsbridge.main([*argv, "--check"]) == 0
     out = capsys.readouterr().out
     assert "ok: event socket 127.0.0.1:8021, 2 queues configured" in out and "s3cret" not in out
+
+
+def test_the_relays_unit_is_accepted_and_its_settings_kept_private(monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from wallboard import relay
+
+    def read(name: str) -> dict[str, str]:
+        return dict(line.split("=", 1) for line in (BRIDGE / name).read_text().splitlines()
+                    if "=" in line and not line.startswith("#"))
+    u = read("wallboard-relay.service")
+    assert (u["Restart"], u["User"], u["EnvironmentFile"], u["RestartPreventExitStatus"]) == (
+        "always", "wallboard-bridge", "/etc/wallboard/relay.env", "2")
+    assert "/etc/wallboard/relay.env" in (BRIDGE / "postinst").read_text()
+    assert "wallboard-relay" in (BRIDGE / "prerm").read_text()
+    env = {**read("relay.env"), "SV_TOKEN": "sv", "TV_TOKEN": "tv"}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    words = re.sub(r"\$\{?(\w+)\}?", lambda m: env.get(m[1], ""), u["ExecStart"]).split()
+    assert words[0] == "/usr/bin/wallboard-relay"
+    assert relay.main([*words[1:], "--check"]) == 0
+    assert "ok: sites tokyo from nats://127.0.0.1:4222" in capsys.readouterr().out

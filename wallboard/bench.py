@@ -24,6 +24,8 @@ from typing import Any
 
 from .benchfanout import bench_fanout
 from .benchfanout import headline as fanout_headline
+from .benchrelay import bench_relay
+from .benchrelay import headline as relay_headline
 
 TARGETS = {
     "core": "≥ 40 % of raw decode",
@@ -39,6 +41,7 @@ TARGETS = {
     "audio": "ours: ≤ 1 % of a core per session, p99 ≤ 20 ms",
     "history": "write ≤ 5 % of a core at 5,000 ev/s; a day's report ≤ 2 s",
     "fanout": "≤ 0.1 % of a core per board per 1,000 ev/s",
+    "relay": "reported: added latency, CPU per relay",
 }
 
 
@@ -231,9 +234,10 @@ def bench_big(quick: bool, agents: int = 10_000) -> dict[str, Any]:
 
 
 def serve_load(agents: int, queues: int, rate: float, port_file: str, per_event: bool = False,
-               coalesce_ms: float = 0.0) -> None:
+               coalesce_ms: float = 0.0, nats: str = "", site: str = "") -> None:
     """Random but valid traffic at ``rate`` events/s, stamped with the real clock; ``per_event``: each event
-    published alone, as a bridge publishes a PBX's (else 10 ms of them at once, as the simulator's tick)."""
+    published alone, as a bridge publishes a PBX's (else 10 ms of them at once, as the simulator's tick);
+    ``nats``: also kept in ``site``'s bucket on that broker, as a bridge keeps it for relays."""
     import asyncio
     import random
 
@@ -251,6 +255,11 @@ def serve_load(agents: int, queues: int, rate: float, port_file: str, per_event:
         a, q, c = cc.snapshot()
         server = FeedServer(now, heartbeat_s=2.0, coalesce_s=coalesce_ms / 1000)
         server.load(a, q, c)
+        if nats:
+            from .feed.broker import Broker, SiteMirror, connect
+            mirror = SiteMirror(server, await connect(Broker(url=nats), f"bench {site}", lambda: None, lambda: None),
+                                site)
+            await mirror.start()
         port = await server.start("127.0.0.1", 0)
         with open(port_file, "w") as f:
             f.write(str(port))
@@ -845,7 +854,7 @@ SECTIONS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "core": bench_core, "latency": bench_latency, "slow": bench_slow, "flood": bench_flood,
     "slowflood": bench_slow_flood, "repaint": bench_repaint,
     "idle": bench_idle, "memory": bench_memory, "cold": bench_cold, "big": bench_big, "audio": bench_audio,
-    "history": bench_history, "fanout": bench_fanout,
+    "history": bench_history, "fanout": bench_fanout, "relay": bench_relay,
 }
 TITLES = {
     "core": "1 core throughput (2,000 agents, 50 queues)", "latency": "2 event→pixel, 5,000 ev/s",
@@ -856,6 +865,7 @@ TITLES = {
     "big": "9 10,000 agents: frame time", "audio": "10 in-app audio: 10 sessions on the bridge",
     "history": "11 history: write cost, reports on a big store",
     "fanout": "12 fan-out: the server's cost per board",
+    "relay": "13 relays: boards through NATS, 2 sites",
 }
 
 
@@ -897,6 +907,7 @@ def _headline(name: str, r: dict[str, Any]) -> str:
                            f"{r['report_agents_day_s']} s; {r['store_days']} days' outcomes "
                            f"{r['report_outcomes_30d_s']} s, agents {r['report_agents_30d_s']} s",
         "fanout": lambda: fanout_headline(r),
+        "relay": lambda: relay_headline(r),
     }[name]()
 
 
@@ -944,9 +955,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--per-event", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--coalesce-ms", type=float, default=0.0, help=argparse.SUPPRESS)
+    p.add_argument("--nats", default="", help=argparse.SUPPRESS)
+    p.add_argument("--site", default="", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.section == "serve-load":
-        serve_load(args.agents, args.queues, args.rate, args.port_file, args.per_event, args.coalesce_ms)
+        serve_load(args.agents, args.queues, args.rate, args.port_file, args.per_event, args.coalesce_ms, args.nats,
+                   args.site)
         return 0
     if args.section == "serve-audio":
         serve_audio(args.port_file, args.agents)

@@ -39,6 +39,13 @@ for pbx in asterisk:AMI_SECRET freeswitch:ESL_PASSWORD; do
    cmd=$(eval "echo $exec_start" | sed "s#/usr/bin/#$root/usr/bin/#; s#/etc/wallboard/#$root/etc/wallboard/#")
    $cmd --check) || fail "the installed $name bridge refuses the unit's command line"
 done
+relay="$root/lib/systemd/system/wallboard-relay.service"
+[ -f "$relay" ] && grep -q '^Restart=always' "$relay" || fail "no systemd unit for the relay, or it does not restart"
+[ "$(stat -c %a "$root/etc/wallboard/relay.env")" = 640 ] || fail "relay.env is readable by others"
+exec_start=$(sed -n 's/^ExecStart=//p' "$relay")
+(set -a; . "$root/etc/wallboard/relay.env"; SV_TOKEN=a TV_TOKEN=b; set +a
+ cmd=$(eval "echo $exec_start" | sed "s#/usr/bin/#$root/usr/bin/#")
+ $cmd --check) || fail "the installed relay refuses the unit's command line"
 
 bundle="$root/opt/wallboard"
 leftovers=$(find "$bundle" \( -name tests -o -name test -o -name __pycache__ -o -name '*.pyc' -o -name '*.ts' \

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
 BRIDGE = Path(__file__).resolve().parent / "bridge"  # the bridge's unit, settings template, maintainer scripts
-PROGRAMS = ("wallboard", "wallboard-asterisk-bridge", "wallboard-freeswitch-bridge", "wallboard-callcentre")
+PROGRAMS = ("wallboard", "wallboard-asterisk-bridge", "wallboard-freeswitch-bridge", "wallboard-relay", "wallboard-callcentre")
 MAINTAINER = "Wallboard maintainers <wallboard@example.org>"
 DESKTOP = """[Desktop Entry]
 Type=Application
@@ -136,6 +136,7 @@ def main() -> int:
     systemd.mkdir(parents=True)
     shutil.copy(BRIDGE / "wallboard-asterisk-bridge.service", systemd)
     shutil.copy(BRIDGE / "wallboard-freeswitch-bridge.service", systemd)
+    shutil.copy(BRIDGE / "wallboard-relay.service", systemd)
     etc = stage / "etc" / "wallboard"
     etc.mkdir(parents=True)
     shutil.copy(BRIDGE / "asterisk-bridge.env", etc / "asterisk-bridge.env")
@@ -144,6 +145,8 @@ def main() -> int:
     shutil.copy(BRIDGE / "freeswitch-bridge.env", etc / "freeswitch-bridge.env")
     (etc / "freeswitch-bridge.env").chmod(0o640)
     shutil.copy(ROOT / "resources" / "freeswitch" / "bridge.example.toml", etc / "freeswitch-bridge.toml")
+    shutil.copy(BRIDGE / "relay.env", etc / "relay.env")
+    (etc / "relay.env").chmod(0o640)
     doc = stage / "usr" / "share" / "doc" / "wallboard"
     doc.mkdir(parents=True)
     shutil.copy(ROOT / "README.md", doc / "README.md")
@@ -155,7 +158,8 @@ def main() -> int:
         shutil.copy(BRIDGE / script, stage / "DEBIAN" / script)
         (stage / "DEBIAN" / script).chmod(0o755)
     (stage / "DEBIAN" / "conffiles").write_text("/etc/wallboard/asterisk-bridge.env\n/etc/wallboard/bridge.toml\n"
-                                                 "/etc/wallboard/freeswitch-bridge.env\n/etc/wallboard/freeswitch-bridge.toml\n")
+                                                 "/etc/wallboard/freeswitch-bridge.env\n/etc/wallboard/freeswitch-bridge.toml\n"
+                                                 "/etc/wallboard/relay.env\n")
     (stage / "DEBIAN" / "control").write_text(control(
         "wallboard", version, arch, depends, du_kb(stage),
         "live call-centre supervisor wallboard\n"

@@ -503,6 +503,14 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>内部エラー（{0}）。再接続します</translation>
     </message>
     <message>
+        <source>no word from site {0}&apos;s bridge</source>
+        <translation>拠点 {0} のブリッジから応答なし</translation>
+    </message>
+    <message>
+        <source>the relay&apos;s broker is out of reach ({0})</source>
+        <translation>中継サーバーのブローカーに接続できません ({0})</translation>
+    </message>
+    <message>
         <source>This feed does not offer that</source>
         <translation>このフィードでは使えません</translation>
     </message>

@@ -93,6 +93,8 @@ class SourceReason(str, Enum):
     NOT_LOADED = "not_loaded"  # the PBX's queue module is not loaded yet; detail: the PBX's answer
     SNAPSHOT_FAILED = "snapshot_failed"  # detail: what failed, in the PBX's words
     INTERNAL = "internal"  # a bug of the server's; detail: its kind
+    SITE_SILENT = "site_silent"  # a relay: the site's bridge is not heard from; detail: the site
+    BROKER_LOST = "broker_lost"  # a relay: its broker is out of reach; detail: the broker's address
 
 
 class Source(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

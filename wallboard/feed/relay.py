@@ -21,14 +21,14 @@ import itertools
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import msgspec
 import nats
 from nats.aio.client import Client
 from nats.aio.msg import Msg
+from nats.js.api import DeliverPolicy
 from nats.js.errors import BucketNotFoundError
 
 from ..core.errors import FrameRejected
@@ -41,6 +41,7 @@ from .broker import (
     Left,
     SiteMeta,
     bucket,
+    bucket_of,
     check_site,
     command_subject,
     id_of,
@@ -81,6 +82,7 @@ class Relay:
         self._ids = itertools.count(1)
         self._boards: dict[str, Peer] = {}  # board id → peer (boards that sent a command)
         self._board_of: dict[int, str] = {}  # id(peer) → board id
+        self._out: list[Obj | Gone] = []  # changes to publish at the end of this turn of the loop
         server.on_command = self.command
         server.on_disconnect = self._left
         server.source = Source(state="syncing", since=server.clock(), reason=SourceReason.TAKING_FLOOR.value,
@@ -117,41 +119,73 @@ class Relay:
             self._watches[site] = asyncio.create_task(self._watch(self.sites[site]))
 
     async def _watch(self, st: SiteState) -> None:
-        """The site's bucket: its current values (the site's floor, served at once), then each change."""
+        """The site's bucket: its current values (the site's floor, served at once), then each change.
+
+        Its stream is consumed as a KV watch is (an ordered consumer, the last message of every key first),
+        but each message handled in the subscription's callback: nats-py's watcher queues every entry and
+        waits on it with a timer of its own, which cost the relay more than all the rest of an entry's work."""
         js = self.nc.jetstream()
+        prefix = f"$KV.{bucket_of(st.name)}."
         while True:
+            sub = None
             try:
-                kv = await bucket(js, st.name, create=False)
-                watcher = await kv.watchall()
+                await bucket(js, st.name, create=False)
+                # The current values end at the stream's last message now (it is the last of its key): on a
+                # busy site more keep coming, so "nothing pending" may never be seen.
+                last = (await js.stream_info(f"KV_{bucket_of(st.name)}")).state.last_seq
                 first: dict[str, Obj] = {}
-                while (entry := await watcher.updates(timeout=30)) is not None:
-                    self._initial(st, first, entry)
-                st.objects, st.read, st.missing = first, True, ""
-                st.heard = self._mono() - self._beat_age(st)
-                self._load()
-                self._judge()
-                log.info("site %s: %d objects read; following its changes", st.name, len(first))
-                quiet = 0.0
-                while True:
-                    try:
-                        entry = await watcher.updates(timeout=self.silent_s)
-                    except nats.errors.TimeoutError:
-                        quiet += self.silent_s
-                        if quiet >= 3 * self.silent_s:  # not even a beat: the watch itself may be dead
-                            raise
-                        continue
-                    quiet = 0.0
-                    if entry is not None:
-                        self._change(st, entry)
+                read: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+                if not last:
+                    self._read(st, first, read)  # an empty bucket
+                sub = await js.subscribe(f"{prefix}>", cb=self._entries(st, prefix, first, read, last),
+                                         ordered_consumer=True, deliver_policy=DeliverPolicy.LAST_PER_SUBJECT)
+                await asyncio.wait_for(read, 60)
+                while True:  # a consumer the broker no longer knows (it restarted unseen) is made anew
+                    await asyncio.sleep(3 * self.silent_s)
+                    if self._mono() - st.heard > 3 * self.silent_s:
+                        await sub.consumer_info()
             except asyncio.CancelledError:
                 raise
             except BucketNotFoundError:
                 st.missing = "no bucket yet: the site's bridge has not published"
-            except (nats.errors.Error, OSError) as err:
+            except (TimeoutError, nats.errors.Error, OSError) as err:
                 st.missing = f"watch lost ({type(err).__name__})"
+            finally:
+                if sub is not None:
+                    try:
+                        await sub.unsubscribe()
+                    except (nats.errors.Error, OSError):
+                        pass
             log.warning("site %s: %s; reading it again in 1 s", st.name, st.missing)
             self._judge()
             await asyncio.sleep(1.0)
+
+    def _entries(self, st: SiteState, prefix: str, first: dict[str, Obj], read: asyncio.Future[None],
+                 last: int) -> Callable[[Msg], Awaitable[None]]:
+        """The subscription's callback: the current values into ``first`` up to stream sequence ``last`` (then
+        ``read``), then each change."""
+        async def entry(msg: Msg) -> None:
+            key = msg.subject[len(prefix):]
+            deleted = msg.header is not None and msg.header.get("KV-Operation") in ("DEL", "PURGE")
+            if read.done():
+                self._change(st, key, msg.data, deleted)
+                return
+            if not deleted:
+                self._initial(st, first, key, msg.data)
+            meta = msg.metadata
+            if meta.sequence.stream >= last or meta.num_pending == 0:
+                self._read(st, first, read)
+        return entry
+
+    def _read(self, st: SiteState, first: dict[str, Obj], read: asyncio.Future[None]) -> None:
+        """The site's current values are all in: served now, in the same step as the entry that ended them, so
+        the next entry is a change to them (not to what the site had before, lost in a load)."""
+        st.objects, st.read, st.missing = first, True, ""
+        st.heard = self._mono() - self._beat_age(st)
+        self._load()
+        self._judge()
+        read.set_result(None)
+        log.info("site %s: %d objects read; following its changes", st.name, len(first))
 
     async def _watchdog(self) -> None:
         while True:
@@ -177,31 +211,27 @@ class Relay:
             log.warning("site %s: dropped an entry %s (%s): %s", st.name, key[:80], why, detail[:200])
         return None
 
-    def _initial(self, st: SiteState, into: dict[str, Obj], entry: Any) -> None:
-        if entry.operation is not None:
-            return  # deleted: not on the floor
-        got = self._decode(st, entry.key, entry.value or b"")
+    def _initial(self, st: SiteState, into: dict[str, Obj], key: str, value: bytes) -> None:
+        got = self._decode(st, key, value)
         if isinstance(got, SiteMeta):
             st.meta = got
         elif got is not None:
-            into[entry.key] = got
+            into[key] = got
 
-    def _change(self, st: SiteState, entry: Any) -> None:
-        key: str = entry.key
-        if entry.operation is not None:  # deleted; an ended call's last state rides on its delete
+    def _change(self, st: SiteState, key: str, value: bytes, deleted: bool) -> None:
+        if deleted:  # an ended call's last state rides on its delete
             gone = st.objects.pop(key, None)
             if gone is None:
                 return
             if isinstance(gone, Call):
-                got = self._decode(st, key, entry.value) if entry.value else None
+                got = self._decode(st, key, value) if value else None
                 last = got if isinstance(got, Call) else msgspec.structs.replace(
                     gone, state=CallState.ENDED.value, ended_at=self.server.clock())
-                self.server.publish([self._named(st.name, last)])
+                self._publish(self._named(st.name, last))
             else:
-                self.server.publish([Gone("agent" if isinstance(gone, Agent) else "queue",
-                                          self._id(st.name, gone.id))])
+                self._publish(Gone("agent" if isinstance(gone, Agent) else "queue", self._id(st.name, gone.id)))
             return
-        obj = self._decode(st, key, entry.value or b"")
+        obj = self._decode(st, key, value)
         if obj is None:
             return
         if isinstance(obj, SiteMeta):
@@ -212,13 +242,24 @@ class Relay:
             self._judge()
             return
         st.objects[key] = obj
-        self.server.publish([self._named(st.name, obj)])
+        self._publish(self._named(st.name, obj))
+
+    def _publish(self, obj: Obj | Gone) -> None:
+        """Published with the others that came in the same turn of the loop: one publish, not one each."""
+        if not self._out:
+            asyncio.get_running_loop().call_soon(self._flush)
+        self._out.append(obj)
+
+    def _flush(self) -> None:
+        out, self._out = self._out, []
+        self.server.publish(out)
 
     def _beat_age(self, st: SiteState) -> float:
         """How old the site's last beat is, by the clocks (a bridge dead before the relay started shows at once)."""
         return 0.0 if st.meta is None else max(0.0, (self.server.clock() - st.meta.beat) / 1000)
 
     def _load(self) -> None:
+        self._flush()  # what came before the load goes before it
         floor: list[Obj] = [self._named(st.name, o) for st in self.sites.values() if st.read for o in st.objects.values()]
         self.server.load([o for o in floor if isinstance(o, Agent)], [o for o in floor if isinstance(o, Queue)],
                          [o for o in floor if isinstance(o, Call)])
@@ -240,11 +281,11 @@ class Relay:
     def _site_source(self, st: SiteState, now: int) -> Source | None:
         """The site's source as the relay sees it (None: live)."""
         if not self.broker_up:
-            return Source(state="down", since=now, reason="broker_lost", detail=self.broker)
+            return Source(state="down", since=now, reason=SourceReason.BROKER_LOST.value, detail=self.broker)
         if not st.read:
             return Source(state="syncing", since=now, reason=SourceReason.TAKING_FLOOR.value, detail=st.missing)
         if self._mono() - st.heard > self.silent_s:
-            return Source(state="down", since=now - round((self._mono() - st.heard) * 1000), reason="site_silent",
+            return Source(state="down", since=now - round((self._mono() - st.heard) * 1000), reason=SourceReason.SITE_SILENT.value,
                           detail=st.name)
         src = st.meta.source if st.meta is not None else None
         return None if src is None or src.up else src
@@ -259,7 +300,7 @@ class Relay:
                 continue
             st.silent_since = st.silent_since or src.since or now
             src = msgspec.structs.replace(src, since=st.silent_since)
-            if self.multi and src.reason != "site_silent":
+            if self.multi and src.reason != SourceReason.SITE_SILENT.value:
                 src = msgspec.structs.replace(src, detail=f"{st.name}: {src.detail}" if src.detail else st.name)
             if worst is None or src.since < worst.since:
                 worst = src

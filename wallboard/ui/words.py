@@ -77,6 +77,8 @@ SOURCE_REASONS = {
     SourceReason.NOT_LOADED: QT_TR_NOOP("the queue module is not loaded yet ({0})"),
     SourceReason.SNAPSHOT_FAILED: QT_TR_NOOP("the floor could not be read ({0})"),
     SourceReason.INTERNAL: QT_TR_NOOP("internal error ({0}); reconnecting"),
+    SourceReason.SITE_SILENT: QT_TR_NOOP("no word from site {0}'s bridge"),
+    SourceReason.BROKER_LOST: QT_TR_NOOP("the relay's broker is out of reach ({0})"),
 }
 SOURCE_STATES = {
     SourceState.CONNECTING: QT_TR_NOOP("Connecting to the PBX…"),
