@@ -19,7 +19,7 @@ from wallboard.callcentre.service import CallCentreService
 from wallboard.callcentre.traffic import demo_plan
 from wallboard.core.model import AgentState
 from wallboard.core.protocol import CommandResult
-from wallboard.feed.broker import Broker, SiteMirror, connect, key_of
+from wallboard.feed.broker import Broker, SiteMirror, connect, deltas_subject, key_of
 from wallboard.feed.relay import Relay
 from wallboard.feed.server import FeedServer, Principal
 
@@ -287,20 +287,24 @@ def test_monitoring_through_a_relay_is_asked_of_the_sites_bridge_and_audited_the
     run(body)
 
 
-def test_an_unreadable_entry_in_a_bucket_is_dropped_alone(run: Runner, nats_server: NatsServer) -> None:
+def test_an_unreadable_entry_or_delta_is_dropped_alone(run: Runner, nats_server: NatsServer) -> None:
     async def body() -> None:
         site = await Site.start(nats_server, "tokyo", agents=10)
+        js = site.nc.jetstream()
+        kv = await js.key_value("wallboard_tokyo")
+        await kv.put(key_of("agent", "ghost"), b'{"id": "ghost", "name": 7}')  # a writer with a bug
+        await kv.put("robot.x1", b"{}")  # a key of no kind of ours
         relay = await RelayProcess(nats_server, ["tokyo"], "r1").start()
         board = Board(relay.url).start()
         try:
             await wait_until(lambda: bool(board.views) and same_floor(board.last, site.floor.server), 10, "served")
-            kv = await site.nc.jetstream().key_value("wallboard_tokyo")
-            await kv.put(key_of("agent", "ghost"), b'{"id": "ghost", "name": 7}')  # a writer with a bug
-            await kv.put("robot.x1", b"{}")  # a key of no kind of ours
+            await js.publish(deltas_subject("tokyo"), b"not json")
+            bad = b'[[%d,"%s",false,{"id":"ghost2","name":5}]]' % (2**40, key_of("agent", "ghost2").encode())
+            await js.publish(deltas_subject("tokyo"), bad)  # and a revision far ahead: it must not hide the next
             await site.run(1.0)
             await wait_until(lambda: same_floor(board.last, site.floor.server), 10, "the rest applied")
-            assert relay.relay is not None and relay.relay.bad == {"bad_value": 1, "bad_key": 1}
-            assert "ghost" not in board.last.agents
+            assert relay.relay is not None and relay.relay.bad == {"bad_value": 2, "bad_key": 1, "bad_delta": 1}
+            assert "ghost" not in board.last.agents and "ghost2" not in board.last.agents
         finally:
             await board.close()
             await relay.stop()

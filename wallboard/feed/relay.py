@@ -29,7 +29,7 @@ import nats
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
-from nats.js.errors import BucketNotFoundError
+from nats.js.errors import BucketNotFoundError, NotFoundError
 
 from ..core.errors import FrameRejected
 from ..core.model import Agent, Call, CallState, Queue
@@ -37,6 +37,7 @@ from ..core.protocol import Command, CommandResult, ErrorInfo, Gone, MonitorUpda
 from ..core.protocol import encode as encode_message
 from .broker import (
     META_KEY,
+    DeltaEntry,
     Forwarded,
     Left,
     SiteMeta,
@@ -44,6 +45,7 @@ from .broker import (
     bucket_of,
     check_site,
     command_subject,
+    deltas_subject,
     id_of,
     left_subject,
     to_board_subject,
@@ -63,6 +65,7 @@ class SiteState:
     heard: float = 0.0  # monotonic: when its bridge was last heard (a beat)
     silent_since: int = 0  # the relay's clock, ms: when it stopped being live (0: it is)
     read: bool = False  # its bucket's current values are in the floor served
+    rev: int = 0  # the bucket's revision its snapshot was read at (a delta's key at or below it is in it already)
     missing: str = ""  # why it is not read (no bucket yet, the broker away)
 
 
@@ -119,39 +122,46 @@ class Relay:
             self._watches[site] = asyncio.create_task(self._watch(self.sites[site]))
 
     async def _watch(self, st: SiteState) -> None:
-        """The site's bucket: its current values (the site's floor, served at once), then each change.
+        """The site's floor: the bucket's current values (served at once), then each write from the delta stream.
 
-        Its stream is consumed as a KV watch is (an ordered consumer, the last message of every key first),
-        but each message handled in the subscription's callback: nats-py's watcher queues every entry and
-        waits on it with a timer of its own, which cost the relay more than all the rest of an entry's work."""
+        The delta stream is joined first and held; then the bucket is read up to its last revision (an ordered
+        consumer, the last message of every key: a KV watch, each message handled in the callback, not queued
+        behind a timer of its own); then what was held and what follows is applied, each key only past the
+        revision the snapshot had of it: nothing missed, nothing twice."""
         js = self.nc.jetstream()
         prefix = f"$KV.{bucket_of(st.name)}."
         while True:
-            sub = None
+            subs = []
             try:
                 await bucket(js, st.name, create=False)
+                held: list[bytes] = []
+                read: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+                subs.append(await js.subscribe(deltas_subject(st.name), cb=self._deltas(st, held, read),
+                                               ordered_consumer=True, deliver_policy=DeliverPolicy.NEW))
                 # The current values end at the stream's last message now (it is the last of its key): on a
                 # busy site more keep coming, so "nothing pending" may never be seen.
                 last = (await js.stream_info(f"KV_{bucket_of(st.name)}")).state.last_seq
                 first: dict[str, Obj] = {}
-                read: asyncio.Future[None] = asyncio.get_running_loop().create_future()
                 if not last:
-                    self._read(st, first, read)  # an empty bucket
-                sub = await js.subscribe(f"{prefix}>", cb=self._entries(st, prefix, first, read, last),
-                                         ordered_consumer=True, deliver_policy=DeliverPolicy.LAST_PER_SUBJECT)
+                    self._read(st, first, held, read, 0)  # an empty bucket
+                else:
+                    subs.append(await js.subscribe(f"{prefix}>", cb=self._entries(st, prefix, first, held, read, last),
+                                                   ordered_consumer=True, deliver_policy=DeliverPolicy.LAST_PER_SUBJECT))
                 await asyncio.wait_for(read, 60)
+                if len(subs) > 1:
+                    await subs.pop().unsubscribe()  # the bucket is read: the delta stream says the rest
                 while True:  # a consumer the broker no longer knows (it restarted unseen) is made anew
                     await asyncio.sleep(3 * self.silent_s)
                     if self._mono() - st.heard > 3 * self.silent_s:
-                        await sub.consumer_info()
+                        await subs[0].consumer_info()
             except asyncio.CancelledError:
                 raise
-            except BucketNotFoundError:
+            except (BucketNotFoundError, NotFoundError):
                 st.missing = "no bucket yet: the site's bridge has not published"
             except (TimeoutError, nats.errors.Error, OSError) as err:
                 st.missing = f"watch lost ({type(err).__name__})"
             finally:
-                if sub is not None:
+                for sub in subs:
                     try:
                         await sub.unsubscribe()
                     except (nats.errors.Error, OSError):
@@ -160,32 +170,50 @@ class Relay:
             self._judge()
             await asyncio.sleep(1.0)
 
-    def _entries(self, st: SiteState, prefix: str, first: dict[str, Obj], read: asyncio.Future[None],
-                 last: int) -> Callable[[Msg], Awaitable[None]]:
-        """The subscription's callback: the current values into ``first`` up to stream sequence ``last`` (then
-        ``read``), then each change."""
+    def _entries(self, st: SiteState, prefix: str, first: dict[str, Obj], held: list[bytes],
+                 read: asyncio.Future[None], last: int) -> Callable[[Msg], Awaitable[None]]:
+        """The bucket's callback: its current values into ``first`` up to stream sequence ``last``."""
         async def entry(msg: Msg) -> None:
-            key = msg.subject[len(prefix):]
-            deleted = msg.header is not None and msg.header.get("KV-Operation") in ("DEL", "PURGE")
             if read.done():
-                self._change(st, key, msg.data, deleted)
                 return
-            if not deleted:
-                self._initial(st, first, key, msg.data)
             meta = msg.metadata
+            if msg.header is None or msg.header.get("KV-Operation") not in ("DEL", "PURGE"):
+                self._initial(st, first, msg.subject[len(prefix):], msg.data)
             if meta.sequence.stream >= last or meta.num_pending == 0:
-                self._read(st, first, read)
+                self._read(st, first, held, read, last)
         return entry
 
-    def _read(self, st: SiteState, first: dict[str, Obj], read: asyncio.Future[None]) -> None:
-        """The site's current values are all in: served now, in the same step as the entry that ended them, so
-        the next entry is a change to them (not to what the site had before, lost in a load)."""
-        st.objects, st.read, st.missing = first, True, ""
+    def _deltas(self, st: SiteState, held: list[bytes], read: asyncio.Future[None]) -> Callable[[Msg], Awaitable[None]]:
+        async def deltas(msg: Msg) -> None:
+            if read.done():
+                self._apply(st, msg.data)
+            else:
+                held.append(msg.data)
+        return deltas
+
+    def _read(self, st: SiteState, first: dict[str, Obj], held: list[bytes], read: asyncio.Future[None],
+              rev: int) -> None:
+        """The site's current values are all in: served now, then the writes held meanwhile, in the same step
+        (the next delta is a change to them, not to what the site had before, lost in a load)."""
+        st.objects, st.read, st.missing, st.rev = first, True, "", rev
         st.heard = self._mono() - self._beat_age(st)
         self._load()
+        for data in held:
+            self._apply(st, data)
+        held.clear()
         self._judge()
         read.set_result(None)
-        log.info("site %s: %d objects read; following its changes", st.name, len(first))
+        log.info("site %s: %d objects read at revision %d; following its deltas", st.name, len(first), rev)
+
+    def _apply(self, st: SiteState, data: bytes) -> None:
+        try:
+            entries = msgspec.json.decode(data, type=list[DeltaEntry])
+        except msgspec.DecodeError as err:
+            self._dropped(st, "bad_delta", "a delta message", str(err))
+            return
+        for rev, key, deleted, value in entries:
+            if rev > st.rev:  # else the snapshot had it already (the stream keeps the order: no running maximum)
+                self._change(st, key, b"" if value == b"null" else bytes(value), deleted)
 
     async def _watchdog(self) -> None:
         while True:
@@ -206,10 +234,13 @@ class Relay:
                 return msgspec.json.decode(value, type=SiteMeta if kind == "meta" else _TYPES[kind])
             except msgspec.DecodeError as err:  # a ValidationError too
                 why, detail = "bad_value", str(err)
+        self._dropped(st, why, f"an entry {key[:80]}", detail)
+        return None
+
+    def _dropped(self, st: SiteState, why: str, what: str, detail: str) -> None:
         self.bad[why] += 1
         if self.bad[why] == 1:
-            log.warning("site %s: dropped an entry %s (%s): %s", st.name, key[:80], why, detail[:200])
-        return None
+            log.warning("site %s: dropped %s (%s): %s", st.name, what, why, detail[:200])
 
     def _initial(self, st: SiteState, into: dict[str, Obj], key: str, value: bytes) -> None:
         got = self._decode(st, key, value)
