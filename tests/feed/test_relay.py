@@ -310,3 +310,31 @@ def test_an_unreadable_entry_or_delta_is_dropped_alone(run: Runner, nats_server:
             await relay.stop()
             await site.stop()
     run(body)
+
+
+def test_an_acknowledgement_on_one_relay_is_shown_by_the_boards_of_every_relay(
+        run: Runner, nats_server: NatsServer) -> None:
+    async def body() -> None:
+        site = await Site.start(nats_server, "tokyo", agents=10)
+        people = {"sv": Principal("佐藤 (SV)", "supervisor"), "tv": Principal("TV 2")}
+        a = await RelayProcess(nats_server, ["tokyo"], "ra", principals=people).start()
+        b = await RelayProcess(nats_server, ["tokyo"], "rb", principals=people).start()
+        sv, tv = Board(a.url, token="sv").start(), Board(b.url, token="tv").start()
+        try:
+            await wait_until(lambda: all(bool(x.views) and x.last.synced and x.last.source_up and x.last.agents
+                                         for x in (sv, tv)), 10, "both boards on the floor")
+            agent = next(iter(sv.last.agents))
+            res = await ask(sv, "alert.ack", kind="long_call", subject=agent)
+            assert res.ok, res.error
+            await wait_until(lambda: ("long_call", agent) in tv.client.acks, 5, "the TV on the other relay told")
+            assert tv.client.acks[("long_call", agent)].by == "佐藤 (SV)"
+            late = Board(b.url, token="tv").start()  # and a board that joins relay B later, in its snapshot
+            await wait_until(lambda: ("long_call", agent) in late.client.acks, 5, "in the snapshot")
+            await late.close()
+        finally:
+            await sv.close()
+            await tv.close()
+            await a.stop()
+            await b.stop()
+            await site.stop()
+    run(body)

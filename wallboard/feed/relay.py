@@ -33,7 +33,17 @@ from nats.js.errors import BucketNotFoundError, NotFoundError
 
 from ..core.errors import FrameRejected
 from ..core.model import Agent, Call, CallState, Queue
-from ..core.protocol import Command, CommandResult, ErrorInfo, Gone, MonitorUpdate, Source, SourceReason, decode_server
+from ..core.protocol import (
+    AlertAck,
+    Command,
+    CommandResult,
+    ErrorInfo,
+    Gone,
+    MonitorUpdate,
+    Source,
+    SourceReason,
+    decode_server,
+)
 from ..core.protocol import encode as encode_message
 from .broker import (
     META_KEY,
@@ -55,6 +65,11 @@ from .server import FeedServer, Peer
 log = logging.getLogger(__name__)
 Obj = Agent | Queue | Call
 _TYPES: dict[str, type[Obj]] = {"agent": Agent, "queue": Queue, "call": Call}
+
+
+class RelayedAck(msgspec.Struct, frozen=True):
+    relay: str
+    ack: msgspec.Raw
 
 
 @dataclass
@@ -88,6 +103,9 @@ class Relay:
         self._out: list[Obj | Gone] = []  # changes to publish at the end of this turn of the loop
         server.on_command = self.command
         server.on_disconnect = self._left
+        server.on_ack = self._ack_taken
+        #: the relays of one floor (the same sites) share their boards' acknowledgements
+        self.acks_subject = f"wallboard.acks.{'~'.join(sorted(sites))}"
         server.source = Source(state="syncing", since=server.clock(), reason=SourceReason.TAKING_FLOOR.value,
                                detail=", ".join(sites))
 
@@ -96,6 +114,7 @@ class Relay:
     async def start(self) -> None:
         for site in self.sites:
             await self.nc.subscribe(to_board_subject(site, self.relay_id, "*"), cb=self._to_board)
+        await self.nc.subscribe(self.acks_subject, cb=self._ack_elsewhere)
         self._watch_all()
         self._tasks.append(asyncio.create_task(self._watchdog()))
 
@@ -294,8 +313,6 @@ class Relay:
         floor: list[Obj] = [self._named(st.name, o) for st in self.sites.values() if st.read for o in st.objects.values()]
         self.server.load([o for o in floor if isinstance(o, Agent)], [o for o in floor if isinstance(o, Queue)],
                          [o for o in floor if isinstance(o, Call)])
-        if all(st.read for st in self.sites.values()):
-            self.server.serve_when_down()  # every site once read: a board gets what there is, told what is not live
         self._offer()
 
     def _offer(self) -> None:
@@ -313,8 +330,9 @@ class Relay:
         """The site's source as the relay sees it (None: live)."""
         if not self.broker_up:
             return Source(state="down", since=now, reason=SourceReason.BROKER_LOST.value, detail=self.broker)
-        if not st.read:
-            return Source(state="syncing", since=now, reason=SourceReason.TAKING_FLOOR.value, detail=st.missing)
+        if not st.read or st.meta is None:  # not read, or written by no bridge yet (its floor comes before it)
+            return Source(state="syncing", since=now, reason=SourceReason.TAKING_FLOOR.value,
+                          detail=st.missing or "no word from the site's bridge yet")
         if self._mono() - st.heard > self.silent_s:
             return Source(state="down", since=now - round((self._mono() - st.heard) * 1000), reason=SourceReason.SITE_SILENT.value,
                           detail=st.name)
@@ -322,7 +340,11 @@ class Relay:
         return None if src is None or src.up else src
 
     def _judge(self) -> None:
+        """The relay's source, from its sites'; once every site has been read whole, boards get the floor at
+        once, whatever is not live (said)."""
         now = self.server.clock()
+        if self.server.hold_when_down and all(st.read and st.meta is not None for st in self.sites.values()):
+            self.server.serve_when_down()
         worst: Source | None = None
         for st in self.sites.values():
             src = self._site_source(st, now)
@@ -431,6 +453,21 @@ class Relay:
         self.server.send_to(peer, msgspec.structs.replace(
             upd, session_id=n(site, upd.session_id), agent_id=n(site, upd.agent_id),
             call_id=n(site, upd.call_id) if upd.call_id else None))
+
+    def _ack_taken(self, ack: AlertAck) -> None:
+        frame = msgspec.json.encode(RelayedAck(relay=self.relay_id, ack=msgspec.Raw(encode_message(ack))))
+        asyncio.ensure_future(self.nc.publish(self.acks_subject, frame))
+
+    async def _ack_elsewhere(self, msg: Msg) -> None:
+        """An acknowledgement another relay of this floor took: its boards and ours show the same."""
+        try:
+            got = msgspec.json.decode(msg.data, type=RelayedAck)
+            ack = decode_server(bytes(got.ack))
+        except (msgspec.DecodeError, FrameRejected) as err:
+            self._dropped(next(iter(self.sites.values())), "bad_ack", "an acknowledgement", str(err))
+            return
+        if got.relay != self.relay_id and isinstance(ack, AlertAck):
+            self.server.keep_ack(ack)
 
     def _left(self, peer: Peer) -> None:
         board = self._board_of.pop(id(peer), None)

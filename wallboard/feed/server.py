@@ -188,6 +188,8 @@ class FeedServer:
         self._held: list[tuple[str, bytes]] = []
         self._flush_at: asyncio.TimerHandle | None = None
         self.mirror: Mirror | None = None
+        #: An acknowledgement taken here, for the other relays of the same floor (a relay's).
+        self.on_ack: Callable[[AlertAck], None] | None = None
         #: While the source is not up, a joining board waits for its snapshot (a bridge: its PBX is away, its
         #: floor unknown). A relay merging sites serves what it has, the source saying which site is not live.
         self.hold_when_down = True
@@ -575,13 +577,20 @@ class FeedServer:
         if not (isinstance(kind, str) and 0 < len(kind) <= 32 and isinstance(subject, str) and 0 < len(subject) <= 128):
             return error("bad_request", "alert.ack needs kind (≤ 32 characters) and subject (an id)")
         ack = AlertAck(ts=now, kind=kind, subject=subject, by=peer.principal.name[:256], at=now)
-        self.acks.pop((kind, subject), None)
-        self.acks[(kind, subject)] = ack
-        while self.acks and (len(self.acks) > ACKS_KEPT or next(iter(self.acks.values())).at < now - ACK_TTL_MS):
-            self.acks.pop(next(iter(self.acks)))
         audit_log.info("audit: %s acknowledged %s on %s", ack.by, kind, subject)
-        self._broadcast(encode(ack))
+        self.keep_ack(ack)
+        if self.on_ack is not None:
+            self.on_ack(ack)
         return CommandResult(req_id=msg.req_id, ts=now, ok=True, result={"at": now})
+
+    def keep_ack(self, ack: AlertAck) -> None:
+        """An acknowledgement kept (the latest of its alert) and sent to every board: taken here, or on
+        another relay of the same floor."""
+        self.acks.pop((ack.kind, ack.subject), None)
+        self.acks[(ack.kind, ack.subject)] = ack
+        while self.acks and (len(self.acks) > ACKS_KEPT or next(iter(self.acks.values())).at < ack.at - ACK_TTL_MS):
+            self.acks.pop(next(iter(self.acks)))
+        self._broadcast(encode(ack))
 
     def _may_report(self, principal: Principal) -> bool:
         return self.reports is not None and (self.reports_for == "all" or principal.role == "supervisor")
