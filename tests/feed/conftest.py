@@ -5,11 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import pytest
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
@@ -19,8 +17,6 @@ from wallboard.core.protocol import MonitorUpdate
 from wallboard.core.view import FloorView
 from wallboard.feed.client import FeedClient
 from wallboard.feed.server import FeedServer
-
-from .natsbroker import NatsServer
 
 
 async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> float:
@@ -130,12 +126,3 @@ class ScriptedServer:
     async def stop(self) -> None:
         self.server.close()
         await self.server.wait_closed()
-
-
-@pytest.fixture
-def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
-    broker = NatsServer(tmp_path / "jetstream").start()
-    try:
-        yield broker
-    finally:
-        broker.stop()
