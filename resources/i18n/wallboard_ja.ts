@@ -511,6 +511,11 @@ Enter it for this session (leave empty if the feed needs none):</source>
         <translation>中継サーバーのブローカーに接続できません ({0})</translation>
     </message>
     <message>
+        <source>NOT LIVE since {1}: {0}</source>
+        <extracomment>A relay&apos;s own trouble is not its PBX&apos;s: said without &quot;PBX&quot;.</extracomment>
+        <translation>{1}から更新なし：{0}</translation>
+    </message>
+    <message>
         <source>This feed does not offer that</source>
         <translation>このフィードでは使えません</translation>
     </message>

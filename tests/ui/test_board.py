@@ -120,6 +120,12 @@ LIVE = LinkStatus(LinkState.LIVE)
     (view(LIVE, 99.9, synced=False, source=Source(state="down", since=DOWN_AT, detail="Leitung gestört")),
      "PBX UNREACHABLE since {0} (Leitung gestört)"),
     (view(LIVE, 99.9, synced=False, source=Source(state="rebooting", since=DOWN_AT)), "PBX: rebooting"),
+    # a relay's own trouble: a site's bridge silent, its broker away — not the PBX's, so not said as the PBX's
+    (view(LIVE, 99.9, held=True, source=Source(state="down", since=DOWN_AT, reason="site_silent", detail="osaka")),
+     "NOT LIVE since {0}: no word from site osaka's bridge — data 3 min 20 s old"),
+    (view(LIVE, 99.9, held=True, source=Source(state="down", since=DOWN_AT, reason="broker_lost",
+                                               detail="nats://10.0.0.2:4222")),
+     "NOT LIVE since {0}: the relay's broker is out of reach (nats://10.0.0.2:4222) — data 3 min 20 s old"),
 ])
 def test_freshness_words(qapp, v: FloorView | None, words: str) -> None:  # type: ignore[no-untyped-def]
     text, colour = freshness_words(freshness(v, 100.0, T0))

@@ -60,6 +60,7 @@ class SiteMeta(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     beat: int  # the bridge's clock, ms: written every beat, so a silent bridge shows
     source: Source | None = None
     monitor: tuple[str, ...] = ()
+    monitor_off: str = ""  # why it offers no monitoring, when it offers none
     server: str = ""
 
 
@@ -222,7 +223,8 @@ class SiteMirror:
 
     def _meta(self) -> bytes:
         s = self.server
-        return msgspec.json.encode(SiteMeta(beat=s.clock(), source=s.source, monitor=s.monitor_modes, server=s.name))
+        return msgspec.json.encode(SiteMeta(beat=s.clock(), source=s.source, monitor=s.monitor_modes,
+                                            monitor_off=s.monitor_off, server=s.name))
 
     async def _beats(self) -> None:
         while True:

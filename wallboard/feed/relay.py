@@ -29,7 +29,7 @@ import nats
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
-from nats.js.errors import BucketNotFoundError, NotFoundError
+from nats.js.errors import BucketNotFoundError
 
 from ..core.errors import FrameRejected
 from ..core.model import Agent, Call, CallState, Queue
@@ -175,7 +175,7 @@ class Relay:
                         await subs[0].consumer_info()
             except asyncio.CancelledError:
                 raise
-            except (BucketNotFoundError, NotFoundError):
+            except BucketNotFoundError:
                 st.missing = "no bucket yet: the site's bridge has not published"
             except (TimeoutError, nats.errors.Error, OSError) as err:
                 st.missing = f"watch lost ({type(err).__name__})"
@@ -285,7 +285,7 @@ class Relay:
         if obj is None:
             return
         if isinstance(obj, SiteMeta):
-            offered = st.meta is None or st.meta.monitor != obj.monitor
+            offered = st.meta is None or (st.meta.monitor, st.meta.monitor_off) != (obj.monitor, obj.monitor_off)
             st.meta, st.heard = obj, self._mono()
             if offered:
                 self._offer()
@@ -322,7 +322,10 @@ class Relay:
             for m in st.meta.monitor if st.meta is not None else ():
                 if m not in modes:
                     modes.append(m)
-        self.server.set_monitoring(tuple(modes), "" if modes else "the sites' bridges offer no monitoring")
+        offs = [f"{st.name}: {st.meta.monitor_off}" if self.multi else st.meta.monitor_off
+                for st in self.sites.values() if st.meta is not None and st.meta.monitor_off]
+        off = "; ".join(offs) or "no word from the sites' bridges yet"
+        self.server.set_monitoring(tuple(modes), "" if modes else off)
 
     # -- is it live? ---------------------------------------------------------------------------
 

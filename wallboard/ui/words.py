@@ -97,11 +97,17 @@ def link_words(report: FreshnessReport) -> str:
     return words or detail
 
 
+#: A relay's own trouble is not its PBX's: said without "PBX".
+RELAY_TROUBLE = QT_TR_NOOP("NOT LIVE since {1}: {0}")
+
+
 def source_words(report: FreshnessReport) -> str:
     reason = report.source_reason
     detail = report.source_detail
     why = tr(SOURCE_REASONS[reason]).format(detail or "…") if reason is not None else detail
     template = SOURCE_STATES.get(report.source_state)
+    if reason in (SourceReason.SITE_SILENT, SourceReason.BROKER_LOST):
+        template = RELAY_TROUBLE
     if template is None:
         text = tr("PBX: {0} {1}").format(report.source_raw_state, why).rstrip()
     else:
