@@ -277,6 +277,24 @@ def test_monitoring_through_a_relay_is_asked_of_the_sites_bridge_and_audited_the
             await sv.close()
             await wait_until(lambda: not svc.desk.sessions, 5, "the session ended with its board")
             assert svc.desk.audit[-1].result == "board_disconnected"
+            # a relay that dies without a word (its broker link gone first): its boards' sessions end all the same
+            crash = await RelayProcess(nats_server, ["tokyo"], "r2",
+                                       principals={"sv-token": Principal("田中 (SV)", "supervisor")}).start()
+            sv2 = Board(crash.url, token="sv-token").start()
+            await wait_until(lambda: sv2.client.caps.monitor != () and bool(sv2.views) and sv2.last.synced, 10, "r2")
+            third = next(a for a in sv2.last.agents.values() if a.status is AgentState.ON_CALL)
+            assert (await ask(sv2, "monitor.start", mode="listen", agent_id=third.id,
+                              supervisor={"endpoint": "PJSIP/sv-desk"})).ok
+            await wait_until(lambda: bool(svc.desk.sessions), 5, "a session at the bridge")
+            assert crash.nc is not None
+            await crash.nc.close()  # no 'left' can be said now, nor a beat
+            t0 = time.monotonic()
+            await wait_until(lambda: not svc.desk.sessions, 10, "the dead relay's session ended at the bridge")
+            assert time.monotonic() - t0 < 8 and svc.desk.audit[-1].result == "board_disconnected"
+            await sv2.close()
+            assert crash.server is not None and crash.relay is not None
+            await crash.server.stop()
+            await crash.relay.stop()
         finally:
             stepping.cancel()
             await sv.close()

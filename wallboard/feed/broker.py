@@ -26,6 +26,7 @@ import asyncio
 import base64
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -118,6 +119,15 @@ DELTAS_KEPT_S = 900.0
 DeltaEntry = tuple[int, str, bool, msgspec.Raw]
 
 
+#: Every relay says it is alive on ``wallboard.relay.<relay>`` this often; a bridge ends the sessions of a relay
+#: not heard for RELAY_GONE_S (it died without saying its boards left: their supervisors must not stay on calls).
+RELAY_BEAT_S, RELAY_GONE_S = 1.0, 5.0
+
+
+def relay_subject(relay: str) -> str:
+    return f"wallboard.relay.{relay}"
+
+
 def command_subject(site: str) -> str:
     return f"wallboard.{site}.command"
 
@@ -168,6 +178,7 @@ class SiteMirror:
         self._whole = True  # write the whole floor (start, the broker back, a load)
         self._tasks: list[asyncio.Task[None]] = []
         self._boards: dict[tuple[str, str], Peer] = {}  # (relay, board) → the desk's peer for it
+        self._relays: dict[str, float] = {}  # relay → when it was last heard (monotonic)
         self.written = 0
         self.failed = 0  # writes the broker did not acknowledge (then the whole floor is written again)
         server.mirror = self
@@ -220,6 +231,7 @@ class SiteMirror:
     async def _subscribe(self) -> None:
         await self.nc.subscribe(command_subject(self.site), cb=self._command)
         await self.nc.subscribe(left_subject(self.site), cb=self._left)
+        await self.nc.subscribe(relay_subject("*"), cb=self._relay_beat)
 
     def _meta(self) -> bytes:
         s = self.server
@@ -230,6 +242,20 @@ class SiteMirror:
         while True:
             await asyncio.sleep(self.beat_s)
             self.source_changed()
+            self._relays_gone()
+
+    async def _relay_beat(self, msg: Msg) -> None:
+        self._relays[msg.subject.rsplit(".", 1)[1]] = time.monotonic()
+
+    def _relays_gone(self) -> None:
+        """The boards of a relay that stopped beating have left: their sessions end, as a board's that leaves."""
+        now = time.monotonic()
+        for key in [k for k in self._boards if now - self._relays.get(k[0], now) > RELAY_GONE_S]:
+            log.warning("site %s: relay %s not heard for %.0f s: its board's sessions end", self.site, key[0],
+                        now - self._relays[key[0]])
+            peer = self._boards.pop(key)
+            if self.server.on_disconnect is not None:
+                self.server.on_disconnect(peer)
 
     async def _writer(self) -> None:
         kv = None
@@ -334,6 +360,7 @@ class SiteMirror:
         key = (fwd.relay, fwd.board)
         teams = frozenset(fwd.teams) if fwd.teams is not None else None
         principal = Principal(fwd.name, "supervisor" if fwd.role == "supervisor" else "viewer", teams)
+        self._relays.setdefault(fwd.relay, time.monotonic())
         peer = self._boards.get(key)
         if peer is None or peer.principal != principal:
             subject = to_board_subject(self.site, fwd.relay, fwd.board)

@@ -47,6 +47,7 @@ from ..core.protocol import (
 from ..core.protocol import encode as encode_message
 from .broker import (
     META_KEY,
+    RELAY_BEAT_S,
     DeltaEntry,
     Forwarded,
     Left,
@@ -58,6 +59,7 @@ from .broker import (
     deltas_subject,
     id_of,
     left_subject,
+    relay_subject,
     to_board_subject,
 )
 from .server import FeedServer, Peer
@@ -235,9 +237,16 @@ class Relay:
                 self._change(st, key, b"" if value == b"null" else bytes(value), deleted)
 
     async def _watchdog(self) -> None:
+        beat = 0.0
         while True:
             await asyncio.sleep(min(0.5, self.silent_s / 4))
             self._judge()
+            if self._mono() - beat >= RELAY_BEAT_S:  # alive, for the bridges holding our boards' sessions
+                beat = self._mono()
+                try:
+                    await self.nc.publish(relay_subject(self.relay_id), b"")
+                except (nats.errors.Error, OSError):
+                    pass
 
     # -- the sites' entries ---------------------------------------------------------------------
 
