@@ -83,11 +83,12 @@ def test_the_relays_unit_is_accepted_and_its_settings_kept_private(monkeypatch: 
         return dict(line.split("=", 1) for line in (BRIDGE / name).read_text().splitlines()
                     if "=" in line and not line.startswith("#"))
     u = read("wallboard-relay.service")
+    assert read("relay.env")["RELAY_SITES"].startswith('"'), "quoted: systemd and check.sh's shell read one value"
     assert (u["Restart"], u["User"], u["EnvironmentFile"], u["RestartPreventExitStatus"]) == (
         "always", "wallboard-bridge", "/etc/wallboard/relay.env", "2")
     assert "/etc/wallboard/relay.env" in (BRIDGE / "postinst").read_text()
     assert "wallboard-relay" in (BRIDGE / "prerm").read_text()
-    env = {**read("relay.env"), "SV_TOKEN": "sv", "TV_TOKEN": "tv"}
+    env = {**{k: v.strip('"') for k, v in read("relay.env").items()}, "SV_TOKEN": "sv", "TV_TOKEN": "tv"}
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     words = re.sub(r"\$\{?(\w+)\}?", lambda m: env.get(m[1], ""), u["ExecStart"]).split()
