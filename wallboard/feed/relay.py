@@ -21,7 +21,7 @@ import itertools
 import logging
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import msgspec
@@ -489,7 +489,3 @@ class Relay:
         frame = msgspec.json.encode(Left(relay=self.relay_id, board=board))
         for site in self.sites:
             asyncio.ensure_future(self.nc.publish(left_subject(site), frame))
-
-
-def sites_of(names: Iterable[str]) -> list[str]:
-    return [check_site(n) for n in names]
