@@ -363,7 +363,7 @@ def _run_for(app: Any, seconds: float) -> None:
 
 def bench_latency(quick: bool, agents: int = 2000, rate: float = 5000) -> dict[str, Any]:
     r = _event_to_pixel(agents, rate, 4.0 if quick else 20.0)
-    r["ok"] = r["p99_ms"] <= 50 and r["board_cpu_pct_of_one_core"] <= 35
+    r["ok"] = r["p99_ms"] is not None and r["p99_ms"] <= 50 and (r["board_cpu_pct_of_one_core"] or 0) <= 35
     return r
 
 
@@ -425,7 +425,7 @@ def _event_to_pixel(agents: int, rate: float, seconds: float, slow: Slow | None 
 
         QTimer.singleShot(3000, start)
         _run_for(app, 3.0 + seconds)  # one exec(): Qt paints little in a second one
-        cpu = (time.process_time() - mark[0]) / (time.monotonic() - mark[1])
+        cpu = (time.process_time() - mark[0]) / (time.monotonic() - mark[1]) if mark else None  # None: never started
         counting[0] = False
         c = w.view.counters
         visible = _visible_tiles(w)
@@ -438,8 +438,11 @@ def _event_to_pixel(agents: int, rate: float, seconds: float, slow: Slow | None 
     late = [behind for lag, behind in said if lag > 3000]
     return {"agents": agents, "events_per_s_sent": rate, "seconds": seconds, "events_measured": len(latencies),
             "events_per_s_received": round(len(latencies) / seconds),
-            "p50_ms": round(_pct(latencies, 50), 1), "p99_ms": round(_pct(latencies, 99), 1),
-            "max_ms": round(max(latencies), 1), "board_cpu_pct_of_one_core": round(cpu * 100, 1),
+            # nothing painted while measured (a board on half a core still behind the flood's start): a result, None
+            "p50_ms": round(_pct(latencies, 50), 1) if latencies else None,
+            "p99_ms": round(_pct(latencies, 99), 1) if latencies else None,
+            "max_ms": round(max(latencies), 1) if latencies else None,
+            "board_cpu_pct_of_one_core": round(cpu * 100, 1) if cpu is not None else None,
             "p99_first_second_ms": round(_pct(windows[0], 99), 1) if windows and windows[0] else None,
             "p99_last_second_ms": round(_pct(windows[-2], 99), 1) if len(windows) > 1 and windows[-2] else None,
             "p99_worst_second_ms": round(worst_second, 1),
@@ -514,7 +517,7 @@ def bench_slow(quick: bool) -> dict[str, Any]:
     if not isinstance(slow, Slow):
         return slow
     r = _event_to_pixel(2000, 5000, 4.0 if quick else 20.0, slow)
-    r["ok"] = r["p99_ms"] <= 50
+    r["ok"] = r["p99_ms"] is not None and r["p99_ms"] <= 50
     return r
 
 
@@ -523,7 +526,7 @@ def bench_flood(quick: bool, slow: Slow | None = None) -> dict[str, Any]:
     r = _event_to_pixel(2000, 20_000, 8.0 if quick else 30.0, slow)
     bounded = (r["p99_last_second_ms"] or 0) <= 2 * max(250.0, r["p99_first_second_ms"] or 0)
     told = r["said_behind_when_more_than_3s_late_pct"]
-    r["ok"] = r["p99_ms"] <= 250 and bounded and (told is None or told >= 90)
+    r["ok"] = r["p99_ms"] is not None and r["p99_ms"] <= 250 and bounded and (told is None or told >= 90)
     return r
 
 
