@@ -257,7 +257,7 @@ def serve_load(agents: int, queues: int, rate: float, port_file: str, per_event:
         server.load(a, q, c)
         if nats:
             from .feed.broker import Broker, SiteMirror, connect
-            mirror = SiteMirror(server, await connect(Broker(url=nats), f"bench {site}", lambda: None, lambda: None),
+            mirror = SiteMirror(server, await connect(Broker(url=nats), f"bench {site}"),
                                 site)
             await mirror.start()
         port = await server.start("127.0.0.1", 0)

@@ -13,7 +13,7 @@ from typing import Any
 from . import credentials
 from .core.outbound import DEFAULT_RULES, OutboundRules, OutcomeRefused, rules_from
 from .core.profile import settings_text
-from .feed.broker import Broker, BrokerError, SiteMirror, bucket_of, check_site, connect
+from .feed.broker import Broker, BrokerError, LinkHooks, SiteMirror, bucket_of, check_site, connect
 from .feed.historystore import HistoryError, HistoryStore
 from .feed.outbound import OutboundDesk
 from .feed.server import FeedServer
@@ -264,14 +264,13 @@ async def start_mirror(server: FeedServer, broker: Broker | None) -> SiteMirror 
     if broker is None:
         return None
     site = broker.sites[0]
-    holder: list[SiteMirror] = []
+    hooks = LinkHooks()
     try:
-        nc = await connect(broker, f"wallboard bridge {site}", lambda: None,
-                           lambda: holder[0].broker_back() if holder else None)
+        nc = await connect(broker, f"wallboard bridge {site}", hooks)
     except Exception as err:  # noqa: BLE001 - nats-py raises its own, OSError or TimeoutError: one line
         raise BrokerUnreachable(f"the broker {broker.url}: {err or type(err).__name__}") from None
     mirror = SiteMirror(server, nc, site, beat_s=server.heartbeat_s)
-    holder.append(mirror)
+    hooks.back = mirror.broker_back
     try:
         await mirror.start()
     except Exception as err:  # noqa: BLE001 - JetStream off on that broker, or no rights to the bucket

@@ -23,7 +23,7 @@ import time
 
 from . import __version__, credentials
 from .bridgecli import NATS_SERVICE, BrokerUnreachable, add_broker_arguments, broker_from, nats_account, run_bridge
-from .feed.broker import Broker, connect
+from .feed.broker import Broker, LinkHooks, connect
 from .feed.relay import Relay
 from .feed.server import FeedServer
 from .feed.serving import Serving, add_serving_arguments, serving_from
@@ -84,14 +84,13 @@ async def serve(broker: Broker, sites: list[str], relay_id: str, serving: Servin
     server = FeedServer(now, principals=serving.principals, anonymous=serving.anonymous,
                         heartbeat_s=serving.heartbeat_s, name=f"relay {relay_id} ({', '.join(sites)})",
                         coalesce_s=serving.coalesce_s)
-    holder: list[Relay] = []
+    hooks = LinkHooks()
     try:
-        nc = await connect(broker, f"wallboard relay {relay_id}", lambda: holder[0].broker_lost() if holder else None,
-                           lambda: holder[0].broker_back() if holder else None)
+        nc = await connect(broker, f"wallboard relay {relay_id}", hooks)
     except Exception as err:  # noqa: BLE001 - nats-py raises its own, OSError or TimeoutError: one line
         raise BrokerUnreachable(f"the broker {broker.url}: {err or type(err).__name__}") from None
     relay = Relay(server, nc, sites, relay_id, silent_s=silent_s, broker=broker.url)
-    holder.append(relay)
+    hooks.lost, hooks.back = relay.broker_lost, relay.broker_back
     await relay.start()
     port = await server.start(serving.host, serving.port, ssl=serving.tls)
     print(f"serving feed protocol v1 on {'wss' if serving.tls else 'ws'}://{serving.host}:{port} from sites "

@@ -20,7 +20,7 @@ def test_a_relay_board_sees_the_bridges_floor_through_an_asterisk_restart(run: R
     async def go() -> None:
         ami, bridge, sv, tv = await replay("midcall", 1.0, sessions=2,
                                            gate=lambda lines: "Action: Originate" not in lines)
-        nc = await connect(Broker(url=nats_server.url), "bridge", lambda: None, lambda: None)
+        nc = await connect(Broker(url=nats_server.url), "bridge")
         mirror = SiteMirror(bridge.server, nc, "tokyo", beat_s=0.3)
         told: list[object] = []  # every source the bridge had, as its mirror was told of it
         keep = mirror.source_changed

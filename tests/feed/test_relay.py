@@ -20,7 +20,7 @@ from wallboard.callcentre.service import CallCentreService
 from wallboard.callcentre.traffic import demo_plan
 from wallboard.core.model import AgentState
 from wallboard.core.protocol import CommandResult
-from wallboard.feed.broker import Broker, SiteMirror, connect, deltas_subject, key_of
+from wallboard.feed.broker import Broker, LinkHooks, SiteMirror, connect, deltas_subject, key_of
 from wallboard.feed.relay import Relay
 from wallboard.feed.server import FeedServer, Principal
 
@@ -46,10 +46,10 @@ class Site:
     @classmethod
     async def start(cls, broker: NatsServer, name: str, agents: int = 30, seed: int = 1) -> Site:
         floor = SimulatedFloor(agents=agents, seed=seed, t=wall(), heartbeat_s=0.2, coalesce_s=0.01)
-        holder: list[SiteMirror] = []
-        nc = await connect(Broker(url=broker.url), f"bridge {name}", lambda: None, lambda: holder[0].broker_back())
+        hooks = LinkHooks()
+        nc = await connect(Broker(url=broker.url), f"bridge {name}", hooks)
         mirror = SiteMirror(floor.server, nc, name, beat_s=0.2)
-        holder.append(mirror)
+        hooks.back = mirror.broker_back
         await mirror.start()
         return cls(floor, mirror, nc)
 
@@ -82,11 +82,10 @@ class RelayProcess:
     async def start(self) -> RelayProcess:
         self.server = FeedServer(wall, heartbeat_s=0.2, coalesce_s=0.01, principals=self.principals, name=f"relay {self.name}",
                                  anonymous=Principal("anonymous") if not self.principals else None)
-        holder: list[Relay] = []
-        self.nc = await connect(Broker(url=self.broker.url), f"relay {self.name}", lambda: holder[0].broker_lost(),
-                                lambda: holder[0].broker_back())
+        hooks = LinkHooks()
+        self.nc = await connect(Broker(url=self.broker.url), f"relay {self.name}", hooks)
         self.relay = Relay(self.server, self.nc, self.sites, self.name, silent_s=self.silent_s, broker=self.broker.url)
-        holder.append(self.relay)
+        hooks.lost, hooks.back = self.relay.broker_lost, self.relay.broker_back
         await self.relay.start()
         self.port = await self.server.start(port=self.port)
         return self
@@ -236,7 +235,7 @@ def test_monitoring_through_a_relay_is_asked_of_the_sites_bridge_and_audited_the
         engine = CallCentre(demo_plan(20, 2), wall(), seed=3)
         svc = CallCentreService(engine, lambda clock: FeedServer(clock, heartbeat_s=0.2, coalesce_s=0.01),
                                 speed=10.0, dial_s=0.2)
-        nc = await connect(Broker(url=nats_server.url), "bridge", lambda: None, lambda: None)
+        nc = await connect(Broker(url=nats_server.url), "bridge")
         mirror = SiteMirror(svc.server, nc, "tokyo", beat_s=0.2)
         await mirror.start()
         stepping = asyncio.create_task(svc.run())

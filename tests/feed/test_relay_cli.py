@@ -76,7 +76,7 @@ def test_an_unreachable_broker_is_one_line(tmp_path: object) -> None:
 def test_wallboard_relay_serves_a_board_from_a_bridges_site(run: object, nats_server: NatsServer) -> None:
     async def body() -> None:
         floor = SimulatedFloor(agents=15, t=int(time.time() * 1000), coalesce_s=0.01)
-        nc = await connect(Broker(url=nats_server.url), "bridge", lambda: None, lambda: None)
+        nc = await connect(Broker(url=nats_server.url), "bridge")
         mirror = SiteMirror(floor.server, nc, "tokyo", beat_s=0.5)
         await mirror.start()
         port = free_port()

@@ -28,6 +28,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -103,8 +104,13 @@ def id_of(key: str) -> tuple[str, str]:
     return kind, base64.urlsafe_b64decode(b64 + "=" * (-len(b64) % 4)).decode()
 
 
+def kv_stream(site: str) -> str:
+    """The stream a bucket is (its revisions are this stream's sequence)."""
+    return f"KV_{bucket_of(site)}"
+
+
 def deltas_stream(site: str) -> str:
-    return f"wallboard_{check_site(site)}_deltas"
+    return f"{bucket_of(site)}_deltas"
 
 
 def deltas_subject(site: str) -> str:
@@ -395,14 +401,28 @@ class Broker(msgspec.Struct, frozen=True, kw_only=True):
     sites: tuple[str, ...] = ()  # a bridge's site, or the sites a relay serves
 
 
-async def connect(broker: Broker, name: str, lost: Callable[[], None], back: Callable[[], None]) -> Client:
-    """Connected, retrying for ever once connected (``lost`` and ``back`` say when the link goes and returns);
+def _nothing() -> None:
+    pass
+
+
+@dataclass
+class LinkHooks:
+    """Who hears that the link to the broker went and came back: set once what needs the connection is made."""
+
+    lost: Callable[[], None] = _nothing
+    back: Callable[[], None] = _nothing
+
+
+async def connect(broker: Broker, name: str, hooks: LinkHooks | None = None) -> Client:
+    """Connected, retrying for ever once connected (``hooks`` hear when the link goes and returns);
     the first connection's failure is raised, for a one-line message."""
+    hooks = hooks or LinkHooks()
+
     async def disconnected() -> None:
-        lost()
+        hooks.lost()
 
     async def reconnected() -> None:
-        back()
+        hooks.back()
 
     async def error(err: Exception) -> None:
         log.warning("broker %s: %s", broker.url, err or type(err).__name__)

@@ -58,6 +58,7 @@ from .broker import (
     command_subject,
     deltas_subject,
     id_of,
+    kv_stream,
     left_subject,
     relay_subject,
     to_board_subject,
@@ -161,7 +162,7 @@ class Relay:
                                                ordered_consumer=True, deliver_policy=DeliverPolicy.NEW))
                 # The current values end at the stream's last message now (it is the last of its key): on a
                 # busy site more keep coming, so "nothing pending" may never be seen.
-                last = (await js.stream_info(f"KV_{bucket_of(st.name)}")).state.last_seq
+                last = (await js.stream_info(kv_stream(st.name))).state.last_seq
                 first: dict[str, Obj] = {}
                 if not last:
                     self._read(st, first, held, read, 0)  # an empty bucket
@@ -311,7 +312,8 @@ class Relay:
 
     def _flush(self) -> None:
         out, self._out = self._out, []
-        self.server.publish(out)
+        if out:
+            self.server.publish(out)
 
     def _beat_age(self, st: SiteState) -> float:
         """How old the site's last beat is, by the clocks (a bridge dead before the relay started shows at once)."""

@@ -191,7 +191,7 @@ class FeedServer:
         #: An acknowledgement taken here, for the other relays of the same floor (a relay's).
         self.on_ack: Callable[[AlertAck], None] | None = None
         #: While the source is not up, a joining board waits for its snapshot (a bridge: its PBX is away, its
-        #: floor unknown). A relay merging sites serves what it has, the source saying which site is not live.
+        #: floor unknown). A relay, once it has read its sites, serves what it has, the source saying what is not live.
         self.hold_when_down = True
 
     # -- the source side -------------------------------------------------------------
