@@ -250,11 +250,20 @@ def test_a_quiet_feed_shows_stale_within_a_second_of_its_deadline(qtbot, window:
         qtbot.waitUntil(lambda: window.view is not None and window.view.age_s(time.monotonic()) is not None
                         and window.view.age_s(time.monotonic()) > 0.1, timeout=3000)
         last = window.view.last_frame_mono  # type: ignore[union-attr]
-        qtbot.waitUntil(lambda: window.freshness == "stale", timeout=8000)
-        seen = time.monotonic()
+        # What the board said, noted as it says it: STALE lasts only until the client gives up on the silent
+        # socket (a second later), which a loaded machine's polling could miss.
+        said: list[tuple[float, str, bool, str]] = []
+        shown = window.refresh_status
+
+        def noting(now: int) -> None:
+            shown(now)
+            said.append((time.monotonic(), window.freshness, window.veil.isVisible(), window.veil.text))
+        window.refresh_status = noting  # type: ignore[method-assign]
+        qtbot.waitUntil(lambda: any(f == "stale" for _, f, _, _ in said), timeout=8000)
+        seen, _, veiled, words = next(s for s in said if s[1] == "stale")
         deadline = 2.0 * 2 + 1
         assert seen - last <= deadline + 1.0 + 0.25, f"STALE shown {seen - last - deadline:.2f} s after the deadline"
-        assert window.veil.isVisible() and "STALE" in window.veil.text and "no data for" in window.veil.text
+        assert veiled and "STALE" in words and "no data for" in words
         # the client then drops the silent connection and reconnects: live again, banner gone
         qtbot.waitUntil(lambda: window.freshness == "live", timeout=6000)
         assert not window.veil.isVisible()
