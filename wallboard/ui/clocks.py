@@ -13,14 +13,16 @@ them). Ticks were most of an idle board's CPU.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QRect, Qt
-from PySide6.QtGui import QFont, QPainter, QPixmap, QRegion, QStaticText
+from PySide6.QtCore import QEvent, QPointF, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmap, QRegion, QStaticText
 
 from ..core.model import AgentState
-from .faces import Fonts
+from .faces import Fonts, LookKey
 from .i18n import tr
+from .style import INK, LOOKS
 from .words import clock_text
 
 #: States whose time means nothing to count: no clock on the tile.
@@ -37,6 +39,11 @@ FRESH = frozenset({QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize, QEven
                    QEvent.Type.DevicePixelRatioChange})
 #: Pixels around the digits restored with them (a bold glyph may overhang its advance by one).
 BLEED = 2
+#: The characters of a clock, each drawn once per tint as an opaque cell (see ``ClockBoxes.cells``).
+CLOCK_CHARS = "0123456789:"
+#: A clock in cells: its text, its width, and each character's left edge from the clock's right edge.
+Celled = tuple[str, int, tuple[int, ...]]
+Cells = dict[str, QPixmap]
 
 
 @dataclass(slots=True)
@@ -49,12 +56,15 @@ class Drawn:
     room: int  # how wide the clock may grow before its digits reach the name or leave their box
     clock_w: int = 0  # the width of the clock last drawn
     duration_w: int = 0  # and of the call's duration
+    text: str | None = None  # the clock drawn in cells (None: drawn as text)
+    cells: Cells | None = None  # the cells it was drawn with
 
 
 class ClockBoxes:
     """Where a tile's moving figures sit, at one tile size, and the region a tick repaints."""
 
-    def __init__(self, fonts: Fonts, tile_w: int, tile_h: int, scale: float, dense: bool, dpr: float) -> None:
+    def __init__(self, fonts: Fonts, tile_w: int, tile_h: int, scale: float, dense: bool, dpr: float,
+                 look: Callable[[LookKey], QPixmap]) -> None:
         s = scale
         self.right = tile_w - round(8 * s)
         self.top = round((2 if dense else 4) * s)
@@ -72,6 +82,94 @@ class ClockBoxes:
         self.clock_box = QRect(max(0, self.right - widest), self.top, min(self.right, widest) + BLEED, self.clock_h)
         self.duration_box = QRect(max(0, self.right - tile_w // 2), self.duration_top, min(self.right, tile_w // 2) + BLEED,
                               self.duration_h)
+        # Cells: each character of a clock at a whole-pixel advance, its glyph's ink rows only (clear of an
+        # alert mark's or the selection's border), on the look's tint.
+        fm = QFontMetrics(fonts.clock)
+        ink = fm.tightBoundingRect(CLOCK_CHARS)
+        self.cell_top = max(self.top, self.top + fm.ascent() + ink.top() - 1)
+        self.cell_h = min(self.top + self.clock_h - self.cell_top, ink.height() + 2)
+        self.baseline = self.top + fm.ascent() - self.cell_top
+        digit = max(math.ceil(fm.horizontalAdvance(c)) for c in "0123456789")
+        self.advances = dict.fromkeys("0123456789", digit) | {":": math.ceil(fm.horizontalAdvance(":"))}
+        # Cells are drawn only right of where any name can reach (names are elided to leave "00:00" free),
+        # so whether a tile's clock is in cells depends on its look and the clock alone, never on its name
+        # being drawn apart or in its face: the same tile is drawn the same in every paint.
+        name_end = round(16 * s) + max(10, tile_w - 3 * round(8 * s) - round(8 * s) - fonts.clock_room)
+        self.cells_room = min(self.clock_room, self.right - name_end - BLEED)
+        self._look = look
+        self._plain: dict[LookKey, Cells | None] = {}  # per look: its cells, or None (drawn as text)
+        self._glyphs: dict[tuple[int, int], Cells] = {}
+        self._celled: dict[int, Celled] = {}
+
+    def cells(self, key: LookKey) -> Cells | None:
+        """The opaque character cells a clock on this look is drawn with, or None where the look is not plain
+        tint under the whole clock box (it is then drawn as text). Opaque cells need no restore under them
+        and draw the same pixels in a tick as in a full repaint: one blit per changed character, most
+        seconds one."""
+        if key in self._plain:
+            return self._plain[key]
+        tint = LOOKS[AgentState.of(key[0])].tint
+        left, d = self.right - self.cells_room - 1, self.dpr
+        box = QRect(round(left * d), round(self.cell_top * d), round((self.cells_room + 1 + BLEED) * d),
+                    round(self.cell_h * d))
+        under = self._look(key).toImage().copy(box).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+        plain = QImage(under.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        plain.fill(tint)
+        cells = self._cells_on(tint) if under == plain and left >= 0 else None
+        self._plain[key] = cells
+        return cells
+
+    def _cells_on(self, tint: QColor) -> Cells:
+        key = (tint.rgba(), INK.rgba())  # a theme switch changes the colours in place
+        cells = self._glyphs.get(key)
+        if cells is None:
+            cells = {}
+            for c, w in self.advances.items():
+                pm = QPixmap(round(w * self.dpr), round(self.cell_h * self.dpr))
+                pm.setDevicePixelRatio(self.dpr)
+                pm.fill(tint)
+                q = QPainter(pm)
+                q.setFont(self.fonts.clock)
+                q.setPen(INK)
+                q.drawText(QPointF(0, self.baseline), c)
+                q.end()
+                cells[c] = pm
+            self._glyphs[key] = cells
+        return cells
+
+    def celled(self, secs: int) -> Celled:
+        """A clock's text in cells, its width and where each character starts, once per whole second value."""
+        hit = self._celled.get(secs)
+        if hit is None:
+            if len(self._celled) > 20_000:
+                self._celled.clear()
+            text = clock_text(max(0, secs))
+            lefts, x = [], 0
+            for c in reversed(text):
+                x -= self.advances[c]
+                lefts.append(x)
+            self._celled[secs] = hit = (text, -x, tuple(reversed(lefts)))
+        return hit
+
+    def put(self, p: QPainter, x0: int, y0: int, d: Drawn, key: LookKey | None, now: int, clocks: Texts) -> None:
+        """A whole tile's clock (after its picture): in cells where its look allows (``key``; None: a pulse
+        lies over the tile, its digits drawn over the pulse as text), else laid out as text."""
+        since = d.since
+        if since is None:
+            return
+        secs = (now - since) // 1000
+        cells = d.cells = self.cells(key) if key is not None else None
+        if cells is not None:
+            text, w, lefts = self._celled.get(secs) or self.celled(secs)
+            if w <= self.cells_room:
+                x, y = x0 + self.right, y0 + self.cell_top
+                blit = p.drawPixmap
+                for c, left in zip(text, lefts):
+                    blit(x + left, y, cells[c])
+                d.text, d.clock_w = text, w
+                return
+        st, w2, d.clock_w = self.clocks.get(secs) or self.clock(secs)
+        clocks.append((x0 + self.right - int(w2), y0 + self.top, st))
 
     def region(self, rows: list[int], width: int) -> QRegion:
         """The bands of every row's boxes, the board's width across (``rows``: the tops of the rows of tiles).
@@ -114,8 +212,16 @@ class ClockBoxes:
         """One tile's moving figures alone, as a tick needs. False, with nothing drawn: it needs the whole
         tile (its digits would reach the name drawn apart from its picture, or leave their box)."""
         since, answered = d.since, d.answered
-        if since is not None:
+        old = d.text
+        if since is not None and old is not None:
             secs = (now - since) // 1000
+            celled = self._celled.get(secs) or self.celled(secs)
+            if celled[1] > self.cells_room:  # too wide for cells now: drawn whole, as text
+                return False
+        elif since is not None:
+            secs = (now - since) // 1000
+            if d.cells is not None and (self._celled.get(secs) or self.celled(secs))[1] <= self.cells_room:
+                return False  # drawn as text only while too wide for its cells: narrower again (the clock went back)
             clock = self.clocks.get(secs) or _lay(self.clocks, secs, self.fonts.clock, "")
             cw = clock[2] if clock[2] > d.clock_w else d.clock_w
             if cw > d.room:
@@ -127,7 +233,19 @@ class ClockBoxes:
             if dw > self.duration_room:
                 return False
         right = self.right
-        if since is not None:
+        if since is not None and old is not None:
+            text, w, lefts = celled
+            if text != old:  # the characters from the first that changed (most seconds: the last alone)
+                i = 0
+                if len(text) == len(old):
+                    while text[i] == old[i]:
+                        i += 1
+                cells, x, y = d.cells, x0 + right, y0 + self.cell_top
+                assert cells is not None
+                for k in range(i, len(text)):
+                    p.drawPixmap(x + lefts[k], y, cells[text[k]])
+                d.text, d.clock_w = text, w
+        elif since is not None:
             self.restore(p, x0, y0, d, self.top, self.clock_h, cw)
             clocks.append((x0 + right - int(clock[1]), y0 + self.top, clock[0]))
             d.clock_w = clock[2]

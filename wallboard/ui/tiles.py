@@ -158,7 +158,7 @@ class TileBoard(QWidget):
         f = self._faces
         if (f.size, f.dpr, f.scale, f.dense) != (size, dpr, self.scale, self.paged) or self._boxes is None:
             f.reset(size, dpr, self.scale, self.paged, self.fonts)
-            self._boxes = ClockBoxes(self.fonts, size.width(), size.height(), self.scale, self.paged, dpr)
+            self._boxes = ClockBoxes(self.fonts, size.width(), size.height(), self.scale, self.paged, dpr, f.look)
         self._clock_region = self._boxes.region([y for y, _, _, _, header in self._rows if header is None], self.width())
         self._drawn = [None] * len(self.order)
         self._pulsing.clear()
@@ -333,7 +333,7 @@ class TileBoard(QWidget):
         now, boxes = self.now_ms, self._boxes
         assert boxes is not None
         tw, th = self.tile_width, self.tile_height
-        right, top_off, dur_dy = boxes.right, boxes.top, boxes.duration_top
+        right, dur_dy, put = boxes.right, boxes.duration_top, boxes.put
         agents, calls, order, xy, drawn = self.agents, self.calls, self.order, self._xy, self._drawn
         faces, face, marks, selected = self._faces.faces, self._faces.face, self.marks, self.selected
         qnames, dense = self.queue_names, self.paged
@@ -341,7 +341,7 @@ class TileBoard(QWidget):
         pulsing: list[tuple[int, int]] = []
         settling, look, name_text = self._settling, self._faces.look, self._faces.name_text
         nx, ny = self._faces.name_at()
-        draw_pixmap, pulse, clock_cache, room = p.drawPixmap, self._pulsing, boxes.clocks, boxes.clock_room
+        draw_pixmap, pulse, room = p.drawPixmap, self._pulsing, boxes.clock_room
         full = self._tiles_in(whole)  # type: ignore[arg-type]  # QRegion iterates its rects
         if ticking:  # the rest of the region is clock bands: digits only, unless a tile needs more
             full += boxes.tick(p, self._tiles_in([region.boundingRect()]), set(full), pulse, drawn, xy, now, clocks,
@@ -365,7 +365,7 @@ class TileBoard(QWidget):
                 pulse.discard(i)
             name_right = 0
             if hit is not None and hit[0] is a and hit[1] is call and hit[2] == (sel, m):
-                picture = hit[5]  # nothing on the face changed: the common case
+                picture, key = hit[5], hit[3]  # nothing on the face changed: the common case
             else:
                 queue = "" if dense else qnames.get(call.queue if call is not None else (a.queues[0] if a.queues else ""), "")
                 key = (a.state, a.reason, a.direction, a.help, queue, sel, a.monitor, int(m))
@@ -383,19 +383,14 @@ class TileBoard(QWidget):
                     names.append((x0 + nx, y0 + ny, named[1]))
                     name_right = named[2] + BLEED
             draw_pixmap(x0, y0, picture)
-            since = None if a.state in NO_CLOCK else a.since  # logged out or unreadable: no time to count
-            clock_w = dur_w = 0
-            if since is not None:
-                secs = (now - since) // 1000
-                st, w, clock_w = clock_cache.get(secs) or boxes.clock(secs)
-                clocks.append((x0 + right - int(w), y0 + top_off, st))
             # the call's duration, when it is not already the big clock (a bridge may restart "since" on hold)
             answered = None if dense or call is None or call.answered_at == a.since else call.answered_at
+            drawn[i] = d = Drawn(picture, None if a.state in NO_CLOCK else a.since,  # logged out, unreadable: none
+                                 answered, min(room, right - 1 - name_right) if name_right else room)
+            put(p, x0, y0, d, None if i in pulse else key, now, clocks)  # a pulse: digits over it as text
             if answered is not None:
-                st2, w2, dur_w = boxes.duration((now - answered) // 1000)
+                st2, w2, d.duration_w = boxes.duration((now - answered) // 1000)
                 durations.append((x0 + right - int(w2), y0 + dur_dy, st2))
-            drawn[i] = Drawn(picture, since, answered, min(room, right - 1 - name_right) if name_right else room,
-                             clock_w, dur_w)
         if pulsing:
             paint_pulses(p, pulsing, tw, th, PULSE_ALPHA[self._pulse_at])
         p.setPen(INK)
