@@ -4,7 +4,9 @@ A tile's clock (time in state) and its call's duration sit right-aligned in boxe
 tick marks only those boxes dirty (a band across each row of tiles), and a paint that finds a tile
 touched by nothing but its bands restores, from the picture the tile was last drawn from (its face,
 or its look when the name was drawn over it), just the extent of the old and the new digits, then
-draws the new ones: a small blit and a text per clock instead of a tile, a name and every clock.
+draws the new ones: a small blit and a text per clock instead of a tile, a name and every clock. On a
+plain-tint look the clock is opaque character cells instead, and a tick blits only the characters that
+changed (``ClockBoxes.cells``).
 Everything else in a paint's region (a changed agent, a scroll, an expose, the veil going) gets the
 whole tile, so the screen is the same as after a full repaint, pixel for pixel (a test compares
 them). Ticks were most of an idle board's CPU.
@@ -64,7 +66,7 @@ class ClockBoxes:
     """Where a tile's moving figures sit, at one tile size, and the region a tick repaints."""
 
     def __init__(self, fonts: Fonts, tile_w: int, tile_h: int, scale: float, dense: bool, dpr: float,
-                 look: Callable[[LookKey], QPixmap]) -> None:
+                 look: Callable[[LookKey], QPixmap], name_end: int) -> None:
         s = scale
         self.right = tile_w - round(8 * s)
         self.top = round((2 if dense else 4) * s)
@@ -91,10 +93,9 @@ class ClockBoxes:
         self.baseline = self.top + fm.ascent() - self.cell_top
         digit = max(math.ceil(fm.horizontalAdvance(c)) for c in "0123456789")
         self.advances = dict.fromkeys("0123456789", digit) | {":": math.ceil(fm.horizontalAdvance(":"))}
-        # Cells are drawn only right of where any name can reach (names are elided to leave "00:00" free),
+        # Cells are drawn only right of ``name_end``, where any name ends (``Faces.name_room``),
         # so whether a tile's clock is in cells depends on its look and the clock alone, never on its name
         # being drawn apart or in its face: the same tile is drawn the same in every paint.
-        name_end = round(16 * s) + max(10, tile_w - 3 * round(8 * s) - round(8 * s) - fonts.clock_room)
         self.cells_room = min(self.clock_room, self.right - name_end - BLEED)
         self._look = look
         self._plain: dict[LookKey, Cells | None] = {}  # per look: its cells, or None (drawn as text)
@@ -103,7 +104,7 @@ class ClockBoxes:
 
     def cells(self, key: LookKey) -> Cells | None:
         """The opaque character cells a clock on this look is drawn with, or None where the look is not plain
-        tint under the whole clock box (it is then drawn as text). Opaque cells need no restore under them
+        tint wherever cells may go (it is then drawn as text). Opaque cells need no restore under them
         and draw the same pixels in a tick as in a full repaint: one blit per changed character, most
         seconds one."""
         if key in self._plain:

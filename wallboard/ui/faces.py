@@ -100,15 +100,18 @@ class Faces:
         """The agent's name, elided to its tile and laid out once (until it changes), and how far it reaches."""
         named = self.names.get(aid)
         if named is None or named[0] != a.name:
-            s, f = self.scale, self.fonts
-            pad = round(8 * s)
-            room = self.size.width() - 3 * pad - round(8 * s) - f.clock_room
-            st = QStaticText(QFontMetrics(f.name).elidedText(plain(a.name), Qt.TextElideMode.ElideRight, max(10, room)))
+            f = self.fonts
+            st = QStaticText(QFontMetrics(f.name).elidedText(plain(a.name), Qt.TextElideMode.ElideRight, self.name_room()))
             st.setTextFormat(Qt.TextFormat.PlainText)
             st.prepare(font=f.name)
             named = (a.name, st, self.name_at()[0] + math.ceil(st.size().width()))
             self.names[aid] = named
         return named
+
+    def name_room(self) -> int:
+        """How wide a name may be: elided to leave a clock of "00:00" its room (the clocks' cells rely on it)."""
+        s = self.scale
+        return max(10, self.size.width() - 3 * round(8 * s) - round(8 * s) - self.fonts.clock_room)
 
     def name_at(self) -> tuple[int, int]:
         """Where the name sits on a tile."""

@@ -158,7 +158,8 @@ class TileBoard(QWidget):
         f = self._faces
         if (f.size, f.dpr, f.scale, f.dense) != (size, dpr, self.scale, self.paged) or self._boxes is None:
             f.reset(size, dpr, self.scale, self.paged, self.fonts)
-            self._boxes = ClockBoxes(self.fonts, size.width(), size.height(), self.scale, self.paged, dpr, f.look)
+            self._boxes = ClockBoxes(self.fonts, size.width(), size.height(), self.scale, self.paged, dpr, f.look,
+                                     f.name_at()[0] + f.name_room())
         self._clock_region = self._boxes.region([y for y, _, _, _, header in self._rows if header is None], self.width())
         self._drawn = [None] * len(self.order)
         self._pulsing.clear()
