@@ -45,6 +45,7 @@ BLEED = 2
 CLOCK_CHARS = "0123456789:"
 #: A clock in cells: its text, its width, and each character's left edge from the clock's right edge.
 Celled = tuple[str, int, tuple[int, ...]]
+#: A tint's cells by character, and runs of them by their text (``ClockBoxes.run``).
 Cells = dict[str, QPixmap]
 
 
@@ -101,14 +102,18 @@ class ClockBoxes:
         self._plain: dict[LookKey, Cells | None] = {}  # per look: its cells, or None (drawn as text)
         self._glyphs: dict[tuple[int, int], Cells] = {}
         self._celled: dict[int, Celled] = {}
+        # Runs of cells need every cell to land on whole device pixels, side by side (a fractional ratio
+        # would leave a seam between them that the cells drawn one by one do not).
+        self._runs = dpr == int(dpr)
 
     def cells(self, key: LookKey) -> Cells | None:
         """The opaque character cells a clock on this look is drawn with, or None where the look is not plain
         tint wherever cells may go (it is then drawn as text). Opaque cells need no restore under them
         and draw the same pixels in a tick as in a full repaint: one blit per changed character, most
         seconds one."""
-        if key in self._plain:
-            return self._plain[key]
+        hit = self._plain.get(key, False)  # one lookup: a full repaint asks 2,000 times
+        if hit is not False:
+            return hit
         tint = LOOKS[AgentState.of(key[0])].tint
         left, d = self.right - self.cells_room - 1, self.dpr
         box = QRect(round(left * d), round(self.cell_top * d), round((self.cells_room + 1 + BLEED) * d),
@@ -138,6 +143,24 @@ class ClockBoxes:
             self._glyphs[key] = cells
         return cells
 
+    def run(self, cells: Cells, text: str) -> QPixmap:
+        """Cells side by side in one picture (a clock's all but its last character: a whole tile's clock is
+        then two blits), kept in ``cells`` under the run's text; a few hundred runs per tint (a run changes
+        every ten seconds of a clock), made once each from the same cells, so the same pixels."""
+        if len(cells) > 4096:  # a pathological day: drop the runs, keep the characters
+            for k in [k for k in cells if len(k) > 1]:
+                del cells[k]
+        d, w = self.dpr, sum(self.advances[c] for c in text)
+        pm = QPixmap(round(w * d), round(self.cell_h * d))
+        pm.setDevicePixelRatio(d)
+        q, x = QPainter(pm), 0
+        for c in text:
+            q.drawPixmap(x, 0, cells[c])
+            x += self.advances[c]
+        q.end()
+        cells[text] = pm
+        return pm
+
     def celled(self, secs: int) -> Celled:
         """A clock's text in cells, its width and where each character starts, once per whole second value."""
         hit = self._celled.get(secs)
@@ -159,14 +182,19 @@ class ClockBoxes:
         if since is None:
             return
         secs = (now - since) // 1000
-        cells = d.cells = self.cells(key) if key is not None else None
+        cells = d.cells = None if key is None else (self._plain.get(key, False) or self.cells(key))
         if cells is not None:
             text, w, lefts = self._celled.get(secs) or self.celled(secs)
             if w <= self.cells_room:
                 x, y = x0 + self.right, y0 + self.cell_top
                 blit = p.drawPixmap
-                for c, left in zip(text, lefts):
-                    blit(x + left, y, cells[c])
+                if self._runs:  # all but the last character in one picture, then the last: two blits, not five
+                    head = text[:-1]
+                    blit(x + lefts[0], y, cells.get(head) or self.run(cells, head))
+                    blit(x + lefts[-1], y, cells[text[-1]])
+                else:
+                    for c, left in zip(text, lefts):
+                        blit(x + left, y, cells[c])
                 d.text, d.clock_w = text, w
                 return
         st, w2, d.clock_w = self.clocks.get(secs) or self.clock(secs)

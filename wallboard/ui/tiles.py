@@ -386,8 +386,12 @@ class TileBoard(QWidget):
             draw_pixmap(x0, y0, picture)
             # the call's duration, when it is not already the big clock (a bridge may restart "since" on hold)
             answered = None if dense or call is None or call.answered_at == a.since else call.answered_at
-            drawn[i] = d = Drawn(picture, None if a.state in NO_CLOCK else a.since,  # logged out, unreadable: none
-                                 answered, min(room, right - 1 - name_right) if name_right else room)
+            since, room_i = None if a.state in NO_CLOCK else a.since, min(room, right - 1 - name_right) if name_right else room
+            d = drawn[i]
+            if d is not None and d.picture is picture:  # the same tile again (a full repaint): no new record
+                d.since, d.answered, d.room, d.text, d.duration_w = since, answered, room_i, None, 0
+            else:
+                drawn[i] = d = Drawn(picture, since, answered, room_i)  # logged out, unreadable: no clock (since None)
             put(p, x0, y0, d, None if i in pulse else key, now, clocks)  # a pulse: digits over it as text
             if answered is not None:
                 st2, w2, d.duration_w = boxes.duration((now - answered) // 1000)
