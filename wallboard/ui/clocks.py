@@ -47,6 +47,7 @@ CLOCK_CHARS = "0123456789:"
 Celled = tuple[str, int, tuple[int, ...]]
 #: A tint's cells by character, and runs of them by their text (``ClockBoxes.run``).
 Cells = dict[str, QPixmap]
+_UNSEEN: Cells = {}  # a look whose cells were not looked for yet
 
 
 @dataclass(slots=True)
@@ -111,8 +112,8 @@ class ClockBoxes:
         tint wherever cells may go (it is then drawn as text). Opaque cells need no restore under them
         and draw the same pixels in a tick as in a full repaint: one blit per changed character, most
         seconds one."""
-        hit = self._plain.get(key, False)  # one lookup: a full repaint asks 2,000 times
-        if hit is not False:
+        hit = self._plain.get(key, _UNSEEN)  # one lookup: a full repaint asks 2,000 times
+        if hit is not _UNSEEN:
             return hit
         tint = LOOKS[AgentState.of(key[0])].tint
         left, d = self.right - self.cells_room - 1, self.dpr
@@ -182,7 +183,7 @@ class ClockBoxes:
         if since is None:
             return
         secs = (now - since) // 1000
-        cells = d.cells = None if key is None else (self._plain.get(key, False) or self.cells(key))
+        cells = d.cells = None if key is None else (self._plain.get(key) or self.cells(key))
         if cells is not None:
             text, w, lefts = self._celled.get(secs) or self.celled(secs)
             if w <= self.cells_room:
