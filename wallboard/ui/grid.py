@@ -4,7 +4,7 @@ paint's rectangles touch. Geometry only; the tile board paints."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from PySide6.QtCore import QRect
 
@@ -38,11 +38,21 @@ def paged_rows(sections: Sequence[Section], listed: int, cols: int, tile_h: int,
     return pages, y
 
 
-def tiles_in(rects: Iterable[QRect], rows: list[Row], tops: list[int], step: int, gap: int) -> list[int]:
-    """The indices of the tiles (not headers) these rectangles touch, each once."""
+def tiles_in(rects: Iterable[QRect], rows: list[Row], tops: list[int], step: int, gap: int,
+             at: Mapping[tuple[int, int], int] | None = None, size: tuple[int, int] = (0, 0)) -> list[int]:
+    """The indices of the tiles (not headers) these rectangles touch, each once. ``at``: the tile at each
+    top-left corner, so a rectangle that is one whole tile (a changed agent's: most of a busy floor's
+    paints) is looked up rather than walked (a tenth of the GUI's time at 5,000 events a second)."""
     tiles: list[int] = []
     seen: set[int] = set()
     for rect in rects:
+        if at is not None:
+            i = at.get((rect.x(), rect.y()))
+            if i is not None and rect.width() == size[0] and rect.height() == size[1]:
+                if i not in seen:
+                    seen.add(i)
+                    tiles.append(i)
+                continue
         k = max(0, bisect.bisect_right(tops, rect.top()) - 1)
         c0 = max(0, (rect.left() - gap) // step)
         c1 = (rect.right() - gap) // step

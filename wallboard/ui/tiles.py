@@ -154,6 +154,7 @@ class TileBoard(QWidget):
             if header is None:
                 for c in range(n):
                     self._xy[first + c] = (self.gap + c * step, y)
+        self._at = ({xy: i for i, xy in enumerate(self._xy)}, (self.tile_width, self.tile_height))  # tile by corner
         size, dpr = QSize(self.tile_width, self.tile_height), self.devicePixelRatioF()
         f = self._faces
         if (f.size, f.dpr, f.scale, f.dense) != (size, dpr, self.scale, self.paged) or self._boxes is None:
@@ -310,7 +311,7 @@ class TileBoard(QWidget):
 
     def _tiles_in(self, rects: Iterable[QRect]) -> list[int]:
         """The page's tile indices inside these rectangles (a paint's region, or its bounding box)."""
-        return tiles_in(rects, self._rows, self._tops, self.tile_width + self.gap, self.gap)
+        return tiles_in(rects, self._rows, self._tops, self.tile_width + self.gap, self.gap, *self._at)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         """Blit each tile's cached face, then the alert marks and the two moving figures on top; a tile
