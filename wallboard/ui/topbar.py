@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from ..core.model import AgentState
@@ -64,21 +64,88 @@ class TopBar(QWidget):
             self.link.setStyleSheet(style)
 
 
-class StateCounts(QLabel):
-    """How many agents are in each state: glyph, word and figure (colour is never the only cue)."""
+class StateCounts(QWidget):
+    """How many agents are in each state: glyph, word and figure (colour is never the only cue).
+
+    Painted, not a rich-text label: a label's every new text asks the whole window to lay itself out
+    again (0.9 ms, ten times a second whenever agents move). Here new figures repaint the row alone; the
+    window is asked only when they wrap onto another number of lines."""
 
     def __init__(self, scale: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFont(font(self.font(), "counts", scale))
-        self.setTextFormat(Qt.TextFormat.RichText)
-        self.setWordWrap(True)  # its own row; wraps on a narrow window instead of widening it
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.bold = QFont(self.font())
+        self.bold.setBold(True)
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)  # its own row; wraps on a narrow window instead of widening it
+        self.setSizePolicy(policy)
+        self._parts: list[tuple[str, QColor, str, str]] = []  # glyph, its colour, " word ", figure
+        self._widths: list[int] = []
 
     def show_counts(self, counts: Mapping[AgentState, int]) -> None:
-        parts = []
-        for st in STATE_ORDER:
-            look = LOOKS[st]
-            words = tr(look.label)
-            parts.append(f"<span style='color:{look.colour.name()}'>{look.glyph}</span> "
-                         f"{words} <b>{self.locale().toString(counts.get(st, 0))}</b>")
-        set_text(self, "&nbsp;&nbsp; ".join(parts))
+        parts = [(LOOKS[st].glyph, LOOKS[st].colour, f" {tr(LOOKS[st].label)} ", self.locale().toString(counts.get(st, 0)))
+                 for st in STATE_ORDER]
+        if parts == self._parts:
+            return
+        lines = self._lines(self.width())
+        self._parts = parts
+        fm, bm = QFontMetrics(self.font()), QFontMetrics(self.bold)
+        self._widths = [fm.horizontalAdvance(g + w) + bm.horizontalAdvance(n) for g, _, w, n in parts]
+        if self._lines(self.width()) != lines:
+            self.updateGeometry()
+        self.update()
+
+    def text(self) -> str:
+        return "   ".join(f"{g}{w}{n}" for g, _, w, n in self._parts)
+
+    def _gap(self) -> int:
+        return QFontMetrics(self.font()).horizontalAdvance("   ")
+
+    def _lines(self, width: int) -> list[list[int]]:
+        """Which parts go on each line at this width (a part never breaks)."""
+        lines: list[list[int]] = [[]]
+        x, gap = 0, self._gap()
+        for k, w in enumerate(self._widths):
+            if lines[-1] and x + gap + w > width:
+                lines.append([])
+                x = 0
+            x += (gap if lines[-1] else 0) + w
+            lines[-1].append(k)
+        return lines
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return len(self._lines(width)) * QFontMetrics(self.font()).height()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(sum(self._widths) + self._gap() * max(0, len(self._widths) - 1),
+                     QFontMetrics(self.font()).height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, QFontMetrics(self.font()).height())
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802
+        self.update()
+
+    def paintEvent(self, event: object) -> None:  # noqa: N802
+        p = QPainter(self)
+        fm, bm, ink = QFontMetrics(self.font()), QFontMetrics(self.bold), self.palette().color(QPalette.ColorRole.WindowText)
+        y, gap = fm.ascent(), self._gap()
+        for line in self._lines(self.width()):
+            x = 0
+            for k in line:
+                glyph, colour, words, figure = self._parts[k]
+                p.setFont(self.font())
+                p.setPen(colour)
+                p.drawText(x, y, glyph)
+                x += fm.horizontalAdvance(glyph)
+                p.setPen(ink)
+                p.drawText(x, y, words)
+                x += fm.horizontalAdvance(words)
+                p.setFont(self.bold)
+                p.drawText(x, y, figure)
+                x += bm.horizontalAdvance(figure) + gap
+            y += fm.height()
+        p.end()
