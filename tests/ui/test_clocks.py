@@ -48,6 +48,10 @@ def test_a_tick_shows_what_a_full_repaint_shows(qtbot, paged: bool) -> None:  # 
     digits = []
     real = clocks.ClockBoxes.digits
     board._boxes.digits = lambda *a: (digits.append(1), real(board._boxes, *a))[1]  # type: ignore[union-attr]
+    alone: list[int] = []  # per tick: tiles that got their digits alone (by either path), not whole
+    tick = clocks.ClockBoxes.tick
+    board._boxes.tick = lambda p, tiles, done, *a: (lambda whole: (alone.append(  # type: ignore[union-attr]
+        len(set(tiles) - done) - len(whole)), whole)[1])(tick(board._boxes, p, tiles, done, *a))
     for k in range(1, 12):
         now = T0 + k * 61_000 + (k % 3) * 9_000_000  # across minute and hour roll-overs
         if k % 4 == 0:  # between ticks: an agent changes (drawn from its parts), another's mark goes
@@ -59,7 +63,24 @@ def test_a_tick_shows_what_a_full_repaint_shows(qtbot, paged: bool) -> None:  # 
         ticked = shown(board)
         board.repaint()
         assert ticked == shown(board), f"tick {k} left pixels a full repaint would not"
-    assert len(digits) > 40 * 10  # most tiles got their digits alone (else this test proves nothing)
+    # tiles that got their digits alone (else this test proves nothing; these jumps of a minute and hours
+    # widen many clocks, which repaints those tiles whole), by the long path too (a call's duration, text clocks)
+    assert sum(alone) > 30 * 10 and len(digits) > 20 * 10
+    # second by second, as a board ticks: a clock in cells with no call duration beside it changes its last
+    # character alone nine seconds in ten (the tick's short path, which bypasses ``digits``)
+    start = T0 + 12 * 61_000  # back to clocks under an hour, most of them in cells
+    board.tick(start)
+    board.repaint()
+    short = sum(1 for d in board._drawn if d is not None and d.text is not None and d.answered is None)
+    others = sum(1 for d in board._drawn if d is not None and d.since is not None) - short
+    assert short > 20
+    before = len(digits)
+    for k in range(1, 13):
+        board.tick(start + k * 1000)
+        ticked = shown(board)
+        board.repaint()
+        assert ticked == shown(board), f"second {k} left pixels a full repaint would not"
+    assert len(digits) - before <= 12 * others + 2 * short, "the last character alone should not need digits()"
 
 
 def test_a_scroll_or_an_expose_in_the_same_paint_gets_whole_tiles(qtbot) -> None:  # type: ignore[no-untyped-def]

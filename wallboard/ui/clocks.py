@@ -229,12 +229,27 @@ class ClockBoxes:
              xy: list[tuple[int, int]], now: int, clocks: Texts, durations: Texts) -> list[int]:
         """Digits alone for ``tiles`` not ``done``; returns those to be drawn whole (a pulse lies over them)."""
         whole: list[int] = []
-        digits = self.digits
+        digits, celled, cached, blit = self.digits, self.celled, self._celled, p.drawPixmap
+        right, top, room = self.right, self.cell_top, self.cells_room
         for i in tiles:
             if i in done:
                 continue
             d = drawn[i]
-            if d is None or i in pulsing or not digits(p, d, now, *xy[i], clocks, durations):
+            if d is None or i in pulsing:
+                whole.append(i)
+                continue
+            old, since = d.text, d.since
+            if since is None and d.answered is None:  # no clock (logged out): nothing moves
+                continue
+            if old is not None and since is not None and d.answered is None:  # the common case, written out:
+                text, w, lefts = cached.get((now - since) // 1000) or celled((now - since) // 1000)
+                if w <= room and len(text) == len(old) and text[:-1] == old[:-1]:  # the last character alone
+                    if text != old:
+                        x0, y0 = xy[i]
+                        blit(x0 + right + lefts[-1], y0 + top, d.cells[text[-1]])  # type: ignore[index]
+                        d.text = text
+                    continue
+            if not digits(p, d, now, *xy[i], clocks, durations):
                 whole.append(i)
         return whole
 
