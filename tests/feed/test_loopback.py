@@ -238,3 +238,21 @@ def test_a_running_client_under_twenty_thousand_hostile_frames(run: Runner) -> N
         await board.close()
         await srv.stop()
     run(go)
+
+
+def test_a_board_stopped_while_it_connects_stops(run: Runner) -> None:
+    """stop() closes the connection it finds; one still being opened is not there yet, so the session must
+    see that it was stopped once it has it (a CI run hung five seconds in a board's close so)."""
+    async def go() -> None:
+        floor = SimulatedFloor(agents=10, heartbeat_s=0.2)
+        port = await floor.server.start()
+        for turns in range(6):  # stopped at each point of opening: before the TCP connect, in the handshake…
+            board = Board(f"ws://127.0.0.1:{port}").start()
+            for _ in range(turns):
+                await asyncio.sleep(0)
+            board.client.stop()
+            assert board.task is not None
+            await asyncio.wait_for(board.task, 2)
+            assert board.client.link.state == "stopped"
+        await floor.server.stop()
+    run(go)

@@ -216,6 +216,9 @@ class FeedClient:
             create_connection=_Connection,
         ) as ws:
             self._ws = ws
+            if self._stopping.is_set():  # stopped while this connection was opening: stop() found none to close
+                self._ws = None
+                return False
             try:
                 await ws.send(encode(Hello(versions=(PROTOCOL_VERSION,), client=self.client_name,
                                            token=self._token, accept=self.accept)), text=True)
