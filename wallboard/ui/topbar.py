@@ -113,9 +113,6 @@ class StateCounts(QWidget):
             lines[-1].append(k)
         return lines
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802
-        return True
-
     def heightForWidth(self, width: int) -> int:  # noqa: N802
         return len(self._lines(width)) * QFontMetrics(self.font()).height()
 
@@ -125,9 +122,6 @@ class StateCounts(QWidget):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         return QSize(0, QFontMetrics(self.font()).height())
-
-    def resizeEvent(self, event: object) -> None:  # noqa: N802
-        self.update()
 
     def paintEvent(self, event: object) -> None:  # noqa: N802
         p = QPainter(self)
