@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QPoint, QRect
 
 from ..board.order import Section
 
@@ -67,3 +67,16 @@ def tiles_in(rects: Iterable[QRect], rows: list[Row], tops: list[int], step: int
                     seen.add(i)
                     tiles.append(i)
     return tiles
+
+
+def tile_at(pos: QPoint, rows: list[Row], tops: list[int], tile_w: int, gap: int) -> int | None:
+    """The index of the tile under ``pos`` (None: a gap, a header, past the last tile)."""
+    k = bisect.bisect_right(tops, pos.y()) - 1
+    if k < 0:
+        return None
+    y, h, first, n, header = rows[k]
+    step = tile_w + gap
+    c, inside = divmod(pos.x() - gap, step)
+    if header is not None or pos.y() >= y + h or c < 0 or c >= n or inside >= tile_w:
+        return None
+    return first + c

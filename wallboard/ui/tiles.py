@@ -16,7 +16,6 @@ On a TV the tiles are *paged* (a TV never scrolls): ``pages`` says how many scre
 
 from __future__ import annotations
 
-import bisect
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -27,9 +26,10 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ..board.alerts import Mark
 from ..board.order import Section
 from ..core.model import Agent, Call, Queue
+from .backdrop import Backdrop
 from .clocks import BLEED, FRESH, NO_CLOCK, ClockBoxes, Drawn, Texts
 from .faces import DESK_TILE, TV_TILE, Faces, Fonts, paint_header, paint_pulses
-from .grid import Row, paged_rows, tiles_in
+from .grid import Row, paged_rows, tile_at, tiles_in
 from .i18n import tr
 from .style import INK, MUTED
 
@@ -74,6 +74,7 @@ class TileBoard(QWidget):
         self._drawn: list[Drawn | None] = []  # per tile of the page: how it was last drawn (for ticks)
         self._clock_region = QRegion()
         self._fresh = True  # the backing store may not hold what was last painted (shown, resized, scrolled)
+        self._backdrop = Backdrop(self)  # where the background was lost: all a paint fills
         self._overlaid = False  # something translucent lies over the tiles (the not-live veil)
         self._ticking = False  # a tick asked for the clock boxes since the last paint
         self._pulsing: set[int] = set()  # tiles drawn with a pulse over them: a tick repaints them whole
@@ -162,6 +163,7 @@ class TileBoard(QWidget):
             self._boxes = ClockBoxes(self.fonts, size.width(), size.height(), self.scale, self.paged, dpr, f.look,
                                      f.name_at()[0] + f.name_room())
         self._clock_region = self._boxes.region([y for y, _, _, _, header in self._rows if header is None], self.width())
+        self._backdrop.laid_out((self.width(), size, self.gap, [(y, h, n, hd is None) for y, h, _, n, hd in self._rows]))
         self._drawn = [None] * len(self.order)
         self._pulsing.clear()
         self.update()
@@ -186,24 +188,19 @@ class TileBoard(QWidget):
             self._relayout()
 
     def event(self, e: QEvent) -> bool:
-        self._fresh = self._fresh or e.type() in FRESH  # the next paint draws whole tiles
+        if e.type() in FRESH:  # the next paint draws whole tiles, on a background filled again
+            self._fresh = True
+            self._backdrop.lose()
         return super().event(e)
 
     def set_overlaid(self, on: bool) -> None:
         """Something translucent (the not-live veil) lies over the tiles, or no longer does."""
         if on != self._overlaid:
             self._overlaid, self._fresh = on, True
+            self._backdrop.lose()  # the veil's tint lies in the gaps too
 
     def index_at(self, pos: QPoint) -> int | None:
-        k = bisect.bisect_right(self._tops, pos.y()) - 1
-        if k < 0:
-            return None
-        y, h, first, n, header = self._rows[k]
-        c = (pos.x() - self.gap) // (self.tile_width + self.gap)
-        if header is not None or pos.y() >= y + h or c < 0 or c >= n:
-            return None
-        i = first + c
-        return i if self.tile_rect(i).contains(pos) else None
+        return tile_at(pos, self._rows, self._tops, self.tile_width, self.gap)
 
     # -- data ----------------------------------------------------------------------
 
@@ -321,8 +318,8 @@ class TileBoard(QWidget):
         ticking = self._ticking and not self._fresh and not self._overlaid  # see clocks.FRESH
         self._ticking = self._fresh = False
         whole = region.subtracted(self._clock_region) if ticking else region  # what needs whole tiles
-        for r in whole if ticking else [event.rect()]:  # type: ignore[union-attr]  # bands outside keep their pixels
-            p.fillRect(r, self.palette().window())
+        # the gaps hold it, the tiles cover it; not at a fractional scale, where a face may leave a seam
+        self._backdrop.fill(p, whole, self._overlaid or not self.order or not self.devicePixelRatioF().is_integer())
         if not self.order:
             p.setPen(MUTED)
             p.setFont(self.fonts.name)
@@ -330,7 +327,8 @@ class TileBoard(QWidget):
             p.end()
             return
         for y, h, _, _, header in self._rows:
-            if header is not None and whole.intersects(QRect(0, y, self.width(), h)):
+            if header is not None and whole.intersects(band := QRect(0, y, self.width(), h)):
+                p.fillRect(band, self.palette().window())
                 paint_header(p, QRect(self.gap, y, self.width() - 2 * self.gap, h), header, self.fonts, self.scale)
         now, boxes = self.now_ms, self._boxes
         assert boxes is not None
@@ -351,7 +349,8 @@ class TileBoard(QWidget):
         for i in full:
             aid = order[i]
             a = agents.get(aid)
-            if a is None:
+            if a is None:  # no face to cover its place
+                p.fillRect(*xy[i], tw, th, self.palette().window())
                 continue
             x0, y0 = xy[i]
             call_id = a.call_id
