@@ -22,7 +22,7 @@ from PySide6.QtCore import QEvent, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmap, QRegion, QStaticText
 
 from ..core.model import AgentState
-from .faces import Fonts, LookKey
+from .faces import Fonts, LookKey, mark_width
 from .i18n import tr
 from .style import INK, LOOKS
 from .words import clock_text
@@ -71,8 +71,13 @@ class ClockBoxes:
                  look: Callable[[LookKey], QPixmap], name_end: int) -> None:
         s = scale
         self.right = tile_w - round(8 * s)
-        self.top = round((2 if dense else 4) * s)
-        self.duration_top = self.top + 2 * (tile_h // 3) + round(3 * s)
+        top = round((2 if dense else 4) * s)
+        self.duration_top = top + 2 * (tile_h // 3) + round(3 * s)
+        # The digits' ink clear of the thickest alert mark (cells are opaque, so a clock whose ink reached into
+        # the mark was drawn as text on every marked tile: a tenth of a 2,000-agent board, at twice the cost)
+        fm = QFontMetrics(fonts.clock)
+        ink = fm.tightBoundingRect(CLOCK_CHARS)
+        self.top = max(top, mark_width(False, s) + 1 - fm.ascent() - ink.top())
         self.duration_room = min(self.right, tile_w // 2) - 1
         self.dense, self.dpr, self.fonts = dense, dpr, fonts
         self.clocks: dict[int, Laid] = {}  # time in state by whole second (read by the tile board's hot loop)
@@ -88,8 +93,6 @@ class ClockBoxes:
                               self.duration_h)
         # Cells: each character of a clock at a whole-pixel advance, its glyph's ink rows only (clear of an
         # alert mark's or the selection's border), on the look's tint.
-        fm = QFontMetrics(fonts.clock)
-        ink = fm.tightBoundingRect(CLOCK_CHARS)
         self.cell_top = max(self.top, self.top + fm.ascent() + ink.top() - 1)
         self.cell_h = min(self.top + self.clock_h - self.cell_top, ink.height() + 2)
         self.baseline = self.top + fm.ascent() - self.cell_top
@@ -116,9 +119,8 @@ class ClockBoxes:
         if hit is not _UNSEEN:
             return hit
         tint = LOOKS[AgentState.of(key[0])].tint
-        left, d = self.right - self.cells_room - 1, self.dpr
-        box = QRect(round(left * d), round(self.cell_top * d), round((self.cells_room + 1 + BLEED) * d),
-                    round(self.cell_h * d))
+        left, d = self.right - self.cells_room, self.dpr  # where cells go: each is its advance wide, no bleed
+        box = QRect(round(left * d), round(self.cell_top * d), round(self.cells_room * d), round(self.cell_h * d))
         under = self._look(key).toImage().copy(box).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
         plain = QImage(under.size(), QImage.Format.Format_ARGB32_Premultiplied)
         plain.fill(tint)

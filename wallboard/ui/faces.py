@@ -64,7 +64,12 @@ class Fonts:
         self.clock.setPixelSize(max(9, round(24 * scale)))
         self.clock.setBold(True)
         self.clock.setStyleHint(QFont.StyleHint.Monospace)
-        self.clock_room = QFontMetrics(self.clock).horizontalAdvance("00:00")
+        fm = QFontMetrics(self.clock)
+        digit = max(fm.horizontalAdvance(c) for c in "0123456789")
+        # "00:00" as the clocks' cells draw it, each character at a whole pixel (``clocks.ClockBoxes``): the
+        # string's own advance is narrower, and clocks of five characters missed their cells by a pixel or two
+        # (drawn as text instead, at twice the cost: a ninth of a 2,000-agent board's clocks)
+        self.clock_room = max(fm.horizontalAdvance("00:00"), 4 * digit + fm.horizontalAdvance(":"))
 
 
 class Faces:
@@ -206,11 +211,15 @@ class Faces:
                 p.setPen(ON_STRONG)
                 p.drawText(QPoint(end - bw, y3 + p.fontMetrics().ascent()), badge)
         if mark:  # drawn into the look: a full repaint of hundreds of marked tiles is still one blit each
-            paint_mark(p, QRect(0, 0, w, h), mark == Mark.WARN, max(3, round((4 if mark == Mark.WARN else 5) * s)),
-                       tab, f.small)
+            paint_mark(p, QRect(0, 0, w, h), mark == Mark.WARN, mark_width(mark == Mark.WARN, s), tab, f.small)
         p.end()
         self.looks[key] = pm
         return pm
+
+
+def mark_width(warn: bool, s: float) -> int:
+    """How thick a tile's alert mark is (a critical one the thickest)."""
+    return max(3, round((4 if warn else 5) * s))
 
 
 def paint_mark(p: QPainter, rect: QRect, warn: bool, width: int, tab: int, font: QFont) -> None:
