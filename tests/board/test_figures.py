@@ -125,3 +125,29 @@ def test_counts_kept_agent_by_agent_match_a_count_from_scratch() -> None:
         assert kept.figures_at(now) == fresh.figures_at(now), step
         steps += 1
     assert steps > 100 and sum(1 for x in agents.values() if x.state == "on_call") > 0
+
+
+def test_a_view_that_changed_nothing_keeps_the_counts_and_the_next_change_counts_again() -> None:
+    """A heartbeat's view (one every few seconds on a quiet floor) is the same floor: the board keeps its
+    counts (counting 2,000 agents again cost a millisecond a heartbeat) and its figures still follow the
+    clock; a view that changed something is counted, also after heartbeats."""
+    from dataclasses import replace
+
+    from wallboard.core.reducer import Changes
+
+    m = BoardModel()
+    v1 = view(AGENTS, QUEUES, CALLS)
+    assert m.take(v1).moved
+    first = m.figures_at(T0)
+    counts = m._counts
+    beat = replace(v1, changes=Changes(frozenset(), frozenset(), False))
+    assert not m.take(beat).moved
+    later = m.figures_at(T0 + 30_000)
+    assert m._counts is counts and later is not None and first is not None
+    assert later.total.longest_wait_s == first.total.longest_wait_s + 30  # the clock moved them
+    answered = [*AGENTS[:1], agent("a2", "available", queues=("sales",)), AGENTS[2]]
+    moved = view(answered, QUEUES, CALLS, changed={"a2"}, layout=False)
+    assert m.take(moved).moved
+    after = m.figures_at(T0 + 31_000)
+    assert m._counts is not counts and after is not None
+    assert after.total.agents_by_state[AgentState.AVAILABLE] == first.total.agents_by_state[AgentState.AVAILABLE] + 1
