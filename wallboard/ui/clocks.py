@@ -245,10 +245,15 @@ class ClockBoxes:
                 continue
             if old is not None and since is not None and d.answered is None:  # the common case, written out:
                 text, w, lefts = cached.get((now - since) // 1000) or celled((now - since) // 1000)
-                if w <= room and len(text) == len(old) and text[:-1] == old[:-1]:  # the last character alone
+                if w <= room and len(text) == len(old):  # the characters from the first that changed
                     if text != old:
+                        k = 0  # the first that changed: most seconds the last, every ten seconds the one before
+                        while text[k] == old[k]:
+                            k += 1
                         x0, y0 = xy[i]
-                        blit(x0 + right + lefts[-1], y0 + top, d.cells[text[-1]])  # type: ignore[index]
+                        x, y, cells = x0 + right, y0 + top, d.cells
+                        for j in range(k, len(text)):
+                            blit(x + lefts[j], y, cells[text[j]])  # type: ignore[index]
                         d.text = text
                     continue
             if not digits(p, d, now, *xy[i], clocks, durations):
