@@ -73,3 +73,53 @@ def test_a_summed_figure_is_marked_by_the_kind_of_its_queues_alerts() -> None:
     m.figures_at(T0)
     marks = m.update_alerts(T0)
     assert marks.queue_kinds["waiting_count"] >= Mark.CRITICAL and marks.queue_kinds["waiting_time"] is Mark.WARN
+
+
+def test_alerts_kept_agent_by_agent_match_an_evaluation_of_every_agent() -> None:
+    """The board passes the alert book only the agents a rule can fire for by now, kept by when each
+    becomes due and changed by the views' changes (views skipped between evaluations, minutes with no
+    change at all, a part of the floor): an evaluation of every agent must give the same, always."""
+    from wallboard.callcentre.engine import CallCentre
+    from wallboard.callcentre.traffic import demo_plan
+    from wallboard.core.alerts import AlertBook, AlertRules, QueueRules, Threshold
+
+    cc = CallCentre(demo_plan(150, 5), T0, seed=5)
+    cc.advance(T0 + 1_800_000)
+    a, q, c = cc.snapshot()
+    agents, queues, calls = {x.id: x for x in a}, {x.id: x for x in q}, {x.id: x for x in c}
+    teams = sorted({x.team for x in a})
+    # thresholds of seconds, not minutes: in this quarter of an hour agents cross them all the time
+    rules = AlertRules(default=QueueRules(talk=Threshold(40, 90), hold=Threshold(5, 20), wrapup=Threshold(8, 20),
+                                          pause=Threshold(30, 60), pause_reasons={}))
+    kept = BoardModel(BoardSettings(scope=Scope(teams=tuple(teams[:3])), rules=rules))
+    every = AlertBook(rules)  # the reference: every agent of the part, every time
+    kept.take(view(agents.values(), queues.values(), calls.values()))
+    now, steps, seen, raised = cc.now, 0, 0, set()
+    for step in range(600):
+        changed: set[str] = set()
+        quiet = 200 <= step < 260  # a minute of nothing at all: timers alone cross thresholds
+        for u in [] if quiet else cc.advance(now + 1_500):
+            if isinstance(u, type(a[0])):
+                agents[u.id] = u
+                changed.add(u.id)
+            elif isinstance(u, type(q[0])):
+                queues[u.id] = u
+            else:
+                calls.pop(u.id, None) if u.state == "ended" else calls.__setitem__(u.id, u)
+                if u.agent_id:
+                    changed.add(u.agent_id)
+        now += 1_500
+        if quiet:
+            cc.now = now
+        v = view(agents.values(), queues.values(), calls.values(), changed=changed or {"none"}, layout=False)
+        kept.take(v)
+        if step % 4 == 1:  # some views are not evaluated at once: their changes wait for the next
+            continue
+        kept.figures_at(now)
+        marks = kept.update_alerts(now)
+        full = every.update([x for x in agents.values() if kept.is_counted(x)], v.calls, kept.figures, now)
+        assert list(marks.alerts) == full, step
+        steps += 1
+        seen += len(marks.agents)
+        raised |= {(al.key, al.raised_ms) for al in marks.alerts if al.agent_id is not None}
+    assert steps > 400 and seen > 1000 and len(raised) > 300  # alerts came and went (else this proves nothing)

@@ -19,7 +19,9 @@ Pure: the time is passed in, and the alert book (:mod:`wallboard.core.alerts`) d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import heapq
+import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -70,16 +72,43 @@ class BoardAlerts:
         self.book = AlertBook(rules)
         self._critical_seen: set[tuple[str, str]] = set()
         self.marks = AlertMarks()
+        # Agents by when a rule can first fire for them (``AlertBook.due_ms``): an evaluation passes the
+        # book only those due by now, not all 2,000 (most of an idle board's alert work was skipping them).
+        self._due: dict[str, float] = {}
+        self._heap: list[tuple[float, str]] = []  # (due, agent); stale entries are dropped as they surface
+        self._ready: set[str] = set()  # due by the last evaluation: passed every time, until they change
 
     @property
     def rules(self) -> AlertRules:
         return self.book.rules
 
     def update(self, view: FloorView, figures: FloorFigures | None, now_ms: int,
-               counted: Callable[[Agent], bool] | None = None) -> AlertMarks:
-        """Evaluate at ``now_ms``. ``counted``: the agents in the board's part (None: all)."""
-        agents = view.agents.values() if counted is None else [a for a in view.agents.values() if counted(a)]
-        alerts = self.book.update(agents, view.calls, figures, now_ms, view.acks)
+               counted: Callable[[Agent], bool] | None = None, changed: Iterable[str] | None = None) -> AlertMarks:
+        """Evaluate at ``now_ms``. ``counted``: the agents in the board's part (None: all). ``changed``: the
+        agents changed since the last evaluation, their calls' changes included (None: look at every one)."""
+        agents, calls = view.agents, view.calls
+        if changed is None:
+            self._due, self._heap, self._ready = {}, [], set()
+            changed = agents
+        due_of, heap, ready = self._due, self._heap, self._ready
+        for aid in changed:
+            a = agents.get(aid)
+            ready.discard(aid)
+            if a is None or (counted is not None and not counted(a)):
+                due_of.pop(aid, None)
+                continue
+            due_of[aid] = due = self.book.due_ms(a, calls)
+            if due != math.inf:
+                heapq.heappush(heap, (due, aid))
+        while heap and heap[0][0] <= now_ms:
+            due, aid = heapq.heappop(heap)
+            if due_of.get(aid) == due:  # not changed since it was pushed
+                ready.add(aid)
+        if len(heap) > 4 * len(due_of) + 1000:  # changes pile up entries: keep only each agent's own
+            self._heap = heap = [(d, aid) for aid, d in due_of.items() if d != math.inf and aid not in ready]
+            heapq.heapify(heap)
+        alerts = self.book.update([a for aid in ready if (a := agents.get(aid)) is not None], calls, figures, now_ms,
+                                  view.acks)
         flash_after = self.book.rules.flash_after_s
         per_agent: dict[str, Mark] = {}
         per_queue: dict[str, Mark] = {}

@@ -79,6 +79,7 @@ class BoardModel:
         self._agents: AgentCounts | None = None  # kept agent by agent between views (see figures_at)
         self._uncounted: set[str] = set()  # agents changed since the counts were taken
         self._recount = True
+        self._unalerted: set[str] | None = None  # agents changed since the alerts were evaluated (None: all)
         self._counts_for: FloorView | None = None
         self._listed: list[str] = []
         self._key = Keys(self.sort)  # sort keys, made once per agent object
@@ -100,8 +101,11 @@ class BoardModel:
         ch = view.changes
         if ch.layout or not view.synced:
             self._recount = True  # agents or queues came or went (a snapshot): count afresh
+            self._unalerted = None
         elif ch.agents:
             self._uncounted |= ch.agents
+            if self._unalerted is not None:
+                self._unalerted |= ch.agents
         elif not ch.any and before is not None and self._counts_for is before:
             self._counts_for = view  # the same floor, counted already (a heartbeat: 1 ms at 2,000 agents)
         return Taken(ch.agents, ch.layout, caps, tuple(told), ch.any)
@@ -255,7 +259,8 @@ class BoardModel:
     def update_alerts(self, now_ms: int) -> AlertMarks:
         if self.view is None:
             return self.marks
-        self.marks = self.alerts.update(self.view, self.figures, now_ms, self._counted)
+        self.marks = self.alerts.update(self.view, self.figures, now_ms, self._counted, self._unalerted)
+        self._unalerted = set()
         return self.marks
 
     # -- waiting callers, trend --------------------------------------------------------------

@@ -160,31 +160,33 @@ class AlertBook:
         self.active[key] = alert
         return alert
 
+    def due_ms(self, a: Agent, calls: Mapping[str, Call]) -> float:
+        """When an agent rule can first fire (or hold) for this agent as it is now: before then ``update``
+        skips it, so it need not even be passed (inf: never, in its state; -inf: now, a help flag)."""
+        if a.help:
+            return -math.inf
+        state, skip = a.state, self._skip_ms
+        if state == "on_call" or state == "on_hold":
+            c = calls.get(a.call_id) if a.call_id else None
+            start = c.answered_at if c is not None and c.answered_at is not None else a.since
+            held = c.held_since + skip["hold"] if c is not None and c.held_since is not None else math.inf
+            return min(start + skip["talk"], held)
+        if state == "wrapup":
+            return a.since + skip["wrapup"]
+        if state == "paused":
+            return a.since + skip["pause"]
+        return math.inf
+
     def update(self, agents: Iterable[Agent], calls: Mapping[str, Call], figures: FloorFigures | None,
                now_ms: int, acks: Mapping[tuple[str, str], AlertAck] | None = None) -> list[Alert]:
         """Re-evaluate everything at ``now_ms``, with the server's acknowledgements; returns active
         alerts, most urgent first."""
         seen: set[tuple[str, str]] = set()
         rules = self.rules
-        skip = self._skip_ms
-        talk_q, hold_q = now_ms - skip["talk"], now_ms - skip["hold"]
-        wrap_q, pause_q = now_ms - skip["wrapup"], now_ms - skip["pause"]
+        due_ms = self.due_ms
         for a in agents:
-            if not a.help:  # skip, cheaply, every agent no rule can fire for yet
-                state = a.state
-                if state == "on_call" or state == "on_hold":
-                    c = calls.get(a.call_id) if a.call_id else None
-                    start = c.answered_at if c is not None and c.answered_at is not None else a.since
-                    if start > talk_q and (c is None or c.held_since is None or c.held_since > hold_q):
-                        continue
-                elif state == "wrapup":
-                    if a.since > wrap_q:
-                        continue
-                elif state == "paused":
-                    if a.since > pause_q:
-                        continue
-                else:
-                    continue
+            if due_ms(a, calls) > now_ms:  # skip, cheaply, every agent no rule can fire for yet
+                continue
             st = a.status
             call = calls.get(a.call_id) if a.call_id else None
             qr = rules.for_queue(call.queue if call is not None else (a.queues[0] if a.queues else None))
