@@ -132,3 +132,26 @@ def test_a_marked_tile_s_clock_is_in_cells_as_any_other(qtbot, paged: bool, scal
     for state in ("paused", "available", "on_call", "wrapup"):
         for mark in (Mark.NONE, Mark.WARN, Mark.CRITICAL):
             assert boxes.cells((state, "", "", False, "", False, "", int(mark))) is not None, (state, mark)
+
+
+def test_the_pulse_steps_with_the_tick_and_half_a_second_after(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """One step of the calm pulse goes in the tick's own paint (one paint a second, not two), the next
+    half a second later; a board that nothing ticks keeps pulsing by its timer alone."""
+    agents = {"a1": agent("a1", "available", help=True)}
+    board = tiles(qtbot, agents, {}, T0, size=(600, 300))
+    board.show()
+    qtbot.waitExposed(board)
+    board.set_marks({"a1": Mark.PULSE})
+    pulse = board._pulse
+    assert pulse.timer.isActive() and pulse.at == 0  # nothing ticks yet: the timer alone
+    qtbot.waitUntil(lambda: pulse.at == 2, timeout=2000)
+    board.tick(T0 + 1000)
+    assert pulse.at == 3 and pulse.timer.isActive()  # with the tick, and the half step armed
+    qtbot.waitUntil(lambda: pulse.at == 4, timeout=1000)
+    assert not pulse.timer.isActive()  # the next comes with the next tick
+    qtbot.wait(700)
+    assert pulse.at == 4
+    board.tick(T0 + 2000)
+    assert pulse.at == 5
+    board.set_marks({})
+    assert pulse.at == 0 and not pulse.timer.isActive()

@@ -247,9 +247,11 @@ class ClockBoxes:
                 text, w, lefts = cached.get((now - since) // 1000) or celled((now - since) // 1000)
                 if w <= room and len(text) == len(old):  # the characters from the first that changed
                     if text != old:
-                        k = 0  # the first that changed: most seconds the last, every ten seconds the one before
-                        while text[k] == old[k]:
-                            k += 1
+                        k = len(text) - 1  # the first that changed: most seconds the last (one compare)
+                        if text[:k] != old[:k]:  # every ten seconds the tens, every minute more
+                            k = 0
+                            while text[k] == old[k]:
+                                k += 1
                         x0, y0 = xy[i]
                         x, y, cells = x0 + right, y0 + top, d.cells
                         for j in range(k, len(text)):

@@ -14,8 +14,10 @@ rows (name and clock; state), which drop the queue a wall never needs on every t
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap, QStaticText
 
 from ..board.alerts import Mark
@@ -231,6 +233,50 @@ def paint_mark(p: QPainter, rect: QRect, warn: bool, width: int, tab: int, font:
     p.setPen(pen)
     p.drawRect(rect.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
     p.drawPixmap(rect.right() + 1 - tab, rect.bottom() + 1 - tab, _tab(warn, tab, font, p.device().devicePixelRatioF()))
+
+
+#: The calm pulse: a slow swell of the critical colour over a tile, one step every half second.
+PULSE_ALPHA = (0, 35, 70, 95, 70, 35)
+
+
+class Pulse:
+    """The pulse's step. One step goes with each tick (the tiles' rectangles join the tick's paint: one
+    paint a second, not two), the next half a second later by a timer, which runs on by itself only while
+    nothing ticks (a board on its own)."""
+
+    def __init__(self, parent: QObject, repaint: Callable[[], None]) -> None:
+        self.at, self.on, self._ticked_at = 0, False, -1e9
+        self._repaint = repaint
+        self.timer = QTimer(parent)
+        self.timer.setInterval(500)
+        self.timer.timeout.connect(self.step)
+
+    @property
+    def alpha(self) -> int:
+        return PULSE_ALPHA[self.at]
+
+    def _ticking(self) -> bool:
+        return time.monotonic() - self._ticked_at < 1.5
+
+    def set_on(self, on: bool) -> None:
+        self.on = on
+        if not on:
+            self.timer.stop()
+            self.at = 0
+        elif not self.timer.isActive() and not self._ticking():
+            self.timer.start()
+
+    def ticked(self) -> None:
+        self._ticked_at = time.monotonic()
+        if self.on:
+            self.step()
+            self.timer.start()  # the half step
+
+    def step(self) -> None:
+        if self._ticking():
+            self.timer.stop()  # the next step comes with the next tick
+        self.at = (self.at + 1) % len(PULSE_ALPHA)
+        self._repaint()
 
 
 def paint_pulses(p: QPainter, pulsing: list[tuple[int, int]], tw: int, th: int, alpha: int) -> None:

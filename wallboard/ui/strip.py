@@ -257,12 +257,13 @@ class QueueStrip(_Strip):
 
     def show_cards(self, cards: Sequence[QueueFigures], marks: Mapping[str, Mark]) -> None:
         cells = []
+        waiting, sl_word, abandoned = tr("Waiting"), tr("SL"), tr("Abandoned")  # once, not per queue: every second
         for i, f in enumerate(cards):
             sl, sl_colour = sl_text(f)
             cells.append(Cell(card_title(f, i == 0), (
-                (tr("Waiting"), ((str(f.waiting), INK), (f" {secs(f.longest_wait_s)}", MUTED))),
-                (tr("SL"), ((sl, sl_colour),)),
-                (tr("Abandoned"), ((str(f.abandoned), INK),)),
+                (waiting, ((str(f.waiting), INK), (f" {secs(f.longest_wait_s)}", MUTED))),
+                (sl_word, ((sl, sl_colour),)),
+                (abandoned, ((str(f.abandoned), INK),)),
             ), marks.get(f.queue_id, Mark.NONE)))
         self.set_cells(cells)
         self.setMinimumWidth(self.least_width())  # the desk scrolls it sideways rather than cut a label

@@ -28,7 +28,7 @@ from ..board.order import Section
 from ..core.model import Agent, Call, Queue
 from .backdrop import Backdrop
 from .clocks import BLEED, FRESH, NO_CLOCK, ClockBoxes, Drawn, Texts
-from .faces import DESK_TILE, TV_TILE, Faces, Fonts, paint_header, paint_pulses
+from .faces import DESK_TILE, TV_TILE, Faces, Fonts, Pulse, paint_header, paint_pulses
 from .grid import Row, paged_rows, tile_at, tiles_in
 from .i18n import tr
 from .style import INK, MUTED
@@ -39,8 +39,6 @@ HOLD_AFTER_CLICK_S = 2.5
 #: Paints of an unchanged agent before its tile gets a face: a face costs ~20 name draws to make (at 5,000
 #: events/s 1,200 a second were made, each used once or twice: a tenth of the board's CPU).
 FACE_AFTER = 3
-#: The calm pulse: a slow swell of the critical colour over a tile, one step every half second.
-PULSE_ALPHA = (0, 35, 70, 95, 70, 35)
 
 
 class TileBoard(QWidget):
@@ -82,10 +80,7 @@ class TileBoard(QWidget):
         self._rows: list[Row] = []
         self._tops: list[int] = []
         self._xy: list[tuple[int, int]] = []
-        self._pulse_at = 0
-        self._pulser = QTimer(self)
-        self._pulser.setInterval(500)
-        self._pulser.timeout.connect(self._pulse)
+        self._pulse = Pulse(self, self._pulse_tiles)
         #: Called after every paint (latency measurement, diagnostics); must be cheap.
         self.after_paint: Callable[[], None] | None = None
         self.painted_mono = 0.0  # when the tiles last reached the screen (the windows keep paints flowing)
@@ -254,15 +249,9 @@ class TileBoard(QWidget):
                 i = self.index.get(aid)
                 if i is not None:
                     self.update(self.tile_rect(i))
-        if any(m is Mark.PULSE for m in marks.values()):
-            if not self._pulser.isActive():
-                self._pulser.start()
-        else:
-            self._pulser.stop()
-            self._pulse_at = 0
+        self._pulse.set_on(any(m is Mark.PULSE for m in marks.values()))
 
-    def _pulse(self) -> None:
-        self._pulse_at = (self._pulse_at + 1) % len(PULSE_ALPHA)
+    def _pulse_tiles(self) -> None:
         for aid, m in self.marks.items():
             i = self.index.get(aid)
             if m is Mark.PULSE and i is not None:
@@ -279,6 +268,7 @@ class TileBoard(QWidget):
         """Clocks moved: repaint their boxes (one region, one paint event; :mod:`.clocks`)."""
         self.now_ms, self._ticking = now_ms, True
         self.update(self._clock_region)
+        self._pulse.ticked()  # its step goes in the same paint
 
     # -- input -----------------------------------------------------------------------
 
@@ -396,14 +386,14 @@ class TileBoard(QWidget):
             if answered is not None:
                 st2, w2, d.duration_w = boxes.duration((now - answered) // 1000)
                 durations.append((x0 + right - int(w2), y0 + dur_dy, st2))
-        if pulsing:
-            paint_pulses(p, pulsing, tw, th, PULSE_ALPHA[self._pulse_at])
         p.setPen(INK)
         draw = p.drawStaticText
-        if names:
+        if names:  # under the pulse, as a face has its name
             p.setFont(self.fonts.name)
             for x, y, st in names:
                 draw(x, y, st)
+        if pulsing:
+            paint_pulses(p, pulsing, tw, th, self._pulse.alpha)
         p.setFont(self.fonts.clock)
         for x, y, st in clocks:
             draw(x, y, st)
