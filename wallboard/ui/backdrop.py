@@ -44,16 +44,22 @@ class Backdrop:
             self._layout = layout
             self.lose()
 
-    def fill(self, p: QPainter, region: QRegion, everywhere: bool) -> None:
-        """Fill what ``region`` holds of the lost part (all of ``region`` when ``everywhere``: rule 4)."""
+    def begin(self, p: QPainter) -> bool:
+        """Rule 2, first thing in a paint: True when it goes to another image than the last paint's, which
+        then holds nothing the board painted (a tick must draw whole tiles there, not digits alone)."""
         engine = p.paintEngine()
         device = engine.paintDevice() if engine is not None else None
         # a QImage's cache key holds its data's serial number in the high half: a new image, a new one
         target = device.cacheKey() >> 32 if isinstance(device, QImage) else None
-        if target is None or target != self._target:  # rule 2
-            self._target = target
-            self.lose()
-        if everywhere or target is None:
+        if target is not None and target == self._target:
+            return False
+        self._target = target
+        self.lose()
+        return True
+
+    def fill(self, p: QPainter, region: QRegion, everywhere: bool) -> None:
+        """Fill what ``region`` holds of the lost part (all of ``region`` when ``everywhere``: rule 4)."""
+        if everywhere or self._target is None:
             todo = region
         elif self.lost.isEmpty():
             self.filled = self.lost

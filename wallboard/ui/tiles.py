@@ -305,7 +305,8 @@ class TileBoard(QWidget):
         that only a tick touched gets its digits alone (:mod:`.clocks`)."""
         p = QPainter(self)
         region = event.region()
-        ticking = self._ticking and not self._fresh and not self._overlaid  # see clocks.FRESH
+        elsewhere = self._backdrop.begin(p)  # a new backing store (its window resized), a grab: nothing holds
+        ticking = self._ticking and not self._fresh and not self._overlaid and not elsewhere  # see clocks.FRESH
         self._ticking = self._fresh = False
         whole = region.subtracted(self._clock_region) if ticking else region  # what needs whole tiles
         # the gaps hold it, the tiles cover it; not at a fractional scale, where a face may leave a seam
