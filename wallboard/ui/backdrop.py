@@ -1,4 +1,4 @@
-"""The tile board's background: filled only where it may not be what the board's last paint left.
+"""The tile board's background, filled only where it may not be what the board's last paint left.
 
 The tiles' faces are opaque and cover their rectangles, so of a repaint's pixels only the gaps
 between tiles (and the strip under the last row) show the background, and on a steady board the
