@@ -20,3 +20,21 @@ def view(agents: Iterable[Agent] = (), queues: Iterable[Queue] = (), calls: Iter
                      Changes(frozenset(changed) or frozenset(a), frozenset(), layout),
                      link or LinkStatus(LinkState.LIVE), synced, 0, last_frame, heartbeat, caps or Caps(),
                      source=source, sessions={s.session_id: s for s in sessions}, **kw)
+
+
+def apply(updates: Iterable[Agent | Queue | Call], agents: dict[str, Agent], queues: dict[str, Queue],
+          calls: dict[str, Call]) -> set[str]:
+    """A simulated floor's updates into its tables, as the reducer applies them; the agents they changed
+    (a call's agent with it), as a view's changes name them."""
+    changed: set[str] = set()
+    for u in updates:
+        if isinstance(u, Agent):
+            agents[u.id] = u
+            changed.add(u.id)
+        elif isinstance(u, Queue):
+            queues[u.id] = u
+        else:
+            calls.pop(u.id, None) if u.state == "ended" else calls.__setitem__(u.id, u)
+            if u.agent_id:
+                changed.add(u.agent_id)
+    return changed

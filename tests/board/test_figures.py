@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from tests.board.helpers import view
+from tests.board.helpers import apply, view
 from tests.helpers import T0, agent, call, queue
 from wallboard.board.alerts import Mark
 from wallboard.board.model import BoardModel, BoardSettings
@@ -105,17 +105,7 @@ def test_counts_kept_agent_by_agent_match_a_count_from_scratch() -> None:
     kept.take(view(agents.values(), queues.values(), calls.values()))
     now, steps = cc.now, 0
     for step in range(400):
-        changed: set[str] = set()
-        for u in cc.advance(now := now + 700):
-            if isinstance(u, type(a[0])):
-                agents[u.id] = u
-                changed.add(u.id)
-            elif isinstance(u, type(q[0])):
-                queues[u.id] = u
-            else:
-                calls.pop(u.id, None) if u.state == "ended" else calls.__setitem__(u.id, u)
-                if u.agent_id:
-                    changed.add(u.agent_id)
+        changed = apply(cc.advance(now := now + 700), agents, queues, calls)
         v = view(agents.values(), queues.values(), calls.values(), changed=changed or {"none"}, layout=False)
         kept.take(v)
         if step % 3:  # some views are not counted at once: their changes wait for the next count

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.board.helpers import view
+from tests.board.helpers import apply, view
 from tests.helpers import T0, agent, call, queue
 from wallboard.board.alerts import Mark
 from wallboard.board.model import BoardModel, BoardSettings
@@ -96,18 +96,8 @@ def test_alerts_kept_agent_by_agent_match_an_evaluation_of_every_agent() -> None
     kept.take(view(agents.values(), queues.values(), calls.values()))
     now, steps, seen, raised = cc.now, 0, 0, set()
     for step in range(600):
-        changed: set[str] = set()
         quiet = 200 <= step < 260  # a minute of nothing at all: timers alone cross thresholds
-        for u in [] if quiet else cc.advance(now + 1_500):
-            if isinstance(u, type(a[0])):
-                agents[u.id] = u
-                changed.add(u.id)
-            elif isinstance(u, type(q[0])):
-                queues[u.id] = u
-            else:
-                calls.pop(u.id, None) if u.state == "ended" else calls.__setitem__(u.id, u)
-                if u.agent_id:
-                    changed.add(u.agent_id)
+        changed = apply([] if quiet else cc.advance(now + 1_500), agents, queues, calls)
         now += 1_500
         if quiet:
             cc.now = now
