@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..board.alerts import Mark
 from ..core.metrics import QueueFigures
-from .faces import paint_mark
+from .faces import mark_width, paint_mark
 from .i18n import tr
 from .style import (
     CARD,
@@ -224,7 +224,7 @@ class QueueCards(QWidget):
         mark = self.marks.get(f.queue_id, Mark.NONE)
         if mark:
             warn = mark is Mark.WARN
-            paint_mark(p, rect, warn, max(3, round((4 if warn else 5) * self.scale)),
+            paint_mark(p, rect, warn, mark_width(warn, self.scale),
                        QFontMetrics(self.f_label).height() + round(4 * self.scale), self.f_label)
 
     def _card_values(self, f: QueueFigures) -> tuple[tuple[str, QColor], ...]:
