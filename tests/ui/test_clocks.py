@@ -71,7 +71,7 @@ def test_a_tick_shows_what_a_full_repaint_shows(qtbot, paged: bool, scale: float
     start = T0 + 12 * 61_000  # back to clocks under an hour, most of them in cells
     board.tick(start)
     board.repaint()
-    short = sum(1 for d in board._drawn if d is not None and d.text is not None and d.answered is None)
+    short = sum(1 for d in board._drawn if d is not None and d.secs is not None and d.answered is None)
     others = sum(1 for d in board._drawn if d is not None and d.since is not None) - short
     assert short > 20
     before = len(digits)
@@ -81,6 +81,23 @@ def test_a_tick_shows_what_a_full_repaint_shows(qtbot, paged: bool, scale: float
         board.repaint()
         assert ticked == shown(board), f"second {k} left pixels a full repaint would not"
     assert len(digits) - before <= 12 * others + 2 * short, "the last character alone should not need digits()"
+
+
+def test_a_clock_that_goes_back_shows_what_a_full_repaint_shows(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The server's clock corrected backwards: a clock in cells steps back a digit, across its tens, and
+    from 10:00 to 9:59 (one character fewer, the old leftmost cell must not stay)."""
+    agents, calls = floor()
+    board = tiles(qtbot, agents, calls, T0, size=(1500, 1100), scale=0.5)
+    board.show()
+    qtbot.waitExposed(board)
+    board.repaint()
+    board.repaint()  # faces made
+    # a16 has been 592 s in its state at T0: 10:00 at T0 + 8 s; a1 37 s
+    for k, step in enumerate((8_000, 7_000, 8_000, -3_000, 9_000, 3_000, 68_000, 8_000)):
+        board.tick(T0 + step)
+        ticked = shown(board)
+        board.repaint()
+        assert ticked == shown(board), f"step {k} ({step} ms) left pixels a full repaint would not"
 
 
 def test_a_scroll_or_an_expose_in_the_same_paint_gets_whole_tiles(qtbot) -> None:  # type: ignore[no-untyped-def]

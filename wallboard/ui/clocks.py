@@ -43,6 +43,7 @@ FRESH = frozenset({QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize, QEven
 BLEED = 2
 #: The characters of a clock, each drawn once per tint as an opaque cell (see ``ClockBoxes.cells``).
 CLOCK_CHARS = "0123456789:"
+DIGITS = "0123456789"  # a clock's last character is its seconds' last digit
 #: A clock in cells: its text, its width, and each character's left edge from the clock's right edge.
 Celled = tuple[str, int, tuple[int, ...]]
 #: A tint's cells by character, and runs of them by their text (``ClockBoxes.run``).
@@ -60,8 +61,10 @@ class Drawn:
     room: int  # how wide the clock may grow before its digits reach the name or leave their box
     clock_w: int = 0  # the width of the clock last drawn
     duration_w: int = 0  # and of the call's duration
-    text: str | None = None  # the clock drawn in cells (None: drawn as text)
+    secs: int | None = None  # the second its clock shows in cells (None: drawn as text)
     cells: Cells | None = None  # the cells it was drawn with
+    last_x: int = 0  # where its last character's cell goes (the tick's usual blit)
+    cell_y: int = 0
 
 
 class ClockBoxes:
@@ -198,7 +201,7 @@ class ClockBoxes:
                 else:
                     for c, left in zip(text, lefts):
                         blit(x + left, y, cells[c])
-                d.text, d.clock_w = text, w
+                d.secs, d.clock_w, d.last_x, d.cell_y = secs, w, x + lefts[-1], y
                 return
         st, w2, d.clock_w = self.clocks.get(secs) or self.clock(secs)
         clocks.append((x0 + self.right - int(w2), y0 + self.top, st))
@@ -229,35 +232,41 @@ class ClockBoxes:
 
     def tick(self, p: QPainter, tiles: list[int], done: set[int], pulsing: set[int], drawn: list[Drawn | None],
              xy: list[tuple[int, int]], now: int, clocks: Texts, durations: Texts) -> list[int]:
-        """Digits alone for ``tiles`` not ``done``; returns those to be drawn whole (a pulse lies over them)."""
+        """Digits alone for ``tiles`` not ``done``; returns those to be drawn whole (a pulse lies over them).
+
+        An idle board's every second is this loop over every tile, so its usual case is written out: a clock
+        in cells whose tens stay (nine seconds in ten) blits its last digit's cell where ``put`` noted it."""
         whole: list[int] = []
+        skip = done | pulsing if pulsing else done
         digits, celled, cached, blit = self.digits, self.celled, self._celled, p.drawPixmap
-        right, top, room = self.right, self.cell_top, self.cells_room
         for i in tiles:
-            if i in done:
-                continue
             d = drawn[i]
-            if d is None or i in pulsing:
-                whole.append(i)
+            if d is None or i in skip:
+                if i not in done:
+                    whole.append(i)
                 continue
-            old, since = d.text, d.since
-            if since is None and d.answered is None:  # no clock (logged out): nothing moves
-                continue
-            if old is not None and since is not None and d.answered is None:  # the common case, written out:
-                text, w, lefts = cached.get((now - since) // 1000) or celled((now - since) // 1000)
-                if w <= room and len(text) == len(old):  # the characters from the first that changed
-                    if text != old:
-                        k = len(text) - 1  # the first that changed: most seconds the last (one compare)
-                        if text[:k] != old[:k]:  # every ten seconds the tens, every minute more
-                            k = 0
-                            while text[k] == old[k]:
-                                k += 1
-                        x0, y0 = xy[i]
-                        x, y, cells = x0 + right, y0 + top, d.cells
-                        for j in range(k, len(text)):
-                            blit(x + lefts[j], y, cells[text[j]])  # type: ignore[index]
-                        d.text = text
+            s = d.secs
+            if s is not None and d.answered is None:
+                secs = (now - d.since) // 1000  # type: ignore[operator]  # a clock in cells has its start
+                if secs == s:
                     continue
+                if secs // 10 == s // 10 and s >= 0:  # the last digit alone; the same width
+                    blit(d.last_x, d.cell_y, d.cells[DIGITS[secs % 10]])  # type: ignore[index]
+                    d.secs = secs
+                    continue
+                if s >= 0 and secs >= 0:  # every ten seconds: from the first character that changed
+                    text, _, lefts = cached.get(secs) or celled(secs)
+                    was = (cached.get(s) or celled(s))[0]
+                    if len(text) == len(was):  # the same characters' places (a longer clock may not fit)
+                        k, x, cells = 0, d.last_x - lefts[-1], d.cells
+                        while text[k] == was[k]:
+                            k += 1
+                        for j in range(k, len(text)):
+                            blit(x + lefts[j], d.cell_y, cells[text[j]])  # type: ignore[index]
+                        d.secs = secs
+                        continue
+            elif d.since is None and d.answered is None:  # no clock (logged out): nothing moves
+                continue
             if not digits(p, d, now, *xy[i], clocks, durations):
                 whole.append(i)
         return whole
@@ -266,12 +275,12 @@ class ClockBoxes:
         """One tile's moving figures alone, as a tick needs. False, with nothing drawn: it needs the whole
         tile (its digits would reach the name drawn apart from its picture, or leave their box)."""
         since, answered = d.since, d.answered
-        old = d.text
+        old = None if d.secs is None else (self._celled.get(d.secs) or self.celled(d.secs))[0]
         if since is not None and old is not None:
             secs = (now - since) // 1000
             celled = self._celled.get(secs) or self.celled(secs)
-            if celled[1] > self.cells_room:  # too wide for cells now: drawn whole, as text
-                return False
+            if celled[1] > self.cells_room or len(celled[0]) < len(old):  # too wide for cells now: drawn whole, as
+                return False  # text; or shorter (the clock went back): a cell left of it would stay
         elif since is not None:
             secs = (now - since) // 1000
             if d.cells is not None and (self._celled.get(secs) or self.celled(secs))[1] <= self.cells_room:
@@ -293,12 +302,13 @@ class ClockBoxes:
                 i = 0
                 if len(text) == len(old):
                     while text[i] == old[i]:
-                        i += 1
+                        i += 1  # (longer: every cell, from the new one on the left)
                 cells, x, y = d.cells, x0 + right, y0 + self.cell_top
                 assert cells is not None
                 for k in range(i, len(text)):
                     p.drawPixmap(x + lefts[k], y, cells[text[k]])
-                d.text, d.clock_w = text, w
+                d.clock_w, d.last_x = w, x + lefts[-1]
+            d.secs = secs
         elif since is not None:
             self.restore(p, x0, y0, d, self.top, self.clock_h, cw)
             clocks.append((x0 + right - int(clock[1]), y0 + self.top, clock[0]))
