@@ -181,16 +181,18 @@ class _Strip(QWidget):
         return pm
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        """The region's cells and values only: a tick's few changed figures lie far apart along the strip,
+        and their bounding box would be every cell between them (the painter clips to the region anyway)."""
         p = QPainter(self)
         p.fillRect(event.rect(), self.palette().window())
-        dirty = event.rect()
-        for k in self._cells_in(dirty):
+        region = event.region()
+        for k in self._cells_in(event.rect()):
             cell, rect = self.cells[k], self.cell_rect(k)
-            if not rect.intersects(dirty):
+            if not region.intersects(rect):
                 continue
             p.drawPixmap(rect.topLeft(), self._frame(cell, rect.width(), rect.height()))
             for (_, runs), place in zip(cell.parts, self._values(cell, rect)):
-                if place.intersects(dirty):
+                if region.intersects(place):
                     self._paint_value(p, place, runs)
         p.end()
 
