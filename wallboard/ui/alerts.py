@@ -68,12 +68,11 @@ class AlertsPanel(QWidget):
         lst = self.list
         want = [al.key for al in alerts]
         if want != self._keys:  # what the list holds, kept here: reading 200 items back cost 0.5 ms a second
-            have = [tuple(lst.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(lst.count())]
-            keep = set(want)
-            for i in reversed(range(lst.count())):
+            have, keep = list(self._keys), set(want)
+            for i in reversed(range(len(have))):
                 if have[i] not in keep:
                     lst.takeItem(i)
-            have = [tuple(lst.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(lst.count())]
+                    del have[i]
             position = {k: i for i, k in enumerate(have)}
             for row, al in enumerate(alerts):
                 at = position.get(al.key)
