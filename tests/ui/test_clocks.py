@@ -108,7 +108,7 @@ def test_a_scroll_or_an_expose_in_the_same_paint_gets_whole_tiles(qtbot) -> None
     qtbot.waitExposed(board)
     board.repaint()
     before = shown(board)
-    board._drawn = [None if d is None else clocks.Drawn(d.picture, d.since, d.answered, -1)  # digits would refuse
+    board._drawn = [None if d is None else clocks.Drawn(d.picture, d.since, d.answered, -1, d.last_x, d.cell_y)  # digits would refuse
                     for d in board._drawn]
     board.tick(T0)
     board.update()  # an expose of the whole board merged into the tick's paint

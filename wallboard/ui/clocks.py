@@ -59,12 +59,12 @@ class Drawn:
     since: int | None  # the clock's start (None: no clock)
     answered: int | None  # the call's duration's start (None: none shown)
     room: int  # how wide the clock may grow before its digits reach the name or leave their box
+    last_x: int  # where its clock's last character's cell goes, its one blit most seconds (the tile's place
+    cell_y: int  # and the boxes' make it: ``ClockBoxes.last_dx``, ``cell_top``)
     clock_w: int = 0  # the width of the clock last drawn
     duration_w: int = 0  # and of the call's duration
     secs: int | None = None  # the second its clock shows in cells (None: drawn as text)
     cells: Cells | None = None  # the cells it was drawn with
-    last_x: int = 0  # where its last character's cell goes (the tick's usual blit)
-    cell_y: int = 0
 
 
 class ClockBoxes:
@@ -101,6 +101,7 @@ class ClockBoxes:
         self.baseline = self.top + fm.ascent() - self.cell_top
         digit = max(math.ceil(fm.horizontalAdvance(c)) for c in "0123456789")
         self.advances = dict.fromkeys("0123456789", digit) | {":": math.ceil(fm.horizontalAdvance(":"))}
+        self.last_dx = self.right - digit  # a clock's last character (a digit) from the tile's left
         # Cells are drawn only right of ``name_end``, where any name ends (``Faces.name_room``),
         # so whether a tile's clock is in cells depends on its look and the clock alone, never on its name
         # being drawn apart or in its face: the same tile is drawn the same in every paint.
@@ -197,11 +198,11 @@ class ClockBoxes:
                 if self._runs:  # all but the last character in one picture, then the last: two blits, not five
                     head = text[:-1]
                     blit(x + lefts[0], y, cells.get(head) or self.run(cells, head))
-                    blit(x + lefts[-1], y, cells[text[-1]])
+                    blit(d.last_x, y, cells[text[-1]])
                 else:
                     for c, left in zip(text, lefts):
                         blit(x + left, y, cells[c])
-                d.secs, d.clock_w, d.last_x, d.cell_y = secs, w, x + lefts[-1], y
+                d.secs, d.clock_w = secs, w
                 return
         st, w2, d.clock_w = self.clocks.get(secs) or self.clock(secs)
         clocks.append((x0 + self.right - int(w2), y0 + self.top, st))
@@ -319,7 +320,7 @@ class ClockBoxes:
                 assert cells is not None
                 for k in range(i, len(text)):
                     p.drawPixmap(x + lefts[k], y, cells[text[k]])
-                d.clock_w, d.last_x = w, x + lefts[-1]
+                d.clock_w = w
             d.secs = secs
         elif since is not None:
             self.restore(p, x0, y0, d, self.top, self.clock_h, cw)

@@ -384,7 +384,8 @@ class TileBoard(QWidget):
             if d is not None and d.picture is picture:  # the same tile again (a full repaint): no new record
                 d.since, d.answered, d.room, d.secs, d.duration_w = since, answered, room_i, None, 0
             else:
-                drawn[i] = d = Drawn(picture, since, answered, room_i)  # logged out, unreadable: no clock (since None)
+                drawn[i] = d = Drawn(picture, since, answered, room_i, x0 + boxes.last_dx,  # since None: no clock
+                                     y0 + boxes.cell_top)  # (logged out, unreadable)
             put(p, x0, y0, d, None if i in pulse else key, now, clocks)  # a pulse: digits over it as text
             if answered is not None:
                 st2, w2, d.duration_w = boxes.duration((now - answered) // 1000)
