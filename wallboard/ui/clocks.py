@@ -236,7 +236,7 @@ class ClockBoxes:
         """Digits alone for ``tiles`` not ``done``; returns those to be drawn whole (a pulse lies over them).
 
         An idle board's every second is this loop over every tile, so its usual case is written out: a clock
-        in cells whose tens stay (nine seconds in ten) blits its last digit's cell where ``put`` noted it."""
+        in cells whose tens stay (nine seconds in ten) blits its last digit's cell where its record says."""
         whole: list[int] = []
         later: list[int] = []  # the rest, with the paint's own clip (see below)
         skip = done | pulsing if pulsing else done
@@ -312,10 +312,10 @@ class ClockBoxes:
         if since is not None and old is not None:
             text, w, lefts = celled
             if text != old:  # the characters from the first that changed (most seconds: the last alone)
-                i = 0
+                i = 0  # longer (a shorter one was refused above): every cell, from the new one on the left
                 if len(text) == len(old):
                     while text[i] == old[i]:
-                        i += 1  # (longer: every cell, from the new one on the left)
+                        i += 1
                 cells, x, y = d.cells, x0 + right, y0 + self.cell_top
                 assert cells is not None
                 for k in range(i, len(text)):

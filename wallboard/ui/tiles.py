@@ -252,7 +252,7 @@ class TileBoard(QWidget):
         self._pulse.set_on(any(m is Mark.PULSE for m in marks.values()))
 
     def _pulse_tiles(self) -> None:
-        """One region for all: each update() of a board in a scroll area costs tens of µs (measured)."""
+        """The pulsing tiles in one region, one update."""
         tiles, index = QRegion(), self.index
         for aid, m in self.marks.items():
             if m is Mark.PULSE and (i := index.get(aid)) is not None:
