@@ -38,7 +38,7 @@ def test_a_tick_paints_the_changed_figures_alone_and_the_same_pixels(qtbot) -> N
     w._paint_value = lambda p, rect, runs: (painted.append("".join(t for t, _ in runs)),  # type: ignore[method-assign]
                                             real(w, p, rect, runs))[1]
     for second in range(1, 4):
-        # a second later: the first and the last queue's longest wait moved, and the ninth's mark came
+        # a second later: cards 1 and 11 (far apart) have a new longest wait; from the second tick q8 a mark
         cards[1] = replace(cards[1], longest_wait_s=31.0 + second)
         cards[11] = replace(cards[11], longest_wait_s=41.0 + second)
         painted.clear()
