@@ -42,8 +42,8 @@ FRESH = frozenset({QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize, QEven
 #: Pixels around the digits restored with them (a bold glyph may overhang its advance by one).
 BLEED = 2
 #: The characters of a clock, each drawn once per tint as an opaque cell (see ``ClockBoxes.cells``).
-CLOCK_CHARS = "0123456789:"
 DIGITS = "0123456789"  # a clock's last character is its seconds' last digit
+CLOCK_CHARS = DIGITS + ":"
 #: A clock in cells: its text, its width, and each character's left edge from the clock's right edge.
 Celled = tuple[str, int, tuple[int, ...]]
 #: A tint's cells by character, and runs of them by their text (``ClockBoxes.run``).
@@ -99,8 +99,8 @@ class ClockBoxes:
         self.cell_top = max(self.top, self.top + fm.ascent() + ink.top() - 1)
         self.cell_h = min(self.top + self.clock_h - self.cell_top, ink.height() + 2)
         self.baseline = self.top + fm.ascent() - self.cell_top
-        digit = max(math.ceil(fm.horizontalAdvance(c)) for c in "0123456789")
-        self.advances = dict.fromkeys("0123456789", digit) | {":": math.ceil(fm.horizontalAdvance(":"))}
+        digit = max(math.ceil(fm.horizontalAdvance(c)) for c in DIGITS)
+        self.advances = dict.fromkeys(DIGITS, digit) | {":": math.ceil(fm.horizontalAdvance(":"))}
         self.last_dx = self.right - digit  # a clock's last character (a digit) from the tile's left
         # Cells are drawn only right of ``name_end``, where any name ends (``Faces.name_room``),
         # so whether a tile's clock is in cells depends on its look and the clock alone, never on its name
@@ -265,11 +265,7 @@ class ClockBoxes:
                     text, _, lefts = cached.get(secs) or celled(secs)
                     was = (cached.get(s) or celled(s))[0]
                     if len(text) == len(was):  # the same characters' places (a longer clock may not fit)
-                        k, x, cells = 0, d.last_x - lefts[-1], d.cells
-                        while text[k] == was[k]:
-                            k += 1
-                        for j in range(k, len(text)):
-                            blit(x + lefts[j], band, cells[text[j]])  # type: ignore[index]
+                        _changed_cells(blit, d.cells, text, was, lefts, d.last_x - lefts[-1], band)  # type: ignore[arg-type]
                         d.secs = secs
                         continue
             elif d.since is None and d.answered is None:  # no clock (logged out): nothing moves
@@ -311,15 +307,9 @@ class ClockBoxes:
         right = self.right
         if since is not None and old is not None:
             text, w, lefts = celled
-            if text != old:  # the characters from the first that changed (most seconds: the last alone)
-                i = 0  # longer (a shorter one was refused above): every cell, from the new one on the left
-                if len(text) == len(old):
-                    while text[i] == old[i]:
-                        i += 1
-                cells, x, y = d.cells, x0 + right, y0 + self.cell_top
-                assert cells is not None
-                for k in range(i, len(text)):
-                    p.drawPixmap(x + lefts[k], y, cells[text[k]])
+            if text != old:  # (a shorter one was refused above)
+                assert d.cells is not None
+                _changed_cells(p.drawPixmap, d.cells, text, old, lefts, x0 + right, y0 + self.cell_top)
                 d.clock_w = w
             d.secs = secs
         elif since is not None:
@@ -340,6 +330,18 @@ class ClockBoxes:
         else:
             p.drawPixmap(x0 + left, y0 + top, span, h, drawn.picture, round(left * d), round(top * d),
                          round(span * d), round(h * d))
+
+
+def _changed_cells(blit: Callable[[int, int, QPixmap], None], cells: Cells, text: str, old: str,
+                   lefts: tuple[int, ...], x: int, y: int) -> None:
+    """A clock's cells from the first character that is not ``old``'s (most seconds the last alone; a longer
+    clock all of them, from its new one on the left). ``x``: the clock's right edge."""
+    k = 0
+    if len(text) == len(old):
+        while text[k] == old[k]:
+            k += 1
+    for j in range(k, len(text)):
+        blit(x + lefts[j], y, cells[text[j]])
 
 
 def _lay(cache: dict[int, Laid], secs: int, font: QFont, prefix: str) -> Laid:
