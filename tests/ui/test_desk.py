@@ -188,8 +188,8 @@ def test_tiles_hold_still_after_a_click_then_catch_up(qtbot, desk: tuple[DeskWin
     """Item 10: "state, longest first" re-ordered the tiles under the pointer: a click listened to the wrong agent."""
     from PySide6.QtCore import QPoint, Qt
 
-    import wallboard.ui.tiles
-    monkeypatch.setattr(wallboard.ui.tiles, "HOLD_AFTER_CLICK_S", 6.0)  # longer than a loaded machine's sync below
+    import wallboard.ui.pointer
+    monkeypatch.setattr(wallboard.ui.pointer, "HOLD_AFTER_CLICK_S", 6.0)  # longer than a loaded machine's sync below
     w, floor = desk
     pick(w.filters.sort_choice, "state")
     before = list(w.tiles.order)

@@ -19,8 +19,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QContextMenuEvent, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QRegion, QResizeEvent
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QRegion, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..board.alerts import Mark
@@ -31,11 +31,11 @@ from .clocks import BLEED, FRESH, NO_CLOCK, ClockBoxes, Drawn, Texts
 from .faces import DESK_TILE, TV_TILE, Faces, Fonts, Pulse, paint_header, paint_pulses
 from .grid import Row, paged_rows, tile_at, tiles_in
 from .i18n import tr
+from .pointer import Pointer
+from .restage import Restage, Staged
 from .style import INK, MUTED
 
 GAP = 6
-#: A tile never moves under the supervisor's pointer, nor for this long after a click (s).
-HOLD_AFTER_CLICK_S = 2.5
 #: Paints of an unchanged agent before its tile gets a face: a face costs ~20 name draws to make (at 5,000
 #: events/s 1,200 a second were made, each used once or twice: a tenth of the board's CPU).
 FACE_AFTER = 3
@@ -81,16 +81,12 @@ class TileBoard(QWidget):
         self._tops: list[int] = []
         self._xy: list[tuple[int, int]] = []
         self._pulse = Pulse(self, self._pulse_tiles)
+        self._restage = Restage(self)  # a big page's new order, painted off screen first
+        self._base = 0  # the page's first tile in ``listed``
         #: Called after every paint (latency measurement, diagnostics); must be cheap.
         self.after_paint: Callable[[], None] | None = None
         self.painted_mono = 0.0  # when the tiles last reached the screen (the windows keep paints flowing)
-        self._held_until = 0.0
-        self._pending: tuple[list[str], list[Section]] | None = None
-        self._release_timer = QTimer(self)
-        self._release_timer.setSingleShot(True)
-        self._release_timer.setInterval(300)
-        self._release_timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse one fires up to 5 % early
-        self._release_timer.timeout.connect(self._release)
+        self._pointer = Pointer(self, self.set_order)  # clicks; the order held still under the pointer
         self.set_scale(scale)
 
     # -- geometry ------------------------------------------------------------------
@@ -137,8 +133,11 @@ class TileBoard(QWidget):
             self.updateGeometry()
 
     def _show_rows(self) -> None:
+        staged = self._restage.take()  # the rows move (or the pixels under it did): that order now, whole
+        if staged is not None:
+            self.listed = staged.listed
         rows = self._pages[self.page]
-        base = rows[0][2] if rows else 0
+        self._base = base = rows[0][2] if rows else 0
         end = max((r[2] + r[3] for r in rows), default=base)
         self.order = self.listed[base:end]
         self.index = {aid: i for i, aid in enumerate(self.order)}
@@ -162,6 +161,8 @@ class TileBoard(QWidget):
         self._drawn = [None] * len(self.order)
         self._pulsing.clear()
         self.update()
+        if staged is not None:
+            self.listed_changed.emit()
 
     @property
     def pages(self) -> int:
@@ -186,6 +187,8 @@ class TileBoard(QWidget):
         if e.type() in FRESH:  # the next paint draws whole tiles, on a background filled again
             self._fresh = True
             self._backdrop.lose()
+            if self._restage.staged is not None:
+                self._show_rows()
         return super().event(e)
 
     def set_overlaid(self, on: bool) -> None:
@@ -206,6 +209,9 @@ class TileBoard(QWidget):
         if queues is not None:
             self.queue_names = {q.id: q.name for q in queues.values()}
             self._faces.names.clear()
+            if self._restage.staged is not None:
+                self._show_rows()
+        self._restage.forget(changed)
         tw, th = self.tile_width, self.tile_height
         index, xy, update = self.index, self._xy, self.update
         for aid in changed:
@@ -216,29 +222,25 @@ class TileBoard(QWidget):
 
     def set_order(self, listed: list[str], sections: Sequence[Section] = ()) -> None:
         """The agents to show, in order (and their team sections); held while the pointer is on them."""
-        if self._held():
-            self._pending = (listed, list(sections))
+        if self._pointer.held():
+            self._pointer.keep(listed, list(sections))
             return
-        self._pending = None
-        before = self.listed
-        self.listed, self.sections = listed, list(sections)
-        self._relayout()
-        if listed != before:
+        self._pointer.pending, before = None, self.listed
+        if not self._restage.reorder(listed, list(sections), self._base):  # the same rows: no new layout
+            self.listed, self.sections = listed, list(sections)
+            self._relayout()
+        if self.listed != before:
             self.listed_changed.emit()
 
-    def _held(self) -> bool:  # nothing shown, nothing to aim at: a pointer resting on an empty board kept it empty
-        return not self.paged and bool(self.listed) and (self.underMouse() or time.monotonic() < self._held_until)
-
-    def _release(self) -> None:
-        """Catch up once the hold is over; if still held, look again when it ends, not a hold later."""
-        if self._pending is not None and not self._held():
-            self.set_order(*self._pending)
-        elif self._pending is not None:
-            self._release_timer.start(max(300, round((self._held_until - time.monotonic()) * 1000) + 50))
-
-    def leaveEvent(self, event: object) -> None:  # noqa: N802
-        super().leaveEvent(event)  # type: ignore[arg-type]
-        self._release_timer.start(300)
+    def show_staged(self, st: Staged) -> None:
+        """A staged order complete: now the tiles' order, shown by the next paint (see :mod:`.restage`)."""
+        if self._pointer.held():  # the pointer came onto the tiles meanwhile: when it leaves
+            self._pointer.keep(st.listed, [])
+            return
+        self.listed, self.order, self.index, self._drawn, self._pulsing = st.listed, st.order, st.index, st.drawn, st.pulse
+        self._restage.shown = st
+        self.repaint(self.visibleRegion() + st.at)  # now: a frame's paint would wait behind the views
+        self.listed_changed.emit()
 
     def set_marks(self, marks: Mapping[str, Mark]) -> None:
         """Agent alert marks; repaints only the tiles whose mark changed."""
@@ -246,6 +248,7 @@ class TileBoard(QWidget):
         self.marks = marks
         for aid in marks.keys() | old.keys():
             if marks.get(aid) != old.get(aid):
+                self._restage.forget((aid,))
                 i = self.index.get(aid)
                 if i is not None:
                     self.update(self.tile_rect(i))
@@ -261,6 +264,7 @@ class TileBoard(QWidget):
 
     def select(self, aid: str | None) -> None:
         before = self.index.get(self.selected) if self.selected else None
+        self._restage.forget([a for a in (self.selected, aid) if a])
         self.selected = aid
         for j in (before, self.index.get(aid) if aid else None):
             if j is not None:
@@ -272,73 +276,28 @@ class TileBoard(QWidget):
         self.update(self._clock_region)
         self._pulse.ticked()  # its step goes in the same paint
 
-    # -- input -----------------------------------------------------------------------
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        self._held_until = time.monotonic() + HOLD_AFTER_CLICK_S
-        self._release_timer.start(round(HOLD_AFTER_CLICK_S * 1000) + 50)
-        i = self.index_at(event.position().toPoint())
-        if i is None:
-            return
-        self.select(self.order[i])
-        self.agent_selected.emit(self.order[i])
-
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        i = self.index_at(event.position().toPoint())
-        if i is not None:
-            self.agent_activated.emit(self.order[i])
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
-        i = self.index_at(event.pos())
-        if i is not None:
-            self.mousePressEvent(QMouseEvent(QMouseEvent.Type.MouseButtonPress, QPointF(event.pos()),
-                                             QPointF(event.globalPos()), Qt.MouseButton.LeftButton,
-                                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
-            self.context_requested.emit(self.order[i], event.globalPos())
-
     # -- painting ----------------------------------------------------------------------
 
-    def _tiles_in(self, rects: Iterable[QRect]) -> list[int]:
+    def tiles_within(self, rects: Iterable[QRect]) -> list[int]:
         """The page's tile indices inside these rectangles (a paint's region, or its bounding box)."""
         return tiles_in(rects, self._rows, self._tops, self.tile_width + self.gap, self.gap, *self._at)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        """Blit each tile's cached face, then the alert marks and the two moving figures on top; a tile
-        that only a tick touched gets its digits alone (:mod:`.clocks`)."""
-        p = QPainter(self)
-        region = event.region()
-        elsewhere = self._backdrop.begin(p)  # a new backing store (its window resized), a grab: nothing holds
-        ticking = self._ticking and not self._fresh and not self._overlaid and not elsewhere  # see clocks.FRESH
-        self._ticking = self._fresh = False
-        whole = region.subtracted(self._clock_region) if ticking else region  # what needs whole tiles
-        # the gaps hold it, the tiles cover it; not at a fractional scale, where a face may leave a seam
-        self._backdrop.fill(p, whole, self._overlaid or not self.order or not self.devicePixelRatioF().is_integer())
-        if not self.order:
-            p.setPen(MUTED)
-            p.setFont(self.fonts.name)
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
-            p.end()
-            return
-        for y, h, _, _, header in self._rows:
-            if header is not None and whole.intersects(band := QRect(0, y, self.width(), h)):
-                p.fillRect(band, self.palette().window())
-                paint_header(p, QRect(self.gap, y, self.width() - 2 * self.gap, h), header, self.fonts, self.scale)
+    def draw_tiles(self, p: QPainter, full: list[int], order: list[str], drawn: list[Drawn | None], pulse: set[int],
+                    clocks: Texts, durations: Texts, pulses: bool) -> None:
+        """Tiles ``full`` of ``order`` whole, then the texts (``clocks``, ``durations``: a tick's too), the
+        pulses over them unless ``pulses`` is False (an order staged off screen: drawn whole when shown)."""
         now, boxes = self.now_ms, self._boxes
         assert boxes is not None
         tw, th = self.tile_width, self.tile_height
         right, dur_dy, put = boxes.right, boxes.duration_top, boxes.put
-        agents, calls, order, xy, drawn = self.agents, self.calls, self.order, self._xy, self._drawn
+        agents, calls, xy = self.agents, self.calls, self._xy
         faces, face, marks, selected = self._faces.faces, self._faces.face, self.marks, self.selected
         qnames, dense = self.queue_names, self.paged
-        clocks, durations, names = Texts(), Texts(), Texts()
+        names = Texts()
         pulsing: list[tuple[int, int]] = []
         settling, look, name_text = self._settling, self._faces.look, self._faces.name_text
         nx, ny = self._faces.name_at()
-        draw_pixmap, pulse, room = p.drawPixmap, self._pulsing, boxes.clock_room
-        full = self._tiles_in(whole)  # type: ignore[arg-type]  # QRegion iterates its rects
-        if ticking:  # the rest of the region is clock bands: digits only, unless a tile needs more
-            full += boxes.tick(p, self._tiles_in([region.boundingRect()]), set(full), pulse, drawn, xy, now, clocks,
-                               durations)
+        draw_pixmap, room = p.drawPixmap, boxes.clock_room
         for i in full:
             aid = order[i]
             a = agents.get(aid)
@@ -396,7 +355,7 @@ class TileBoard(QWidget):
             p.setFont(self.fonts.name)
             for x, y, st in names:
                 draw(x, y, st)
-        if pulsing:
+        if pulsing and pulses:
             paint_pulses(p, pulsing, tw, th, self._pulse.alpha)
         p.setFont(self.fonts.clock)
         for x, y, st in clocks:
@@ -404,10 +363,46 @@ class TileBoard(QWidget):
         p.setFont(self.fonts.small)
         for x, y, st in durations:
             draw(x, y, st)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        """Blit each tile's cached face, then the alert marks and the two moving figures on top; a tile
+        that only a tick touched gets its digits alone (:mod:`.clocks`)."""
+        p = QPainter(self)
+        region = event.region()
+        elsewhere = self._backdrop.begin(p)  # a new backing store (its window resized), a grab: nothing holds
+        staged, self._restage.shown = self._restage.shown, None
+        ticking = (self._ticking or staged is not None) and not self._fresh and not self._overlaid and not elsewhere
+        self._ticking = self._fresh = False  # (see clocks.FRESH)
+        if ticking and staged is not None:  # a new order's image: what changed since, whole; the clocks caught up
+            p.setClipping(False)  # under a region of many rectangles Qt would blend it span by span: 2x
+            p.drawPixmap(staged.at.topLeft(), staged.image)
+            p.setClipping(True)
+            whole = region.subtracted(staged.at)
+        else:
+            whole = region.subtracted(self._clock_region) if ticking else region  # what needs whole tiles
+        # the gaps hold it, the tiles cover it; not at a fractional scale, where a face may leave a seam
+        self._backdrop.fill(p, whole, self._overlaid or not self.order or not self.devicePixelRatioF().is_integer())
+        if not self.order:
+            p.setPen(MUTED)
+            p.setFont(self.fonts.name)
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            p.end()
+            return
+        for y, h, _, _, header in self._rows:
+            if header is not None and whole.intersects(band := QRect(0, y, self.width(), h)):
+                p.fillRect(band, self.palette().window())
+                paint_header(p, QRect(self.gap, y, self.width() - 2 * self.gap, h), header, self.fonts, self.scale)
+        boxes, now, clocks, durations = self._boxes, self.now_ms, Texts(), Texts()
+        assert boxes is not None
+        full = self.tiles_within(whole)  # type: ignore[arg-type]  # QRegion iterates its rects
+        if ticking:  # the rest of the region is clock bands: digits only, unless a tile needs more
+            full += boxes.tick(p, self.tiles_within([region.boundingRect()]), set(full), self._pulsing, self._drawn,
+                               self._xy, now, clocks, durations)
+        self.draw_tiles(p, full, self.order, self._drawn, self._pulsing, clocks, durations, True)
         p.end()
-        self._faces.prune(order)
-        if len(settling) > 2 * len(order) + 100:
-            self._settling = {k: v for k, v in settling.items() if k in self.index}
+        self._faces.prune(self.order)
+        if len(self._settling) > 2 * len(self.order) + 100:
+            self._settling = {k: v for k, v in self._settling.items() if k in self.index}
         self.painted_mono = time.monotonic()
         if self.after_paint is not None:
             self.after_paint()
