@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QMouseEvent
 
 from ..board.order import Section
@@ -64,11 +64,11 @@ class Pointer(QObject):
             return False
         return True
 
-    def _agent_at(self, pos: object) -> str | None:
-        i = self.board.index_at(pos)  # type: ignore[arg-type]
+    def _agent_at(self, pos: QPoint) -> str | None:
+        i = self.board.index_at(pos)
         return None if i is None else self.board.order[i]
 
-    def _press(self, pos: object) -> str | None:
+    def _press(self, pos: QPoint) -> str | None:
         self._until = time.monotonic() + HOLD_AFTER_CLICK_S
         self._timer.start(round(HOLD_AFTER_CLICK_S * 1000) + 50)
         aid = self._agent_at(pos)

@@ -13,12 +13,13 @@ of the other, and a click meanwhile lands on the tile it shows.
 
 from __future__ import annotations
 
+import mmap
 import time
-from collections.abc import Iterable
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QTimer
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtCore import QRect, QSize, QTimer
+from PySide6.QtGui import QImage, QPainter
 
 from ..board.order import Section
 from .clocks import Drawn, Texts
@@ -35,13 +36,23 @@ STEP_PAUSE = 2.0
 _CHUNK = 40  # tiles painted between looks at the clock
 
 
+def mapped_image(size: QSize) -> QImage:
+    """An image on pages mapped for it alone, unmapped when it goes. From the heap, glibc kept a freed block
+    of 25 MB (a 4K page's) for the next, and a heap that never shrank held two: 44 MB more for the
+    board's life (bench figure 7). Its pages are faulted in as the steps paint (~1 ms of 16 per step)."""
+    w, h = size.width(), size.height()
+    pixels = mmap.mmap(-1, w * h * 4)  # the image holds the buffer (and so the mapping) while it lives
+    return QImage(pixels, w, h, w * 4, QImage.Format.Format_RGB32)  # type: ignore[call-overload,no-any-return]
+
+
 class Staged:
     """The new order of the page, its tiles' records, and the image they are painted into so far."""
 
-    __slots__ = ("again", "at", "blank", "done", "drawn", "image", "index", "listed", "order", "pulse", "todo")
+    __slots__ = ("again", "at", "began", "blank", "done", "drawn", "image", "index", "listed", "order", "pulse", "todo")
 
-    def __init__(self, listed: list[str], order: list[str], image: QPixmap, at: QRect, todo: list[int]) -> None:
-        self.listed, self.order, self.image, self.at, self.todo = listed, order, image, at, todo
+    def __init__(self, listed: list[str], order: list[str], image: QImage, at: QRect, todo: list[int],
+                 began: float) -> None:
+        self.listed, self.order, self.image, self.at, self.todo, self.began = listed, order, image, at, todo, began
         self.index = {aid: i for i, aid in enumerate(order)}
         self.drawn: list[Drawn | None] = [None] * len(order)
         self.pulse: set[int] = set()
@@ -57,6 +68,9 @@ class Restage:
         self.board = board
         self.staged: Staged | None = None
         self.shown: Staged | None = None  # complete and adopted: the next paint blits it
+        self.changes = 0  # tiles changed since the last new order (staged or not)
+        self._since = time.monotonic()
+        self._took = 0.2  # how long a stage takes, start to shown (s; a moving mean)
         self._timer = QTimer(board)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._step)
@@ -79,15 +93,17 @@ class Restage:
 
     def start(self, listed: list[str], order: list[str]) -> bool:
         """Stage ``order`` (the page of ``listed``); False when it is not worth it or cannot be: a full
-        repaint then (a small page, nothing visible, a fractional pixel ratio the image could not match)."""
-        b = self.board
+        repaint then (a small page, nothing visible, a fractional pixel ratio the image could not match,
+        or a flood: at this rate its tiles would change before it is shown, each painted twice)."""
+        b, now = self.board, time.monotonic()
+        rate, self.changes, self._since = self.changes / max(now - self._since, 1e-3), 0, now
         room = b.visibleRegion().boundingRect()
         dpr = b.devicePixelRatioF()
-        if len(order) < STAGE_FROM or room.isEmpty() or not dpr.is_integer():
+        if len(order) < STAGE_FROM or room.isEmpty() or not dpr.is_integer() or rate * self._took > len(order):
             return False
-        image = QPixmap(room.size() * dpr)
+        image = mapped_image(room.size() * dpr)
         image.setDevicePixelRatio(dpr)
-        self.staged = Staged(listed, order, image, room, b.tiles_within([room]))
+        self.staged = Staged(listed, order, image, room, b.tiles_within([room]), now)
         self._timer.start(0)
         return True
 
@@ -97,9 +113,10 @@ class Restage:
         self._timer.stop()
         return st
 
-    def forget(self, aids: Iterable[str]) -> None:
+    def forget(self, aids: Collection[str]) -> None:
         """These agents' tiles changed: those already painted are painted again (or drawn whole when shown)."""
         st = self.staged
+        self.changes += len(aids)
         if st is not None:
             index, drawn = st.index, st.drawn
             for aid in aids:
@@ -114,6 +131,7 @@ class Restage:
             return
         if st.done == len(st.todo):  # every tile in: shown in a turn of its own (a few changed since: drawn whole)
             self.staged = None
+            self._took = 0.7 * self._took + 0.3 * (time.monotonic() - st.began)
             b.show_staged(st)
             return
         began = time.perf_counter()

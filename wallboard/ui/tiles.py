@@ -10,7 +10,9 @@ face is made only once an agent holds still (:data:`FACE_AFTER`). A tick repaint
 digits alone (:mod:`.clocks`): one ``update()`` of their bands a second, not one per agent.
 
 The order comes from the board model (``set_order``); a desk's tiles hold it still while the
-pointer is over them and a moment after a click, so a click lands on the agent it was aimed at.
+pointer is over them and a moment after a click, so a click lands on the agent it was aimed at
+(:mod:`.pointer`). A big page's new order in the same rows is painted off screen in steps and shown
+in one paint (:mod:`.restage`): a whole repaint at once kept every event off the screen meanwhile.
 On a TV the tiles are *paged* (a TV never scrolls): ``pages`` says how many screens they need.
 """
 
@@ -136,6 +138,7 @@ class TileBoard(QWidget):
         staged = self._restage.take()  # the rows move (or the pixels under it did): that order now, whole
         if staged is not None:
             self.listed = staged.listed
+        self._restage.changes = 0  # every tile is drawn anew: no flood (see Restage.start)
         rows = self._pages[self.page]
         self._base = base = rows[0][2] if rows else 0
         end = max((r[2] + r[3] for r in rows), default=base)
@@ -374,9 +377,7 @@ class TileBoard(QWidget):
         ticking = (self._ticking or staged is not None) and not self._fresh and not self._overlaid and not elsewhere
         self._ticking = self._fresh = False  # (see clocks.FRESH)
         if ticking and staged is not None:  # a new order's image: what changed since, whole; the clocks caught up
-            p.setClipping(False)  # under a region of many rectangles Qt would blend it span by span: 2x
-            p.drawPixmap(staged.at.topLeft(), staged.image)
-            p.setClipping(True)
+            p.drawImage(staged.at.topLeft(), staged.image)
             whole = region.subtracted(staged.at)
         else:
             whole = region.subtracted(self._clock_region) if ticking else region  # what needs whole tiles
