@@ -7,8 +7,10 @@ screen. On a slow PC that was the board's worst latency, every second (bench fig
 the new order's tiles are painted into an image a few milliseconds at a time, and between the steps the
 event loop runs: views come in, and frames keep the order on the screen true. Once the last tile is in,
 one paint blits the image, draws whole the tiles that changed after their step (their records are
-forgotten), and catches the clocks up as a tick does. The screen never holds half of one order and half
-of the other, and a click meanwhile lands on the tile it shows.
+forgotten; while they get fewer, they are painted again in more steps first), and catches the clocks up
+as a tick does. The screen never holds half of one order and half of the other, and a click meanwhile
+lands on the tile it shows. Only on a busy floor: a quiet one has no events for a whole repaint to hold
+back, and in a flood the tiles change again before a staged order could be shown (painted twice each).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
 
 #: Tiles on the page before a new order is staged: below it a whole repaint takes a few milliseconds.
 STAGE_FROM = 400
+#: Tile changes a second before a new order is staged: on a quieter floor a whole repaint holds back an
+#: event or two, and staging cost more CPU than it saved (figure 6b, 50 events/s: 9.8 -> 12.0 % of a core).
+STAGE_RATE = 300.0
 #: Painting a step may take (s) before the event loop gets its turn.
 STEP_S = 0.004
 #: After a step, the event loop's own for this many times as long as the step took.
@@ -39,7 +44,7 @@ _CHUNK = 40  # tiles painted between looks at the clock
 def mapped_image(size: QSize) -> QImage:
     """An image on pages mapped for it alone, unmapped when it goes. From the heap, glibc kept a freed block
     of 25 MB (a 4K page's) for the next, and a heap that never shrank held two: 44 MB more for the
-    board's life (bench figure 7). Its pages are faulted in as the steps paint (~1 ms of 16 per step)."""
+    board's life (bench figure 7). Its pages are faulted in by the steps that paint them: ~10 ms a stage."""
     w, h = size.width(), size.height()
     pixels = mmap.mmap(-1, w * h * 4)  # the image holds the buffer (and so the mapping) while it lives
     return QImage(pixels, w, h, w * 4, QImage.Format.Format_RGB32)  # type: ignore[call-overload,no-any-return]
@@ -93,13 +98,16 @@ class Restage:
 
     def start(self, listed: list[str], order: list[str]) -> bool:
         """Stage ``order`` (the page of ``listed``); False when it is not worth it or cannot be: a full
-        repaint then (a small page, nothing visible, a fractional pixel ratio the image could not match,
-        or a flood: at this rate its tiles would change before it is shown, each painted twice)."""
+        repaint then (a small page, a quiet floor, nothing visible, a fractional pixel ratio the image
+        could not match, or a flood: at this rate its tiles would change before it is shown, each
+        painted twice)."""
         b, now = self.board, time.monotonic()
         rate, self.changes, self._since = self.changes / max(now - self._since, 1e-3), 0, now
+        if len(order) < STAGE_FROM or not STAGE_RATE <= rate <= len(order) / self._took:
+            return False
         room = b.visibleRegion().boundingRect()
         dpr = b.devicePixelRatioF()
-        if len(order) < STAGE_FROM or room.isEmpty() or not dpr.is_integer() or rate * self._took > len(order):
+        if room.isEmpty() or not dpr.is_integer():
             return False
         image = mapped_image(room.size() * dpr)
         image.setDevicePixelRatio(dpr)
