@@ -207,7 +207,7 @@ def test_on_a_quiet_floor_and_in_a_flood_a_new_order_is_painted_at_once(qtbot,  
     """Quiet, a whole repaint holds back no event; in a flood, the tiles would all change again before a
     staged order could be shown, each painted twice. Staged between the two."""
     monkeypatch.setattr(restage, "STAGE_FROM", 20)
-    monkeypatch.setattr(restage, "STAGE_RATE", 100.0)  # (60 tiles: a flood from 300 a second)
+    monkeypatch.setattr(restage, "STAGE_RATE", 100.0)  # (60 tiles: a flood from 600 a second)
     agents, calls = floor()
     board = tiles(qtbot, agents, calls, T0, size=(1500, 1100), scale=0.5)
     board.show()

@@ -34,6 +34,9 @@ STAGE_FROM = 400
 #: Tile changes a second before a new order is staged: on a quieter floor a whole repaint holds back an
 #: event or two, and staging cost more CPU than it saved (figure 6b, 50 events/s: 9.8 -> 12.0 % of a core).
 STAGE_RATE = 300.0
+#: A flood: tile changes in a stage's time, per tile of the page, from which it would show ~85 % of its
+#: tiles changed (painted twice). The changes are counted, not the tiles: some change twice.
+FLOOD = 2.0
 #: Painting a step may take (s) before the event loop gets its turn.
 STEP_S = 0.004
 #: After a step, the event loop's own for this many times as long as the step took.
@@ -103,7 +106,7 @@ class Restage:
         painted twice)."""
         b, now = self.board, time.monotonic()
         rate, self.changes, self._since = self.changes / max(now - self._since, 1e-3), 0, now
-        if len(order) < STAGE_FROM or not STAGE_RATE <= rate <= len(order) / self._took:
+        if len(order) < STAGE_FROM or not STAGE_RATE <= rate <= FLOOD * len(order) / self._took:
             return False
         room = b.visibleRegion().boundingRect()
         dpr = b.devicePixelRatioF()
