@@ -44,8 +44,9 @@ BLEED = 2
 #: The characters of a clock, each drawn once per tint as an opaque cell (see ``ClockBoxes.cells``).
 DIGITS = "0123456789"  # a clock's last character is its seconds' last digit
 CLOCK_CHARS = DIGITS + ":"
-#: A clock in cells: its text, its width, and each character's left edge from the clock's right edge.
-Celled = tuple[str, int, tuple[int, ...]]
+#: A clock in cells: its text, its width, each character's left edge from the clock's right edge, and its
+#: text but the last character (a run's key) and that character (a full repaint asks 2,000 times a second).
+Celled = tuple[str, int, tuple[int, ...], str, str]
 #: A tint's cells by character, and runs of them by their text (``ClockBoxes.run``).
 Cells = dict[str, QPixmap]
 _UNSEEN: Cells = {}  # a look whose cells were not looked for yet
@@ -179,7 +180,7 @@ class ClockBoxes:
             for c in reversed(text):
                 x -= self.advances[c]
                 lefts.append(x)
-            self._celled[secs] = hit = (text, -x, tuple(reversed(lefts)))
+            self._celled[secs] = hit = (text, -x, tuple(reversed(lefts)), text[:-1], text[-1])
         return hit
 
     def put(self, p: QPainter, x0: int, y0: int, d: Drawn, key: LookKey | None, now: int, clocks: Texts) -> None:
@@ -189,17 +190,17 @@ class ClockBoxes:
         if since is None:
             return
         secs = (now - since) // 1000
-        cells = d.cells = None if key is None else (self._plain.get(key) or self.cells(key))
+        # a record drawn again from the same picture has the same look, so the same cells (a full repaint)
+        cells = d.cells = None if key is None else (d.cells or self._plain.get(key) or self.cells(key))
         if cells is not None:
-            text, w, lefts = self._celled.get(secs) or self.celled(secs)
+            text, w, lefts, head, last = self._celled.get(secs) or self.celled(secs)
             if w <= self.cells_room:
-                x, y = x0 + self.right, y0 + self.cell_top
                 blit = p.drawPixmap
                 if self._runs:  # all but the last character in one picture, then the last: two blits, not five
-                    head = text[:-1]
-                    blit(x + lefts[0], y, cells.get(head) or self.run(cells, head))
-                    blit(d.last_x, y, cells[text[-1]])
+                    blit(x0 + self.right + lefts[0], y0 + self.cell_top, cells.get(head) or self.run(cells, head))
+                    blit(d.last_x, d.cell_y, cells[last])
                 else:
+                    x, y = x0 + self.right, y0 + self.cell_top
                     for c, left in zip(text, lefts):
                         blit(x + left, y, cells[c])
                 d.secs, d.clock_w = secs, w
@@ -262,7 +263,7 @@ class ClockBoxes:
                     d.secs = secs
                     continue
                 if s >= 0 and secs >= 0:  # every ten seconds: from the first character that changed
-                    text, _, lefts = cached.get(secs) or celled(secs)
+                    text, _, lefts, _, _ = cached.get(secs) or celled(secs)
                     was = (cached.get(s) or celled(s))[0]
                     if len(text) == len(was):  # the same characters' places (a longer clock may not fit)
                         _changed_cells(blit, d.cells, text, was, lefts, d.last_x - lefts[-1], band)  # type: ignore[arg-type]
@@ -306,7 +307,7 @@ class ClockBoxes:
                 return False
         right = self.right
         if since is not None and old is not None:
-            text, w, lefts = celled
+            text, w, lefts, _, _ = celled
             if text != old:  # (a shorter one was refused above)
                 assert d.cells is not None
                 _changed_cells(p.drawPixmap, d.cells, text, old, lefts, x0 + right, y0 + self.cell_top)

@@ -300,7 +300,7 @@ class TileBoard(QWidget):
         pulsing: list[tuple[int, int]] = []
         settling, look, name_text = self._settling, self._faces.look, self._faces.name_text
         nx, ny = self._faces.name_at()
-        draw_pixmap, room = p.drawPixmap, boxes.clock_room
+        draw_pixmap, room, pulse_mark, no_clock = p.drawPixmap, boxes.clock_room, Mark.PULSE, NO_CLOCK
         for i in full:
             aid = order[i]
             a = agents.get(aid)
@@ -313,7 +313,7 @@ class TileBoard(QWidget):
             hit = faces.get(aid)
             sel = aid == selected
             m = marks.get(aid, 0)
-            if m is Mark.PULSE:
+            if m is pulse_mark:
                 pulsing.append((x0, y0))
                 pulse.add(i)
                 m = Mark.CRITICAL  # the look is steady; the pulse goes over it
@@ -341,7 +341,8 @@ class TileBoard(QWidget):
             draw_pixmap(x0, y0, picture)
             # the call's duration, when it is not already the big clock (a bridge may restart "since" on hold)
             answered = None if dense or call is None or call.answered_at == a.since else call.answered_at
-            since, room_i = None if a.state in NO_CLOCK else a.since, min(room, right - 1 - name_right) if name_right else room
+            since = None if a.state in no_clock else a.since
+            room_i = min(room, right - 1 - name_right) if name_right else room
             d = drawn[i]
             if d is not None and d.picture is picture:  # the same tile again (a full repaint): no new record
                 d.since, d.answered, d.room, d.secs, d.duration_w = since, answered, room_i, None, 0
