@@ -43,3 +43,20 @@ def test_looking_tiles_up_by_corner_gives_what_walking_the_rows_gives() -> None:
         assert looked == walked, rects
     one = tiles_in([QRect(*corners[12], tw, th)], rows, tops, step, gap, xy, (tw, th))
     assert one == [xy[corners[12]]]
+
+
+def test_one_rectangle_gives_every_tile_whose_cell_it_touches_once_in_order() -> None:
+    """One rectangle (a tick's: the bounding box of every clock band) takes the rows' ranges whole; what it
+    gives is checked here against each tile's cell (the tile and the gap right of it), tile by tile."""
+    tw, th, gap, cols = 50, 30, 4, 7
+    sections = [Section("A", 0, 10, {}), Section("B", 10, 25, {})]
+    rows = paged_rows(sections, 35, cols, th, 20, gap, 1 << 30)[0][0]
+    tops, step = [r[0] for r in rows], tw + gap
+    cells = {first + c: QRect(gap + c * step, y, step, h + 1)
+             for y, h, first, n, header in rows if header is None for c in range(n)}
+    rng = random.Random(11)
+    for _ in range(500):
+        rect = QRect(rng.randint(-20, 420), rng.randint(-20, 320), rng.randint(1, 500), rng.randint(1, 400))
+        assert tiles_in([rect], rows, tops, step, gap) == sorted(i for i, cell in cells.items() if cell.intersects(rect))
+    everything = QRect(0, 0, 1000, 1000)
+    assert tiles_in([everything], rows, tops, step, gap) == list(range(35))
