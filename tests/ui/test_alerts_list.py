@@ -1,0 +1,48 @@
+"""The alert list's rows are measured once per text and width (``ui.alerts``): what it shows must be what
+Qt's own measuring shows, at every width and after every new text, wrapped lines whole."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+from wallboard.core.alerts import Alert, Level
+from wallboard.ui.alerts import AlertsPanel
+
+LONG = "12:03  ▲ Critical  Tanaka Hanako (Sales, second floor) — on one call 25:00 (over 20:00), not acknowledged"
+SHORT = "12:04  △ Warning  Sato — paused 16:00"
+
+
+def heights(lst: QListWidget) -> list[int]:
+    return [lst.visualItemRect(lst.item(i)).height() for i in range(lst.count())]
+
+
+def test_rows_are_as_tall_as_qt_measures_them_at_any_width_and_text(qtbot) -> None:  # type: ignore[no-untyped-def]
+    panel = AlertsPanel()
+    qtbot.addWidget(panel)
+    reference = QListWidget()  # Qt measuring every row, every time
+    qtbot.addWidget(reference)
+    reference.setWordWrap(True)
+    reference.setFont(panel.list.font())
+    texts = {f"a{k}": (LONG if k % 2 else SHORT) for k in range(12)}
+    alerts = [Alert("talk", aid, Level.CRITICAL, 1500.0, 1200.0, 1000 + k, 1000 + k, aid)
+              for k, aid in enumerate(texts)]
+    panel.show_alerts(alerts, lambda al: texts[al.subject])
+    for t in texts.values():
+        reference.addItem(QListWidgetItem(t))
+    panel.show()
+    reference.show()
+    for width in (900, 260, 600, 260):
+        panel.resize(width, 900)
+        reference.resize(panel.list.width(), panel.list.height())
+        qtbot.waitUntil(lambda: heights(panel.list) == heights(reference), timeout=2000)
+        assert len(set(heights(panel.list))) == (1 if width == 900 else 2)  # the long line wraps, then not
+    # new texts in place (short to long and back): measured for what they say now, not what they said
+    texts = {aid: (SHORT if t == LONG else LONG) for aid, t in texts.items()}
+    alerts = [Alert("talk", al.subject, Level.WARN, 900.0, 600.0, al.raised_ms, al.level_ms + 1, al.subject)
+              for al in alerts]
+    panel.show_alerts(alerts, lambda al: texts[al.subject])
+    for i, t in enumerate(texts.values()):
+        reference.item(i).setText(t)
+    assert [panel.list.item(i).text() for i in range(12)] == list(texts.values())
+    qtbot.waitUntil(lambda: heights(panel.list) == heights(reference), timeout=2000)
+    assert len(set(heights(panel.list))) == 2
