@@ -38,6 +38,8 @@ from .protocol import AlertAck
 
 #: Rules whose value is a time in seconds: when they crossed a threshold follows from the value.
 TIMED = frozenset({"talk", "hold", "wrapup", "pause", "waiting_time"})
+#: The alerts an agent can hold (their subject is its id).
+AGENT_KINDS = ("help", "talk", "hold", "wrapup", "pause")
 
 
 class Level(IntEnum):
@@ -136,6 +138,10 @@ class AlertBook:
         self.rules = rules or AlertRules()
         self.active: dict[tuple[str, str], Alert] = {}
         self._cleared_at: dict[tuple[str, str], int] = {}
+        # Per agent as last judged: its object, its call's, until when nothing it is judged by can move (its
+        # times only grow: the next threshold they reach, or a cooldown's end) and the alerts it held. A board
+        # judges its 200 agents with alerts every second; an agent and call unchanged before then are passed.
+        self._judged: dict[str, tuple[Agent, Call | None, float, tuple[tuple[str, str], ...]]] = {}
         # Below these times in a state no agent rule can fire (or hold, with hysteresis): such
         # agents, nearly all of them on a healthy floor, are skipped without any work.
         qrs = [self.rules.default, *self.rules.queues.values()]
@@ -182,27 +188,36 @@ class AlertBook:
         """Re-evaluate everything at ``now_ms``, with the server's acknowledgements; returns active
         alerts, most urgent first."""
         seen: set[tuple[str, str]] = set()
-        rules = self.rules
+        rules, judged = self.rules, self._judged
         due_ms = self.due_ms
         for a in agents:
+            call = calls.get(a.call_id) if a.call_id else None
+            j = judged.get(a.id)
+            if j is not None and j[0] is a and j[1] is call and now_ms < j[2]:
+                seen.update(j[3])  # as last judged: the same alerts, at the same levels
+                continue
             if due_ms(a, calls) > now_ms:  # skip, cheaply, every agent no rule can fire for yet
                 continue
             st = a.status
-            call = calls.get(a.call_id) if a.call_id else None
             qr = rules.for_queue(call.queue if call is not None else (a.queues[0] if a.queues else None))
             queue_id = call.queue if call is not None else (a.queues[0] if a.queues else None)
+            until = math.inf
             if a.help:
                 self._raise_fixed("help", a.id, now_ms, seen, a.id, queue_id)
             if st is AgentState.ON_CALL or st is AgentState.ON_HOLD:
                 start = call.answered_at if call is not None and call.answered_at is not None else a.since
-                self._check("talk", a.id, (now_ms - start) / 1000, qr.talk, now_ms, seen, a.id, queue_id)
+                until = self._check("talk", a.id, (now_ms - start) / 1000, qr.talk, now_ms, seen, a.id, queue_id)
                 if call is not None and call.held_since is not None:
-                    self._check("hold", a.id, (now_ms - call.held_since) / 1000, qr.hold, now_ms, seen, a.id, queue_id)
+                    until = min(until, self._check("hold", a.id, (now_ms - call.held_since) / 1000, qr.hold, now_ms,
+                                                   seen, a.id, queue_id))
             elif st is AgentState.WRAPUP:
-                self._check("wrapup", a.id, (now_ms - a.since) / 1000, qr.wrapup, now_ms, seen, a.id, queue_id)
+                until = self._check("wrapup", a.id, (now_ms - a.since) / 1000, qr.wrapup, now_ms, seen, a.id, queue_id)
             elif st is AgentState.PAUSED:
                 t = qr.pause_reasons.get(a.reason, qr.pause)
-                self._check("pause", a.id, (now_ms - a.since) / 1000, t, now_ms, seen, a.id, queue_id)
+                until = self._check("pause", a.id, (now_ms - a.since) / 1000, t, now_ms, seen, a.id, queue_id)
+            judged[a.id] = (a, call, until - 1, tuple(k for k in ((kind, a.id) for kind in AGENT_KINDS) if k in seen))
+        if len(judged) > 2 * len(self.active) + 1000:  # agents that left, or lost their alerts long ago
+            self._judged = {k: v for k, v in judged.items() if v[3]}
         if figures is not None:
             for q in figures.queues:
                 qr = rules.for_queue(q.queue_id)
@@ -218,6 +233,7 @@ class AlertBook:
             if key not in seen:
                 del self.active[key]
                 self._cleared_at[key] = now_ms
+                self._judged.pop(key[1], None)  # (an agent not passed in lost its alerts: judged afresh next time)
         if acks:
             for key, ack in acks.items():
                 al = self.active.get(key)
@@ -252,7 +268,9 @@ class AlertBook:
         # same level: keep the object (the list shows the threshold, the tile the live time)
 
     def _check(self, kind: str, subject: str, value: float, t: Threshold, now_ms: int,
-               seen: set[tuple[str, str]], agent_id: str | None, queue_id: str | None) -> None:
+               seen: set[tuple[str, str]], agent_id: str | None, queue_id: str | None) -> float:
+        """Judge one value; returns when, the value growing at a second a second (a time), the outcome could
+        next differ: the next threshold above its level, or the end of a cooldown that keeps it quiet."""
         key = (kind, subject)
         old = self.active.get(key)
         level, thr = _level(value, t)
@@ -261,10 +279,16 @@ class AlertBook:
             if kept > level:
                 level = kept
                 thr = (t.critical if kept is Level.CRITICAL else t.warn) or thr
-        if level is Level.NONE or (old is None and self._quiet(key, level, now_ms)):
-            return
+        above = [x for x in ((t.warn, t.critical) if level is Level.NONE else (t.critical,) if level is Level.WARN
+                             else ()) if x is not None and x > value]
+        until = now_ms + (min(above) - value) * 1000 if above else math.inf
+        if level is Level.NONE:
+            return until
+        if old is None and self._quiet(key, level, now_ms):
+            return min(until, self._cleared_at[key] + self.rules.cooldown_s * 1000)
         self._set(key, level, value, thr, now_ms, seen, agent_id, queue_id,
                   first_threshold=t.warn if t.warn is not None else t.critical)
+        return until
 
     def _check_sl(self, queue_id: str, pct: float, target: float, t: SLThreshold, now_ms: int,
                   seen: set[tuple[str, str]]) -> None:
