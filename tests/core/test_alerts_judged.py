@@ -1,6 +1,6 @@
 """The alert book passes an agent judged before whose agent and call objects are unchanged until its times
-reach the next threshold (``AlertBook._judged``): over random floors that change, come and go, cool down and
-are acknowledged, what it returns must be what judging every agent afresh every time returns."""
+reach the next threshold (``AlertBook._judged``): over random floors that change, come and go, cool down, are
+acknowledged and whose clock now and then steps back, it must return what judging everyone afresh returns."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_passing_agents_judged_before_changes_nothing_judged() -> None:
         floor = {f"a{k}": someone(rng, f"a{k}", now) for k in range(30)}
         acks: dict[tuple[str, str], AlertAck] = {}
         for step in range(150):
-            now += rng.choice([1, 1, 1, 2, 5]) * S + rng.randint(0, 300)
+            now += rng.choice([1, 1, 1, 2, 5, -40]) * S + rng.randint(0, 300)  # now and then the clock steps back
             for aid in rng.sample(sorted(floor), rng.randint(0, 3)):  # a few agents change (new objects)
                 floor[aid] = someone(rng, aid, now)
             shown = [a for a, _ in floor.values() if rng.random() < 0.95]  # one left out now and then (not due)

@@ -138,10 +138,10 @@ class AlertBook:
         self.rules = rules or AlertRules()
         self.active: dict[tuple[str, str], Alert] = {}
         self._cleared_at: dict[tuple[str, str], int] = {}
-        # Per agent as last judged: its object, its call's, until when nothing it is judged by can move (its
+        # Per agent as last judged: its object, its call's, when, until when nothing it is judged by can move (its
         # times only grow: the next threshold they reach, or a cooldown's end) and the alerts it held. A board
-        # judges its 200 agents with alerts every second; an agent and call unchanged before then are passed.
-        self._judged: dict[str, tuple[Agent, Call | None, float, tuple[tuple[str, str], ...]]] = {}
+        # judges its 200 agents with alerts every second; an agent and call unchanged in between are passed.
+        self._judged: dict[str, tuple[Agent, Call | None, int, float, tuple[tuple[str, str], ...]]] = {}
         # Below these times in a state no agent rule can fire (or hold, with hysteresis): such
         # agents, nearly all of them on a healthy floor, are skipped without any work.
         qrs = [self.rules.default, *self.rules.queues.values()]
@@ -193,8 +193,8 @@ class AlertBook:
         for a in agents:
             call = calls.get(a.call_id) if a.call_id else None
             j = judged.get(a.id)
-            if j is not None and j[0] is a and j[1] is call and now_ms < j[2]:
-                seen.update(j[3])  # as last judged: the same alerts, at the same levels
+            if j is not None and j[0] is a and j[1] is call and j[2] <= now_ms < j[3]:  # (a clock stepped back:
+                seen.update(j[4])  # judged afresh) as last judged: the same alerts, at the same levels
                 continue
             if due_ms(a, calls) > now_ms:  # skip, cheaply, every agent no rule can fire for yet
                 continue
@@ -215,9 +215,10 @@ class AlertBook:
             elif st is AgentState.PAUSED:
                 t = qr.pause_reasons.get(a.reason, qr.pause)
                 until = self._check("pause", a.id, (now_ms - a.since) / 1000, t, now_ms, seen, a.id, queue_id)
-            judged[a.id] = (a, call, until - 1, tuple(k for k in ((kind, a.id) for kind in AGENT_KINDS) if k in seen))
+            judged[a.id] = (a, call, now_ms, until - 1,
+                            tuple(k for k in ((kind, a.id) for kind in AGENT_KINDS) if k in seen))
         if len(judged) > 2 * len(self.active) + 1000:  # agents that left, or lost their alerts long ago
-            self._judged = {k: v for k, v in judged.items() if v[3]}
+            self._judged = {k: v for k, v in judged.items() if v[4]}
         if figures is not None:
             for q in figures.queues:
                 qr = rules.for_queue(q.queue_id)
