@@ -57,3 +57,14 @@ def test_the_gui_lag_counts_towards_behind() -> None:
     v = view(link=LIVE, last_frame=99.9, behind_ms=1000)
     assert freshness(v, 100.0, T0, gui_lag_s=1.5).state is Freshness.LIVE
     assert freshness(v, 100.0, T0, gui_lag_s=2.5) == FreshnessReport(Freshness.BEHIND, behind_s=3.5)
+
+
+def test_a_screen_painted_late_is_behind_until_newer_changes_are_painted() -> None:
+    """The shell passes how late the floor on the screen was when painted while fresher changes wait for a frame:
+    the newest view's own lateness does not make the screen younger, and the larger of the two is said."""
+    v = view(link=LIVE, last_frame=99.9, behind_ms=100)
+    assert freshness(v, 100.0, T0, gui_lag_s=0.01, screen_late_s=4.0) == FreshnessReport(Freshness.BEHIND, behind_s=4.0)
+    assert freshness(v, 100.0, T0, gui_lag_s=0.01, screen_late_s=2.9).state is Freshness.LIVE
+    assert freshness(v, 100.0, T0, gui_lag_s=3.5, screen_late_s=0.5) == FreshnessReport(Freshness.BEHIND, behind_s=3.6)
+    stale = view(link=LIVE, last_frame=90.0, behind_ms=100)  # quiet for too long: STALE comes first
+    assert freshness(stale, 100.0, T0, screen_late_s=9.0).state is Freshness.STALE

@@ -304,3 +304,42 @@ def test_behind_is_said_the_moment_it_is_true_not_at_the_next_tick(qtbot, window
     assert window.freshness == "behind" and "BEHIND" in window.top.link.text()
     window.on_view(live(100))
     assert window.freshness == "live"
+
+
+def test_a_view_waiting_for_its_frame_does_not_make_a_late_screen_live(qtbot, window: DeskWindow) -> None:  # type: ignore[no-untyped-def]
+    """A flood's views come faster than frames: a fresher view, handled but not painted yet, said LIVE while the
+    screen still showed a floor painted 4.5 s late (the benchmark caught a sample > 3 s late without BEHIND)."""
+    a = {"a1": agent("a1", AgentState.AVAILABLE), "a2": agent("a2", AgentState.AVAILABLE)}
+    changed = Changes(frozenset({"a1"}), frozenset(), False)
+
+    def live(behind_ms: int, waited_s: float = 0.0) -> FloorView:
+        return FloorView(a, {}, {}, changed, LIVE, True, 0, time.monotonic(), 2.0, Caps(), behind_ms=behind_ms,
+                         published_mono=time.monotonic() - waited_s)
+    window.on_view(FloorView(a, {}, {}, Changes(frozenset(), frozenset(), True), LIVE, True, 0, time.monotonic(),
+                             2.0, Caps(), published_mono=time.monotonic()))
+    window.ticker.stop()
+    window._frame_at = -1e9  # no frame for a while: the next changes are painted at once
+    window.on_view(live(4_500))  # the screen is 4.5 s late
+    assert not window._due and window.freshness == "behind"
+    window.on_view(live(100))  # within a frame of the last: it waits for the next
+    assert window._due, "the test needs a view that waits for its frame"
+    assert window.freshness == "behind"
+    window.refresh_status(window.server_now_ms())  # nor does the tick's refresh say otherwise
+    assert window.freshness == "behind"
+    qtbot.waitUntil(lambda: not window._due, timeout=2000)  # its frame painted it: now the screen is that fresh
+    assert window.freshness == "live"
+    window._frame_at = time.monotonic()  # the next views wait for a frame again
+    window.on_view(live(2_000, waited_s=1.5))  # 3.5 s late as it waits, though the screen was fresh
+    assert window._due and window.freshness == "behind"
+    qtbot.waitUntil(lambda: not window._due, timeout=2000)
+    assert window.freshness == "behind"  # it was painted 3.5 s late
+    window._frame_at = -1e9
+    window.on_view(live(100))
+    assert not window._due and window.freshness == "live"
+    window._frame_at = time.monotonic()
+    window.on_view(live(2_900, waited_s=0.05))  # 2.95 s late: not yet
+    assert window._due and window.freshness == "live"
+    window.on_view(live(100))  # fresher, but the first's changes are still not on the screen, and grow later
+    time.sleep(0.1)
+    window.refresh_status(window.server_now_ms())
+    assert window._due and window.freshness == "behind"

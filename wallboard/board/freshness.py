@@ -7,8 +7,10 @@ Rules, in order (the first that holds wins):
    the PBX's as of ``source.since``, however fresh the frames are.
 3. Welcomed and synchronised: STALE when no frame came for 2 heartbeats + 1 s (a heartbeat is a
    frame); else BEHIND when the newest frame was handled more than 3 s after its server stamp
-   (the feed's lateness plus how long the view waited for the GUI); else LIVE (``unreadable``
-   says how many records would not decode: live, but incomplete).
+   (the feed's lateness plus how long the view waited for the GUI), or when the floor on the
+   screen was painted that late and the changes after it are not painted yet (``screen_late_s``:
+   a newer view that waits for its frame does not make the screen any younger); else LIVE
+   (``unreadable`` says how many records would not decode: live, but incomplete).
 4. Welcomed, not yet synchronised: SYNCING.
 5. Refused / retrying / connecting again: the link's reason and, when data is held, its age.
 
@@ -79,8 +81,9 @@ class FreshnessReport:
 
 
 def freshness(view: FloorView | None, mono_now: float, server_now_ms: int | None = None,
-              gui_lag_s: float = 0.0) -> FreshnessReport:
-    """The board's freshness; ``gui_lag_s``: how long the last view waited for the GUI thread."""
+              gui_lag_s: float = 0.0, screen_late_s: float = 0.0) -> FreshnessReport:
+    """The board's freshness; ``gui_lag_s``: how long the last view waited for the GUI thread (and for its
+    paint); ``screen_late_s``: how late the floor on the screen was when painted, while newer changes wait."""
     if view is None:
         return FreshnessReport(Freshness.CONNECTING)
     link = view.link
@@ -101,7 +104,7 @@ def freshness(view: FloorView | None, mono_now: float, server_now_ms: int | None
     if link.state is LinkState.LIVE and view.synced:
         if age is not None and age > view.heartbeat_s * 2 + 1:
             return FreshnessReport(Freshness.STALE, age)
-        behind = view.behind_ms / 1000 + gui_lag_s
+        behind = max(view.behind_ms / 1000 + gui_lag_s, screen_late_s)
         if behind > BEHIND_AFTER_S:
             return FreshnessReport(Freshness.BEHIND, behind_s=behind)
         return FreshnessReport(Freshness.LIVE, unreadable=len(view.unreadable))

@@ -132,8 +132,9 @@ class BoardModel:
     def server_now_ms(self, wall_ms: int) -> int:
         return wall_ms + (self.view.offset_ms if self.view is not None else 0)
 
-    def freshness(self, mono_now: float, server_now_ms: int, gui_lag_s: float = 0.0) -> FreshnessReport:
-        return freshness(self.view, mono_now, server_now_ms, gui_lag_s)
+    def freshness(self, mono_now: float, server_now_ms: int, gui_lag_s: float = 0.0,
+                  screen_late_s: float = 0.0) -> FreshnessReport:
+        return freshness(self.view, mono_now, server_now_ms, gui_lag_s, screen_late_s)
 
     # -- scope and order -----------------------------------------------------------------
 

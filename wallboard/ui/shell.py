@@ -52,7 +52,9 @@ class BoardShell(QMainWindow):
         self.top = TopBar(title, scale)
         self.counts = StateCounts(scale)
         self.report = FreshnessReport(Freshness.CONNECTING)
-        self._gui_lag_s = 0.0
+        self._gui_lag_s = 0.0  # how long the last view waited for the GUI thread, and for its paint if painted
+        self._painted_late_s = 0.0  # how late the floor on the screen was when it was painted
+        self._waiting: tuple[float, float] | None = None  # the oldest unpainted view: its lateness, its publishing
         self._shown_link: object = None
         self._figures_at = -1e9
         self._due: set[str] = set()  # agents changed since the tiles' last frame
@@ -106,6 +108,8 @@ class BoardShell(QMainWindow):
         taken = self.model.take(view)
         now = self.server_now_ms()
         self._due |= taken.agents
+        if self._due and self._waiting is None and view.published_mono:
+            self._waiting = (view.behind_ms / 1000, view.published_mono)  # its changes are not on the screen yet
         if taken.layout or self.model.reorder_due(taken.agents, mono):
             self._draw_frame(layout=taken.layout)  # the tiles take the floor before they take its order
             self.reorder()
@@ -126,9 +130,21 @@ class BoardShell(QMainWindow):
 
     def _behind_now(self, view: FloorView, now: int) -> None:
         """Say BEHIND (or no longer) the moment the screen's lag crosses the line, not at the next tick."""
-        behind = self.model.freshness(self._mono(), now, self._gui_lag_s).state is Freshness.BEHIND
+        behind = self._freshness(now).state is Freshness.BEHIND
         if behind != (self.report.state is Freshness.BEHIND):
             self.refresh_status(now)
+
+    def _freshness(self, now: int) -> FreshnessReport:
+        """While changed agents wait for their frame, the screen is as late as when it was last painted, and the
+        changes not on it grow later as they wait: a fresher view not yet painted must not say LIVE for it."""
+        mono, lag, screen, v = self._mono(), self._gui_lag_s, 0.0, self.view
+        if self._due:
+            screen = self._painted_late_s
+            if self._waiting is not None:
+                screen = max(screen, self._waiting[0] + mono - self._waiting[1])
+            if v is not None and v.published_mono:
+                lag = max(lag, mono - v.published_mono)
+        return self.model.freshness(mono, now, lag, screen)
 
     def _arm_frame(self, mono: float) -> None:
         wait = max(FRAME_S, self._paint_s / PAINT_SHARE) - (mono - self._frame_at)
@@ -147,13 +163,14 @@ class BoardShell(QMainWindow):
         v = self.view
         if v is None:
             return
-        due, self._due = frozenset(self._due), set()
+        due, self._due, self._waiting = frozenset(self._due), set(), None
         self.tiles.set_floor(v.agents, v.calls, v.queues if layout else None, due, self.server_now_ms())
         self._frame_at, took = self._mono(), time.perf_counter()
         QCoreApplication.sendPostedEvents(self, QEvent.Type.UpdateRequest)
         self._paint_s = 0.9 * self._paint_s + 0.1 * (time.perf_counter() - took)
         if v.published_mono:  # how late this floor reached the screen: the view's wait and the frame's
             self._gui_lag_s = max(0.0, self._mono() - v.published_mono)
+            self._painted_late_s = v.behind_ms / 1000 + self._gui_lag_s
             if v.synced and v.link.state is LinkState.LIVE:
                 self._behind_now(v, self.server_now_ms())
 
@@ -203,7 +220,7 @@ class BoardShell(QMainWindow):
 
     def refresh_status(self, now: int) -> None:
         v = self.view
-        self.report = self.model.freshness(self._mono(), now, self._gui_lag_s)
+        self.report = self._freshness(now)
         self._shown_link = (v.link, v.synced, v.source) if v is not None else None
         text, colour = freshness_words(self.report)
         self.top.show_freshness(text, colour)
