@@ -69,6 +69,7 @@ class _Strip(QWidget):
         self._widths: dict[tuple[str, ...], list[int]] = {}
         self._fits: dict[tuple[object, ...], tuple[QFont, list[tuple[int, int, QStaticText, QColor]]]] = {}
         self._frames: dict[tuple[object, ...], QPixmap] = {}
+        self._least: int | None = None  # least_width, until a cell's labels change (asked twice a tick)
 
     #: per figure, the widest value it will show (None: the figures share the cell equally); widths
     #: come from these, not from today's values, so cells never jiggle as the numbers change
@@ -79,6 +80,7 @@ class _Strip(QWidget):
         new = list(cells)
         old, self.cells = self.cells, new
         if len(old) != len(new):
+            self._least = None
             self.update()
             return
         for k, (a, b) in enumerate(zip(old, new)):
@@ -86,6 +88,7 @@ class _Strip(QWidget):
                 continue
             rect = self.cell_rect(k)
             if (a.title, a.mark, [n for n, _ in a.parts]) != (b.title, b.mark, [n for n, _ in b.parts]):
+                self._least = None
                 self.update(rect)
                 continue
             for place, pa, pb in zip(self._values(b, rect), a.parts, b.parts):
@@ -124,10 +127,10 @@ class _Strip(QWidget):
 
     def least_width(self) -> int:
         """The width at which no label is cut: the widest cell's figures, times the cells."""
-        if not self.cells:
-            return 0
-        cell = max(sum(self._needs(c)) for c in self.cells) + 2 * self.pad
-        return len(self.cells) * (cell + self.gap) + self.gap
+        if self._least is None:
+            cell = max(sum(self._needs(c)) for c in self.cells) + 2 * self.pad if self.cells else 0
+            self._least = len(self.cells) * (cell + self.gap) + self.gap if self.cells else 0
+        return self._least
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(max(400, self.least_width()), self.height())
