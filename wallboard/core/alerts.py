@@ -142,6 +142,9 @@ class AlertBook:
         # times only grow: the next threshold they reach, or a cooldown's end) and the alerts it held. A board
         # judges its 200 agents with alerts every second; an agent and call unchanged in between are passed.
         self._judged: dict[str, tuple[Agent, Call | None, int, float, tuple[tuple[str, str], ...]]] = {}
+        # The active alerts sorted, with the objects they were sorted from: a level kept keeps its object, so most
+        # seconds nothing changed and the sort of 200 alerts is not done again (the list holds them: no id reuse).
+        self._sorted: tuple[tuple[int, ...], list[Alert]] = ((), [])
         # Below these times in a state no agent rule can fire (or hold, with hysteresis): such
         # agents, nearly all of them on a healthy floor, are skipped without any work.
         qrs = [self.rules.default, *self.rules.queues.values()]
@@ -240,7 +243,10 @@ class AlertBook:
                 al = self.active.get(key)
                 if al is not None and ack.at >= al.level_ms and (al.acked_by, al.acked_ms) != (ack.by, ack.at):
                     self.active[key] = replace(al, acked_by=ack.by, acked_ms=ack.at)
-        return sorted(self.active.values(), key=lambda al: (-al.level, al.raised_ms, al.key))
+        ids = tuple(map(id, self.active.values()))
+        if ids != self._sorted[0]:
+            self._sorted = (ids, sorted(self.active.values(), key=lambda al: (-al.level, al.raised_ms, al.key)))
+        return list(self._sorted[1])
 
     # -- helpers -------------------------------------------------------------------
 

@@ -114,12 +114,12 @@ class AlertsPanel(QWidget):
                 position = {k: j for j, k in enumerate(have)}
             self._keys = want
         texts = self._texts
-        for row, al in enumerate(alerts):
-            hit = texts.get(al.key)
+        for row, (al, key) in enumerate(zip(alerts, want)):
+            hit = texts.get(key)
             if hit is not None and hit[0] is al:
                 continue  # an alert object changes only with its level or acknowledgement
             text = line_of(al)
-            texts[al.key] = (al, text)
+            texts[key] = (al, text)
             item = lst.item(row)
             if item.text() != text:
                 item.setText(text)
