@@ -61,4 +61,6 @@ def test_passing_agents_judged_before_changes_nothing_judged() -> None:
             got = memo.update(shown, calls, None, now, acks)
             want = fresh.update(shown, calls, None, now, acks)
             assert got == want, (seed, step)
+            # most urgent first, as the active alerts are now (the sorted list is kept while no alert changes)
+            assert got == sorted(memo.active.values(), key=lambda al: (-al.level, al.raised_ms, al.key)), (seed, step)
         assert checks[id(memo)] < 0.7 * checks[id(fresh)], checks  # it was used (about a third here)
