@@ -32,6 +32,9 @@ NO_CLOCK = frozenset({AgentState.LOGGED_OUT.value, AgentState.UNKNOWN.value})
 #: A laid-out figure, its width and that rounded up; a list of them drawn at (x, y) after the pictures.
 Laid = tuple[QStaticText, float, int]
 Texts = list[tuple[int, int, QStaticText]]
+Inked = list[tuple[int, int, QPixmap]]  # clear cells with their ink, drawn at (x, y) over a pulse
+#: The tint of cells that are ink alone (over a pulse).
+CLEAR = QColor(0, 0, 0, 0)
 
 #: Events after which Qt's backing store may not hold the board's last paint (shown, scrolled, restyled):
 #: the next paint draws whole tiles. The same holds while the translucent not-live veil lies over the
@@ -161,6 +164,7 @@ class ClockBoxes:
         d, w = self.dpr, sum(self.advances[c] for c in text)
         pm = QPixmap(round(w * d), round(self.cell_h * d))
         pm.setDevicePixelRatio(d)
+        pm.fill(Qt.GlobalColor.transparent)  # (ink cells are clear around their glyphs: see ``put``)
         q, x = QPainter(pm), 0
         for c in text:
             q.drawPixmap(x, 0, cells[c])
@@ -183,13 +187,28 @@ class ClockBoxes:
             self._celled[secs] = hit = (text, -x, tuple(reversed(lefts)), text[:-1], text[-1])
         return hit
 
-    def put(self, p: QPainter, x0: int, y0: int, d: Drawn, key: LookKey | None, now: int, clocks: Texts) -> None:
-        """A whole tile's clock (after its picture): in cells where its look allows (``key``; None: a pulse
-        lies over the tile, its digits drawn over the pulse as text), else laid out as text."""
+    def put(self, p: QPainter, x0: int, y0: int, d: Drawn, key: LookKey | None, now: int, clocks: Texts,
+            over: Inked) -> None:
+        """A whole tile's clock (after its picture): in cells where its look allows (``key``), else laid out as
+        text. ``key`` None: a pulse lies over the tile, and its digits go over the pulse (``over``, drawn after it)
+        as ink on clear cells, the same characters at the same places as opaque ones: a pulse's tile is drawn
+        whole twice a second, and its clock laid out as text was a new layout nearly every time."""
         since = d.since
         if since is None:
             return
         secs = (now - since) // 1000
+        if key is None:
+            text, w, lefts, head, last = self._celled.get(secs) or self.celled(secs)
+            if w <= self.cells_room:
+                ink = self._cells_on(CLEAR)
+                x, y = x0 + self.right, y0 + self.cell_top
+                if self._runs:
+                    over.append((x + lefts[0], y, ink.get(head) or self.run(ink, head)))
+                    over.append((d.last_x, d.cell_y, ink[last]))
+                else:
+                    over.extend((x + left, y, ink[c]) for c, left in zip(text, lefts))
+                d.cells, d.clock_w = None, w  # (its secs stay None: a tick draws the tile whole, pulse and all)
+                return
         # a record drawn again from the same picture has the same look, so the same cells (a full repaint)
         cells = d.cells = None if key is None else (d.cells or self._plain.get(key) or self.cells(key))
         if cells is not None:

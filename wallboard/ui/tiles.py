@@ -29,7 +29,7 @@ from ..board.alerts import Mark
 from ..board.order import Section
 from ..core.model import Agent, Call, Queue
 from .backdrop import Backdrop
-from .clocks import BLEED, FRESH, NO_CLOCK, ClockBoxes, Drawn, Texts
+from .clocks import BLEED, FRESH, NO_CLOCK, ClockBoxes, Drawn, Inked, Texts
 from .faces import DESK_TILE, TV_TILE, Faces, Fonts, Pulse, paint_header, paint_pulses
 from .grid import Row, paged_rows, tile_at, tiles_in
 from .i18n import tr
@@ -296,7 +296,7 @@ class TileBoard(QWidget):
         agents, calls, xy = self.agents, self.calls, self._xy
         faces, face, marks, selected = self._faces.faces, self._faces.face, self.marks, self.selected
         qnames, dense = self.queue_names, self.paged
-        names = Texts()
+        names, inked = Texts(), Inked()
         pulsing: list[tuple[int, int]] = []
         settling, look, name_text = self._settling, self._faces.look, self._faces.name_text
         nx, ny = self._faces.name_at()
@@ -349,7 +349,7 @@ class TileBoard(QWidget):
             else:
                 drawn[i] = d = Drawn(picture, since, answered, room_i, x0 + boxes.last_dx,  # since None: no clock
                                      y0 + boxes.cell_top)  # (logged out, unreadable)
-            put(p, x0, y0, d, None if i in pulse else key, now, clocks)  # a pulse: digits over it as text
+            put(p, x0, y0, d, None if i in pulse else key, now, clocks, inked)  # a pulse: digits over it
             if answered is not None:
                 st2, w2, d.duration_w = boxes.duration((now - answered) // 1000)
                 durations.append((x0 + right - int(w2), y0 + dur_dy, st2))
@@ -361,6 +361,8 @@ class TileBoard(QWidget):
                 draw(x, y, st)
         if pulsing and pulses:
             paint_pulses(p, pulsing, tw, th, self._pulse.alpha)
+        for x, y, pm in inked:
+            draw_pixmap(x, y, pm)
         p.setFont(self.fonts.clock)
         for x, y, st in clocks:
             draw(x, y, st)
