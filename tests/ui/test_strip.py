@@ -47,3 +47,37 @@ def test_a_tick_paints_the_changed_figures_alone_and_the_same_pixels(qtbot) -> N
         assert len(painted) <= 2 + (3 if second == 2 else 0), painted  # not every value between them
         w.repaint()
         assert ticked == shown(w), f"second {second} left pixels a full repaint would not"
+
+
+def test_cells_made_once_show_what_the_cards_say(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A card's cell is kept by what it shows: every change of a shown figure, name or mark gives its own cell."""
+    import random
+
+    rng = random.Random(7)
+    w = QueueStrip(1.0)
+    qtbot.addWidget(w)
+    cards = [card(i, i % 3, 30.0 + i if i % 3 else None) for i in range(8)]
+    marks: dict[str, Mark] = {}
+    for _ in range(300):
+        k = rng.randrange(len(cards))
+        change = rng.choice(["wait", "waiting", "sl", "abandoned", "name", "mark", "target"])
+        c = cards[k]
+        if change == "wait":
+            cards[k] = replace(c, longest_wait_s=rng.choice([None, rng.uniform(0, 4000)]))
+        elif change == "waiting":
+            cards[k] = replace(c, waiting=rng.randrange(5))
+        elif change == "sl":
+            cards[k] = replace(c, service_level=rng.choice([None, rng.random()]))
+        elif change == "abandoned":
+            cards[k] = replace(c, abandoned=rng.randrange(9))
+        elif change == "name":
+            cards[k] = replace(c, name=rng.choice(["Sales", "営業", "Support"]))
+        elif change == "target":
+            cards[k] = replace(c, sl_target_pct=rng.choice([70.0, 80.0, 90.0]))
+        else:
+            marks[c.queue_id] = rng.choice([Mark.NONE, Mark.WARN, Mark.CRITICAL])
+        w.show_cards(cards, marks)
+        fresh = QueueStrip(1.0)
+        fresh.show_cards(cards, marks)
+        assert w.cells == fresh.cells
+        fresh.deleteLater()

@@ -259,17 +259,30 @@ class QueueStrip(_Strip):
 
     def __init__(self, scale: float, parent: QWidget | None = None) -> None:
         super().__init__(12, 18, scale, titled=True, parent=parent)
+        # Each card's cell by what it shows: once a second 51 cards are shown and a few changed (their longest
+        # wait); the same cell object again is also the cheapest to find unchanged (``set_cells``).
+        self._made: dict[tuple[object, ...], Cell] = {}
+        self._made_in: tuple[str, ...] = ()
 
     def show_cards(self, cards: Sequence[QueueFigures], marks: Mapping[str, Mark]) -> None:
         cells = []
-        waiting, sl_word, abandoned = tr("Waiting"), tr("SL"), tr("Abandoned")  # once, not per queue: every second
+        words = (tr("Waiting"), tr("SL"), tr("Abandoned"))  # once, not per queue: every second
+        if words != self._made_in or len(self._made) > 4 * len(cards) + 200:
+            self._made, self._made_in = {}, words
+        made, (waiting, sl_word, abandoned) = self._made, words
         for i, f in enumerate(cards):
-            sl, sl_colour = sl_text(f)
-            cells.append(Cell(card_title(f, i == 0), (
-                (waiting, ((str(f.waiting), INK), (f" {secs(f.longest_wait_s)}", MUTED))),
-                (sl_word, ((sl, sl_colour),)),
-                (abandoned, ((str(f.abandoned), INK),)),
-            ), marks.get(f.queue_id, Mark.NONE)))
+            mark = marks.get(f.queue_id, Mark.NONE)
+            key = (f.queue_id, f.name, i == 0, f.waiting, secs(f.longest_wait_s), f.service_level, f.sl_target_pct,
+                   f.abandoned, mark)  # (its colours are the style's, changed in place by a theme)
+            cell = made.get(key)
+            if cell is None:
+                sl, sl_colour = sl_text(f)
+                made[key] = cell = Cell(card_title(f, i == 0), (
+                    (waiting, ((str(f.waiting), INK), (f" {secs(f.longest_wait_s)}", MUTED))),
+                    (sl_word, ((sl, sl_colour),)),
+                    (abandoned, ((str(f.abandoned), INK),)),
+                ), mark)
+            cells.append(cell)
         self.set_cells(cells)
         self.setMinimumWidth(self.least_width())  # the desk scrolls it sideways rather than cut a label
 
