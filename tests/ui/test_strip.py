@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 from PySide6.QtGui import QImage
@@ -51,7 +52,6 @@ def test_a_tick_paints_the_changed_figures_alone_and_the_same_pixels(qtbot) -> N
 
 def test_cells_made_once_show_what_the_cards_say(qtbot) -> None:  # type: ignore[no-untyped-def]
     """A card's cell is kept by what it shows: every change of a shown figure, name or mark gives its own cell."""
-    import random
 
     rng = random.Random(7)
     w = QueueStrip(1.0)

@@ -24,7 +24,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmap
 from ..core.model import AgentState
 from .faces import Fonts, LookKey, mark_width
 from .i18n import tr
-from .style import INK, LOOKS
+from .style import CLEAR, INK, LOOKS
 from .words import clock_text
 
 #: States whose time means nothing to count: no clock on the tile.
@@ -33,8 +33,6 @@ NO_CLOCK = frozenset({AgentState.LOGGED_OUT.value, AgentState.UNKNOWN.value})
 Laid = tuple[QStaticText, float, int]
 Texts = list[tuple[int, int, QStaticText]]
 Inked = list[tuple[int, int, QPixmap]]  # clear cells with their ink, drawn at (x, y) over a pulse
-#: The tint of cells that are ink alone (over a pulse).
-CLEAR = QColor(0, 0, 0, 0)
 
 #: Events after which Qt's backing store may not hold the board's last paint (shown, scrolled, restyled):
 #: the next paint draws whole tiles. The same holds while the translucent not-live veil lies over the
@@ -164,7 +162,7 @@ class ClockBoxes:
         d, w = self.dpr, sum(self.advances[c] for c in text)
         pm = QPixmap(round(w * d), round(self.cell_h * d))
         pm.setDevicePixelRatio(d)
-        pm.fill(Qt.GlobalColor.transparent)  # (ink cells are clear around their glyphs: see ``put``)
+        pm.fill(CLEAR)  # (ink cells are clear around their glyphs: see ``put``)
         q, x = QPainter(pm), 0
         for c in text:
             q.drawPixmap(x, 0, cells[c])

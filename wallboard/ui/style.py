@@ -55,6 +55,8 @@ PAPER, INK, MUTED, CARD, CARD_TOTAL, CARD_LINE = (QColor(_ROLES[k][0]) for k in 
     "PAPER", "INK", "MUTED", "CARD", "CARD_TOTAL", "CARD_LINE"))
 GOOD, WARN, CRITICAL, NOT_LIVE, SILENT, AUDIBLE = (QColor(_ROLES[k][0]) for k in MEANINGS)
 ON_WARN, ON_STRONG, WARN_TEXT = (QColor(_ROLES[k][0]) for k in ("ON_WARN", "ON_STRONG", "WARN_TEXT"))
+#: No colour at all: what is under a cell of ink alone (a clock over a pulse) shows through.
+CLEAR = QColor(0, 0, 0, 0)
 
 #: A monitoring mode's colour (listen is silent; whisper and barge can be heard).
 MONITOR_COLOURS = {"listen": SILENT, "whisper": AUDIBLE, "barge": AUDIBLE}
