@@ -61,7 +61,9 @@ from .broker import (
     kv_stream,
     left_subject,
     relay_subject,
+    stop_tasks,
     to_board_subject,
+    told_to_stop,
 )
 from .server import FeedServer, Peer
 
@@ -122,10 +124,7 @@ class Relay:
         self._tasks.append(asyncio.create_task(self._watchdog()))
 
     async def stop(self) -> None:
-        tasks = [*self._tasks, *self._watches.values()]
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await stop_tasks([*self._tasks, *self._watches.values()])
 
     def broker_lost(self) -> None:
         self.broker_up = False
@@ -152,7 +151,7 @@ class Relay:
         revision the snapshot had of it: nothing missed, nothing twice."""
         js = self.nc.jetstream()
         prefix = f"$KV.{bucket_of(st.name)}."
-        while True:
+        while not told_to_stop():
             subs = []
             try:
                 await bucket(js, st.name, create=False)
@@ -172,7 +171,7 @@ class Relay:
                 await asyncio.wait_for(read, 60)
                 if len(subs) > 1:
                     await subs.pop().unsubscribe()  # the bucket is read: the delta stream says the rest
-                while True:  # a consumer the broker no longer knows (it restarted unseen) is made anew
+                while not told_to_stop():  # a consumer the broker no longer knows (it restarted unseen) is made anew
                     await asyncio.sleep(3 * self.silent_s)
                     if self._mono() - st.heard > 3 * self.silent_s:
                         await subs[0].consumer_info()
@@ -188,6 +187,8 @@ class Relay:
                         await sub.unsubscribe()
                     except (nats.errors.Error, OSError):
                         pass
+            if told_to_stop():
+                break
             log.warning("site %s: %s; reading it again in 1 s", st.name, st.missing)
             self._judge()
             await asyncio.sleep(1.0)
