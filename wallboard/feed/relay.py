@@ -151,7 +151,7 @@ class Relay:
         revision the snapshot had of it: nothing missed, nothing twice."""
         js = self.nc.jetstream()
         prefix = f"$KV.{bucket_of(st.name)}."
-        while not told_to_stop():
+        while True:  # left by the check after ``finally``: a cancel nats-py swallowed is seen there
             subs = []
             try:
                 await bucket(js, st.name, create=False)
