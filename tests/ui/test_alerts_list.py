@@ -46,3 +46,10 @@ def test_rows_are_as_tall_as_qt_measures_them_at_any_width_and_text(qtbot) -> No
     assert [panel.list.item(i).text() for i in range(12)] == list(texts.values())
     qtbot.waitUntil(lambda: heights(panel.list) == heights(reference), timeout=2000)
     assert len(set(heights(panel.list))) == 2
+    # a bigger font (a TV's scale, a theme): measured again in it, not kept from the old one
+    before = heights(panel.list)
+    for lst in (panel.list, reference):
+        f = lst.font()
+        f.setPixelSize(f.pixelSize() * 2 if f.pixelSize() > 0 else round(f.pointSizeF() * 3))
+        lst.setFont(f)
+    qtbot.waitUntil(lambda: heights(panel.list) == heights(reference) != before, timeout=2000)
