@@ -3,7 +3,16 @@ Qt's own measuring shows, at every width and after every new text, wrapped lines
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QListWidget, QListWidgetItem
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QListWidget,
+    QListWidgetItem,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from wallboard.core.alerts import Alert, Level
 from wallboard.ui.alerts import AlertsPanel
@@ -53,3 +62,63 @@ def test_rows_are_as_tall_as_qt_measures_them_at_any_width_and_text(qtbot) -> No
         f.setPixelSize(f.pixelSize() * 2 if f.pixelSize() > 0 else round(f.pointSizeF() * 3))
         lst.setFont(f)
     qtbot.waitUntil(lambda: heights(panel.list) == heights(reference) != before, timeout=2000)
+
+
+class _Measured(QStyledItemDelegate):
+    """Qt drawing every row afresh, with the panel's measures (so both lists lay out the same rows)."""
+
+    def __init__(self, parent: QWidget, rows: QStyledItemDelegate) -> None:
+        super().__init__(parent)
+        self.rows = rows
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        return self.rows.sizeHint(option, index)
+
+
+def test_rows_kept_as_pictures_are_the_pixels_qt_draws(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Rows are drawn once per text, size and state and kept (``ui.alerts._Rows``): the list must be the
+    same pixels as Qt drawing every row at every paint, through new rows, a selection, a scroll and a new
+    palette (a theme switch)."""
+    panel = AlertsPanel(scale=1.5)
+    qtbot.addWidget(panel)
+    panel.resize(340, 700)
+    lines = {f"a{k}": (f"12:{k % 60:02d}:07  {'▲ Critical' if k % 3 == 0 else '△ Warning'}  田中 花子{k} (営業) — "
+                       f"on one call 1{k % 10}:00 (over 10:00)") for k in range(60)}
+
+    def show(n: int) -> None:
+        panel.show_alerts([Alert("talk", aid, Level.CRITICAL if k % 3 == 0 else Level.WARN, 900.0, 600.0, 1000 + k,
+                                 1000 + k, aid) for k, aid in reversed(list(enumerate(lines))[:n])],
+                           lambda al: lines[al.subject])  # the newest first
+
+    show(40)
+    panel.show()
+    qtbot.waitExposed(panel)
+    lst, ours = panel.list, panel.list.itemDelegate()
+    afresh = _Measured(lst, ours)  # type: ignore[arg-type]
+
+    def both() -> tuple[QImage, QImage]:
+        shots = []
+        for delegate in (ours, afresh):
+            lst.setItemDelegate(delegate)
+            QApplication.processEvents()
+            shots.append(lst.viewport().grab().toImage())
+        lst.setItemDelegate(ours)
+        return shots[0], shots[1]
+
+    a, b = both()
+    assert a == b
+    first = a
+    show(60)  # new rows on top, the rest moved down
+    a, b = both()
+    assert a == b and a != first
+    lst.setCurrentRow(3)
+    a, b = both()
+    assert a == b
+    lst.verticalScrollBar().setValue(lst.verticalScrollBar().maximum())
+    a, b = both()
+    assert a == b
+    pal = lst.palette()
+    pal.setColor(QPalette.ColorRole.Base, QColor("#202124"))
+    lst.setPalette(pal)
+    a, b = both()
+    assert a == b and a.pixelColor(2, a.height() - 2) == QColor("#202124")
